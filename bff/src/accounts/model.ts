@@ -1,0 +1,73 @@
+import mongoose, { Schema } from 'mongoose';
+import type { Role } from '@yiyangtong/shared';
+
+export interface UserDoc {
+  _id: mongoose.Types.ObjectId;
+  role: Role;
+  name: string;
+  phone?: string;
+  communityId?: string;
+  canteenId?: string;
+  providerId?: string;
+  elderId?: string;
+  createdAt: Date;
+}
+
+export const User = mongoose.model<UserDoc>(
+  'User',
+  new Schema<UserDoc>(
+    {
+      role: { type: String, required: true },
+      name: { type: String, required: true },
+      phone: String,
+      communityId: String,
+      canteenId: String,
+      providerId: String,
+      elderId: String,
+    },
+    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  ),
+);
+
+/**
+ * How a user signs in, keyed by a deterministic `_id` so that uniqueness and the login
+ * lookup are both `_id` operations (indexed on FerretDB-SQLite, unique everywhere):
+ * `phone:<phone>` holds a password hash; `wechat:<openid>` a WeChat identity.
+ */
+export interface CredentialDoc {
+  _id: string;
+  userId: string;
+  passwordHash?: string;
+  createdAt: Date;
+}
+export const Credential = mongoose.model<CredentialDoc>(
+  'Credential',
+  new Schema<CredentialDoc>(
+    { _id: String, userId: { type: String, required: true }, passwordHash: String },
+    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  ),
+);
+
+/** Failed logins per phone within a window (`_id`: phone); over the limit → 429. */
+export interface LoginFailureDoc {
+  _id: string;
+  count: number;
+  windowStart: Date;
+}
+export const LoginFailure = mongoose.model<LoginFailureDoc>(
+  'LoginFailure',
+  new Schema<LoginFailureDoc>({ _id: String, count: Number, windowStart: Date }, { versionKey: false }),
+);
+
+export function publicUser(u: UserDoc, opts: { maskPhone?: (p: string) => string } = {}) {
+  return {
+    id: String(u._id),
+    role: u.role,
+    name: u.name,
+    ...(u.phone ? { phone: opts.maskPhone ? opts.maskPhone(u.phone) : u.phone } : {}),
+    ...(u.communityId ? { communityId: u.communityId } : {}),
+    ...(u.canteenId ? { canteenId: u.canteenId } : {}),
+    ...(u.providerId ? { providerId: u.providerId } : {}),
+    ...(u.elderId ? { elderId: u.elderId } : {}),
+  };
+}

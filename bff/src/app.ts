@@ -1,0 +1,61 @@
+/**
+ * The BFF: Koa with a small core (errors, auth, routes) and one folder per domain.
+ * `createApp` composes them; `server.ts` opens the database and listens.
+ */
+import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
+import Koa from 'koa';
+import helmet from 'koa-helmet';
+import serve from 'koa-static';
+import type { Logger } from 'pino';
+import { accountRoutes } from './accounts/routes';
+import type { AppConfig } from './config';
+import { readBearer, tokenService } from './core/auth';
+import { errorHandler } from './core/errors';
+import { Api } from './core/route';
+import { elderRoutes } from './elders/routes';
+import { healthRoutes } from './health/routes';
+import { placeRoutes } from './places/routes';
+
+export interface AppDeps {
+  config: AppConfig;
+  log: Logger;
+}
+
+export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
+  const tokens = tokenService(config.jwtSecret, config.jwtExpiresIn);
+  const api = new Api();
+  healthRoutes(api, () => api.openapi({ title: '颐养通 BFF', version: '1.0.0' }));
+  accountRoutes(api, { config, tokens });
+  placeRoutes(api);
+  elderRoutes(api);
+
+  const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
+  app.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    await next();
+    // Path only: query strings may carry names or phones (?q=).
+    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6, user: ctx.state.actor?.id }, 'request');
+  });
+  app.use(errorHandler(log));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+        },
+      },
+    }),
+  );
+  app.use(cors({ origin: (ctx) => (config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'] }));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: config.bodyLimit, encoding: 'utf-8' }));
+  app.use(readBearer(tokens));
+  app.use(api.router.routes());
+  app.use(api.router.allowedMethods());
+  if (config.h5Dir) app.use(serve(config.h5Dir, { maxage: 60_000 }));
+  return { app, api };
+}

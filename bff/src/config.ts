@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+
+export interface AppConfig {
+  jwtSecret: string;
+  jwtExpiresIn: string;
+  bootstrapAdmin: { phone: string; password: string; name: string };
+  wechat: { baseUrl: string; appId: string; appSecret: string; timeoutMs: number };
+  /** Built H5 app served at `/` (absent → API only). */
+  h5Dir?: string;
+  corsOrigins: string[];
+  bodyLimit: string;
+  login: { maxFailures: number; windowMs: number };
+  logLevel: string;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return {
+    jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
+    jwtExpiresIn: env.JWT_EXPIRES_IN || '12h',
+    bootstrapAdmin: {
+      phone: env.BOOTSTRAP_ADMIN_PHONE || '13900000000',
+      password: env.BOOTSTRAP_ADMIN_PASSWORD || 'Admin@12345',
+      name: env.BOOTSTRAP_ADMIN_NAME || '区民政局管理员',
+    },
+    wechat: {
+      baseUrl: env.WECHAT_API_BASE || 'https://api.weixin.qq.com',
+      appId: env.WECHAT_APP_ID || 'wx-demo-appid',
+      appSecret: env.WECHAT_APP_SECRET || 'demo-secret',
+      timeoutMs: Number(env.WECHAT_TIMEOUT_MS || 5000),
+    },
+    h5Dir: env.H5_DIR,
+    corsOrigins: (env.CORS_ORIGINS || 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:10086').split(',').filter(Boolean),
+    bodyLimit: env.BODY_LIMIT || '100kb',
+    login: { maxFailures: Number(env.LOGIN_MAX_FAILURES || 5), windowMs: Number(env.LOGIN_WINDOW_MS || 15 * 60_000) },
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

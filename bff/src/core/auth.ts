@@ -1,0 +1,54 @@
+import jwt from 'jsonwebtoken';
+import type Koa from 'koa';
+import type { Role } from '@yiyangtong/shared';
+import { unauthorized } from './errors';
+
+/** Who is calling: the token's claims. Scopes decide what each role may see. */
+export interface Actor {
+  id: string;
+  role: Role;
+  name: string;
+  communityId?: string;
+  canteenId?: string;
+  providerId?: string;
+  elderId?: string;
+}
+
+export interface TokenService {
+  sign(actor: Actor): string;
+  verify(token: string): Actor;
+}
+
+export function tokenService(secret: string, expiresIn: string | number): TokenService {
+  return {
+    sign: (actor) =>
+      jwt.sign({ ...actor, sub: actor.id, id: undefined }, secret, {
+        algorithm: 'HS256',
+        expiresIn: expiresIn as jwt.SignOptions['expiresIn'],
+      }),
+    verify: (token) => {
+      try {
+        const claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as jwt.JwtPayload & Omit<Actor, 'id'>;
+        if (typeof claims.sub !== 'string' || typeof claims.role !== 'string') throw new Error('claims');
+        const { sub, role, name, communityId, canteenId, providerId, elderId } = claims;
+        return { id: sub, role, name, communityId, canteenId, providerId, elderId };
+      } catch (err) {
+        if (err instanceof jwt.TokenExpiredError) throw unauthorized('登录已过期，请重新登录');
+        throw unauthorized('登录凭证无效，请重新登录');
+      }
+    },
+  };
+}
+
+/** Reads `Authorization: Bearer …` into `ctx.state.actor` when present; routes decide if it is required. */
+export function readBearer(tokens: TokenService): Koa.Middleware {
+  return async (ctx, next) => {
+    const header = ctx.get('authorization');
+    if (header) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m) throw unauthorized('登录凭证格式不正确');
+      ctx.state.actor = tokens.verify(m[1]);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,158 @@
+import { randomInt } from 'node:crypto';
+import {
+  CreateElderBodySchema,
+  ElderAccountBodySchema,
+  ElderSearchQuerySchema,
+  FamilyLinkBodySchema,
+  IdParamsSchema,
+} from '@yiyangtong/shared';
+import { publicUser } from '../accounts/model';
+import { createUser } from '../accounts/service';
+import { isDuplicateKeyError } from '../db';
+import { conditionalUpdate } from '../db/write-lock';
+import { conflict, forbidden, notFound, validationFailed } from '../core/errors';
+import type { Api } from '../core/route';
+import { communityExists } from '../places/routes';
+import { loadElderFor, visibleEldersFilter } from './access';
+import { Elder, elderView, FamilyLink, familyLinkId, Invite, type InviteDoc } from './model';
+
+const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud over the phone
+const INVITE_TTL_MS = 7 * 24 * 3600_000;
+
+export function elderRoutes(api: Api): void {
+  api.add({
+    method: 'post',
+    path: '/api/elders',
+    tag: 'elders',
+    summary: '登记长者（本社区助老员或管理员）',
+    access: ['worker', 'admin'],
+    body: CreateElderBodySchema,
+    status: 201,
+    handler: async ({ body, actor }) => {
+      if (actor.role === 'worker' && actor.communityId !== body.communityId) throw forbidden('只能登记本社区的长者');
+      if (!(await communityExists(body.communityId))) throw validationFailed({ communityId: '社区不存在' });
+      try {
+        const elder = await Elder.create({ ...body, diet: body.diet ?? [], emergencyContacts: body.emergencyContacts ?? [], createdBy: actor.id });
+        return elderView(elder.toObject(), actor);
+      } catch (err) {
+        if (isDuplicateKeyError(err)) throw conflict('ELDER_EXISTS', '该身份证号的长者已登记');
+        throw err;
+      }
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/elders',
+    tag: 'elders',
+    summary: '查找长者（按姓名或手机尾号；助老员仅本社区）',
+    access: ['admin', 'worker', 'family', 'elder'],
+    query: ElderSearchQuerySchema,
+    handler: async ({ query, actor }) => {
+      const scope = await visibleEldersFilter(actor);
+      if (!scope) return { items: [] };
+      const filter: Record<string, unknown> = { ...scope };
+      if (query.communityId) {
+        if (actor.role === 'worker' && query.communityId !== actor.communityId) return { items: [] };
+        filter.communityId = query.communityId;
+      }
+      const elders = await Elder.find(filter).sort({ _id: 1 }).limit(1000).lean();
+      // Matching in TypeScript: names are Chinese (no collation), phones match on the last digits.
+      const q = query.q;
+      const matched = q ? elders.filter((e) => e.name.includes(q) || (/^\d{4,11}$/.test(q) && (e.phone ?? '').endsWith(q))) : elders;
+      return { items: matched.slice(0, 200).map((e) => elderView(e, actor)) };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/elders/:id',
+    tag: 'elders',
+    summary: '长者档案',
+    access: ['admin', 'worker', 'family', 'elder'],
+    params: IdParamsSchema,
+    handler: async ({ params, actor }) => elderView(await loadElderFor(actor, params.id), actor),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/elders/:id/account',
+    tag: 'elders',
+    summary: '为长者开通登录账号',
+    access: ['worker', 'admin'],
+    params: IdParamsSchema,
+    body: ElderAccountBodySchema,
+    status: 201,
+    handler: async ({ params, body, actor }) => {
+      const elder = await loadElderFor(actor, params.id);
+      if (elder.userId) throw conflict('ACCOUNT_EXISTS', '该长者已有登录账号');
+      const user = await createUser({ role: 'elder', name: elder.name, phone: body.phone, password: body.password, communityId: elder.communityId, elderId: params.id });
+      const claimed = await conditionalUpdate(Elder, params.id, { userId: { $exists: false } }, { $set: { userId: String(user._id) } });
+      if (!claimed) throw conflict('ACCOUNT_EXISTS', '该长者已有登录账号');
+      return publicUser(user);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/elders/:id/invites',
+    tag: 'families',
+    summary: '生成家属邀请码（长者本人、助老员、管理员）',
+    access: ['elder', 'worker', 'admin'],
+    params: IdParamsSchema,
+    status: 201,
+    handler: async ({ params, actor }) => {
+      await loadElderFor(actor, params.id);
+      for (;;) {
+        const code = Array.from({ length: 8 }, () => INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)]).join('');
+        const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
+        try {
+          await Invite.create({ _id: code, elderId: params.id, createdBy: actor.id, expiresAt, usedBy: null });
+          return { code, elderId: params.id, expiresAt: expiresAt.toISOString() };
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err; // a code collision: draw again
+        }
+      }
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/family/links',
+    tag: 'families',
+    summary: '家属用邀请码绑定长者',
+    access: ['family'],
+    body: FamilyLinkBodySchema,
+    status: 201,
+    handler: async ({ body, actor }) => {
+      const invite = await Invite.findById(body.code).lean();
+      if (!invite || invite.expiresAt.getTime() < Date.now()) throw notFound('邀请码');
+      if (await FamilyLink.exists({ _id: familyLinkId(actor.id, invite.elderId) })) {
+        throw conflict('ALREADY_LINKED', '您已绑定这位长者');
+      }
+      const used = await conditionalUpdate<InviteDoc>(Invite, invite._id, { usedBy: null }, { $set: { usedBy: actor.id } });
+      if (!used) throw conflict('INVITE_USED', '邀请码已被使用');
+      try {
+        await FamilyLink.create({ _id: familyLinkId(actor.id, invite.elderId), familyUserId: actor.id, elderId: invite.elderId });
+      } catch (err) {
+        if (isDuplicateKeyError(err)) throw conflict('ALREADY_LINKED', '您已绑定这位长者');
+        throw err;
+      }
+      const elder = await loadElderFor(actor, invite.elderId);
+      return { elderId: invite.elderId, elder: elderView(elder, actor) };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/family/elders',
+    tag: 'families',
+    summary: '我绑定的长者',
+    access: ['family'],
+    handler: async ({ actor }) => {
+      const filter = await visibleEldersFilter(actor);
+      const elders = filter ? await Elder.find(filter).lean() : [];
+      return { items: elders.map((e) => elderView(e, actor)) };
+    },
+  });
+}

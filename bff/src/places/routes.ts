@@ -1,0 +1,96 @@
+import {
+  CreateCanteenBodySchema,
+  CreateCommunityBodySchema,
+  distanceMetres,
+  IdParamsSchema,
+  NearbyCanteensQuerySchema,
+} from '@yiyangtong/shared';
+import { notFound, validationFailed } from '../core/errors';
+import type { Api } from '../core/route';
+import { Canteen, Community, objectIdOrNull, publicCanteen, publicCommunity } from './model';
+
+export async function findCanteen(id: string) {
+  const oid = objectIdOrNull(id);
+  const canteen = oid && (await Canteen.findById(oid).lean());
+  if (!canteen) throw notFound('食堂');
+  return canteen;
+}
+
+export async function communityExists(id: string): Promise<boolean> {
+  const oid = objectIdOrNull(id);
+  return Boolean(oid && (await Community.exists({ _id: oid })));
+}
+
+export function placeRoutes(api: Api): void {
+  api.add({
+    method: 'post',
+    path: '/api/communities',
+    tag: 'places',
+    summary: '新建社区',
+    access: ['admin'],
+    body: CreateCommunityBodySchema,
+    status: 201,
+    handler: async ({ body }) => publicCommunity((await Community.create(body)).toObject()),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/communities',
+    tag: 'places',
+    summary: '社区列表',
+    access: 'signed_in',
+    handler: async () => ({ items: (await Community.find().sort({ name: 1 }).limit(500).lean()).map(publicCommunity) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/canteens',
+    tag: 'places',
+    summary: '新建长者食堂',
+    access: ['admin'],
+    body: CreateCanteenBodySchema,
+    status: 201,
+    handler: async ({ body }) => {
+      const oid = objectIdOrNull(body.communityId);
+      const community = oid && (await Community.findById(oid).lean());
+      if (!community) throw validationFailed({ communityId: '社区不存在' });
+      const canteen = await Canteen.create({ ...body, district: community.district });
+      return publicCanteen(canteen.toObject());
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/canteens',
+    tag: 'places',
+    summary: '附近的食堂（按距离由近到远）',
+    access: 'public',
+    query: NearbyCanteensQuerySchema,
+    handler: async ({ query }) => {
+      if ((query.lng === undefined) !== (query.lat === undefined)) {
+        throw validationFailed({ [query.lng === undefined ? 'query.lng' : 'query.lat']: '经纬度需要同时提供' });
+      }
+      // Canteens per district are few; distance is computed here (FerretDB has no geo index).
+      const all = await Canteen.find(query.communityId ? { communityId: query.communityId } : {}).limit(2000).lean();
+      if (query.lng === undefined || query.lat === undefined) {
+        return { items: all.map(publicCanteen).sort((a, b) => a.name.localeCompare(b.name, 'zh')) };
+      }
+      const here = { lng: query.lng, lat: query.lat };
+      const items = all
+        .map((c) => ({ ...publicCanteen(c), distanceM: distanceMetres(here, c.location) }))
+        .filter((c) => query.radius === undefined || c.distanceM <= query.radius)
+        .sort((a, b) => a.distanceM - b.distanceM);
+      return { items };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/canteens/:id',
+    tag: 'places',
+    summary: '食堂详情',
+    access: 'public',
+    params: IdParamsSchema,
+    handler: async ({ params }) => publicCanteen(await findCanteen(params.id)),
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * `npm start` runs this: opens the database (MONGODB_URI or the embedded FerretDB in
+ * ./data), creates the first admin, loads the demo district (SEED_DEMO=0 to skip), and
+ * serves the API and the H5 app on one port.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createApp } from './app';
+import { configFromEnv } from './config';
+import { ensureIndexes, openDatabase } from './db';
+import { repoRoot } from './db/ferretdb';
+import { createLogger } from './log';
+import { bootstrapAdmin } from './seed/bootstrap';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoDistrict } from './seed/demo';
+
+function persistentJwtSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function main(): Promise<void> {
+  const dataDir = process.env.DATA_DIR || path.join(repoRoot, 'data');
+  const h5Dir = process.env.H5_DIR || path.join(repoRoot, 'miniapp', 'dist-h5');
+  const base = configFromEnv();
+  const config = {
+    ...base,
+    jwtSecret: process.env.JWT_SECRET || persistentJwtSecret(dataDir),
+    h5Dir: fs.existsSync(path.join(h5Dir, 'index.html')) ? h5Dir : undefined,
+  };
+  const log = createLogger(config.logLevel);
+  const db = await openDatabase({ dataDir: path.join(dataDir, 'ferretdb') });
+  await ensureIndexes();
+  const createdAdmin = await bootstrapAdmin(config);
+  const seeded = process.env.SEED_DEMO !== '0' && (await seedDemoDistrict());
+  const { app } = createApp({ config, log });
+  const port = Number(process.env.PORT || 3000);
+  const host = process.env.HOST || '0.0.0.0';
+  const server = app.listen(port, host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+
+  const url = `http://localhost:${port}/`;
+  const lines = [
+    `颐养通 is running: ${url} (API ${url}api, database: ${db.kind}${createdAdmin ? ', admin created' : ''}${seeded ? ', demo district loaded' : ''})`,
+    `  admin          ${config.bootstrapAdmin.phone} / ${process.env.BOOTSTRAP_ADMIN_PASSWORD ? '(BOOTSTRAP_ADMIN_PASSWORD)' : config.bootstrapAdmin.password}`,
+    ...(process.env.SEED_DEMO !== '0' ? DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(14)} ${a.phone} / ${DEMO_PASSWORD}  ${a.name}`) : []),
+    config.h5Dir ? '' : '  (H5 app not built: run `npm run build:h5`)',
+  ];
+  process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);
+
+  const stop = async () => {
+    server.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`颐养通 failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,6 @@
+export * from './mask';
+export * from './idcard';
+export * from './china-time';
+export * from './geo';
+export * from './schemas';
+export * from './pricing';

@@ -1,0 +1,101 @@
+/**
+ * Types of the pure pricing engine. Money is always integer fen (1 yuan = 100 fen);
+ * dates are China calendar dates as 'YYYY-MM-DD' strings.
+ */
+
+export type Slot = 'breakfast' | 'lunch' | 'dinner';
+export type Fulfilment = 'dine_in' | 'take_away' | 'delivery';
+/** 低保 / 特困 / 建档立卡 / 优抚 / 计生特殊家庭 / 残疾 */
+export type EligibilityGroup = 'dibao' | 'tekun' | 'jiandang' | 'youfu' | 'jisheng' | 'disabled';
+/** Capability (能力评估) level: 能力完好 / 轻度 / 中度 / 重度失能 */
+export type CareLevel = 'intact' | 'mild' | 'moderate' | 'severe';
+export type Funder = 'government' | 'canteen';
+export type BenefitType = 'amount_off' | 'percent_off' | 'fixed_price';
+
+export const SLOTS: readonly Slot[] = ['breakfast', 'lunch', 'dinner'];
+export const FULFILMENTS: readonly Fulfilment[] = ['dine_in', 'take_away', 'delivery'];
+export const ELIGIBILITY_GROUPS: readonly EligibilityGroup[] = [
+  'dibao',
+  'tekun',
+  'jiandang',
+  'youfu',
+  'jisheng',
+  'disabled',
+];
+export const CARE_LEVELS: readonly CareLevel[] = ['intact', 'mild', 'moderate', 'severe'];
+export const FUNDERS: readonly Funder[] = ['government', 'canteen'];
+
+export interface Benefit {
+  type: BenefitType;
+  /** fen for amount_off / fixed_price; integer percent 1..100 for percent_off */
+  value: number;
+}
+
+export interface DiscountRule {
+  id: string;
+  name: string;
+  /** null/undefined = district-wide (every canteen, subject to `district`) */
+  canteenId?: string | null;
+  /** if set, only canteens in that district */
+  district?: string | null;
+  /** inclusive, age in full years on the order date */
+  minAge?: number | null;
+  maxAge?: number | null;
+  /** elder must be in at least one (null/undefined/empty = anyone) */
+  groups?: EligibilityGroup[] | null;
+  /** elder's capability level must be one of these (null/undefined/empty = anyone) */
+  careLevels?: CareLevel[] | null;
+  /** null/undefined/empty = every slot */
+  slots?: Slot[] | null;
+  benefit: Benefit;
+  fundedBy: Funder;
+  /** cap on subsidised meals per elder per slot per day; null/undefined = no cap */
+  perElderPerSlotPerDay?: number | null;
+  /** higher wins; default 0 */
+  priority?: number | null;
+  /** default false */
+  stackable?: boolean | null;
+  /** inclusive dates; validTo open when absent */
+  validFrom: string;
+  validTo?: string | null;
+  /** default true */
+  active?: boolean;
+}
+
+export interface PricingItem {
+  dishId: string;
+  name?: string;
+  /** unit price, fen */
+  price: number;
+  qty: number;
+}
+
+export interface PricingContext {
+  elder: { birthDate: string; groups: EligibilityGroup[]; careLevel?: CareLevel | null };
+  canteen: { id: string; district?: string | null; deliveryFee: number };
+  date: string;
+  slot: Slot;
+  items: PricingItem[];
+  fulfilment: Fulfilment;
+  rules: DiscountRule[];
+  /** subsidised meals the elder already has in this slot on this date (any canteen) */
+  subsidisedMealsUsed: number;
+}
+
+export interface AppliedDiscount {
+  ruleId: string;
+  name: string;
+  /** fen, always > 0 */
+  amount: number;
+  fundedBy: Funder;
+}
+
+export interface Pricing {
+  /** Σ price × qty, fen */
+  subtotal: number;
+  /** exclusive winner first (if any), then stackable rules in application order */
+  discounts: AppliedDiscount[];
+  deliveryFee: number;
+  /** (subtotal − Σ discounts) + deliveryFee */
+  payable: number;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { IdSchema, NameSchema, PasswordSchema, PhoneSchema, RoleSchema } from './common';
+
+export const LoginBodySchema = z.strictObject({
+  phone: PhoneSchema,
+  password: z.string().min(1, '请输入密码').max(128),
+});
+
+export const RegisterBodySchema = z.strictObject({ phone: PhoneSchema, password: PasswordSchema, name: NameSchema });
+
+export const WechatLoginBodySchema = z.strictObject({ code: z.string().min(1).max(128) });
+
+export const CreateUserBodySchema = z.strictObject({
+  phone: PhoneSchema,
+  password: PasswordSchema,
+  name: NameSchema,
+  role: RoleSchema,
+  communityId: IdSchema.optional(),
+  canteenId: IdSchema.optional(),
+  providerId: z.string().min(1).max(64).optional(),
+});
+
+export const UserSchema = z.object({
+  id: z.string(),
+  role: RoleSchema,
+  name: z.string(),
+  phone: z.string().optional(),
+  communityId: z.string().optional(),
+  canteenId: z.string().optional(),
+  providerId: z.string().optional(),
+  elderId: z.string().optional(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const TokenResponseSchema = z.object({
+  token: z.string(),
+  user: z.object({ id: z.string(), role: RoleSchema, name: z.string() }),
+});

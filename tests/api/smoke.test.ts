@@ -1,0 +1,20 @@
+import { startTestServer, type TestServer } from '../harness/server';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(() => t.close());
+
+test('health answers ok when the database answers', async () => {
+  const res = await t.api.get('/api/health');
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual({ ok: true });
+});
+
+test('the bootstrap admin can log in and see themself', async () => {
+  const token = await t.api.login(t.admin.phone, t.admin.password);
+  const me = await t.api.get('/api/me', { token });
+  expect(me.status).toBe(200);
+  expect(me.body).toMatchObject({ role: 'admin', name: t.admin.name, phone: t.admin.phone });
+});

@@ -1,0 +1,75 @@
+/**
+ * Starts the real BFF for one test file: its own database on this worker's server, a
+ * real HTTP listener on a free port, the built H5 app when present, logs captured.
+ */
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp } from '../../bff/src/app';
+import { configFromEnv, type AppConfig } from '../../bff/src/config';
+import { ensureIndexes, openDatabase } from '../../bff/src/db';
+import { createLogger } from '../../bff/src/log';
+import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
+import { ApiClient } from './client';
+
+export interface TestServer {
+  baseUrl: string;
+  api: ApiClient;
+  admin: { phone: string; password: string; name: string };
+  /** Every log line the BFF wrote. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export function workerMongoUri(): string {
+  const uris = JSON.parse(process.env.TEST_MONGO_URIS || '[]') as string[];
+  if (!uris.length) throw new Error('TEST_MONGO_URIS is not set: run the tests through jest with tests/jest.config.js');
+  const worker = Number(process.env.JEST_WORKER_ID || 1);
+  return uris[(worker - 1) % uris.length];
+}
+
+let fileCounter = 0;
+
+export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
+  const admin = { phone: '13900009999', password: 'Admin@Test123', name: '测试管理员' };
+  const dbName = `t${process.env.JEST_WORKER_ID ?? 0}_${Date.now().toString(36)}_${fileCounter++}_${Math.random().toString(36).slice(2, 6)}`;
+  const sep = workerMongoUri().includes('?') ? '&' : '?';
+  const db = await openDatabase({ uri: `${workerMongoUri()}/${sep}directConnection=true`, dbName });
+  await ensureIndexes();
+  const h5Dir = path.resolve(__dirname, '../../miniapp/dist-h5');
+  const config: AppConfig = {
+    ...configFromEnv({}),
+    jwtSecret: 'test-secret-' + dbName,
+    bootstrapAdmin: admin,
+    h5Dir: fs.existsSync(path.join(h5Dir, 'index.html')) ? h5Dir : undefined,
+    ...overrides,
+  };
+  await bootstrapAdmin(config);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const { app } = createApp({ config, log: createLogger('info', sink) });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    api: new ApiClient(baseUrl),
+    admin,
+    logs,
+    async close() {
+      const closed = new Promise((r) => server.close(r));
+      server.closeAllConnections();
+      await closed;
+      await db.connection.dropDatabase().catch(() => undefined);
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// One jest run, three kinds of test. API and browser tests share one FerretDB (or mongod)
+// per jest worker, started in globalSetup; every test file gets its own database in it.
+const path = require('path');
+const root = path.resolve(__dirname, '..');
+const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+const common = {
+  rootDir: root,
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper: {
+    '^@yiyangtong/shared$': '<rootDir>/shared/src/index.ts',
+    '^@yiyangtong/shared/(.*)$': '<rootDir>/shared/src/$1',
+  },
+  testEnvironment: 'node',
+};
+module.exports = {
+  rootDir: root,
+  globalSetup: '<rootDir>/tests/harness/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/harness/global-teardown.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'api',
+      testMatch: ['<rootDir>/tests/api/**/*.test.ts'],
+      testTimeout: 60000,
+    },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'], testTimeout: 120000 },
+  ],
+};
