@@ -1,0 +1,102 @@
+import Taro from '@tarojs/taro';
+import type { Role } from '../roles';
+
+/**
+ * Base URL of the BFF.
+ * - H5: `TARO_APP_API_BASE` is '' (miniapp/.env), so requests go to the same origin as the
+ *   page: `/api/...`. The BFF serves the built H5 app and the API on one port.
+ * - weapp: a mini-program has no origin, so relative URLs do not work. Build with an absolute
+ *   https URL whose domain is whitelisted in the mini-program admin console (request 合法域名),
+ *   e.g. `TARO_APP_API_BASE=https://yiyangtong.example.cn npm run build:weapp -w miniapp`.
+ * Only `TARO_APP_*` variables are inlined at build time; any other `process.env.X` would throw
+ * "process is not defined" in the H5 page.
+ */
+export const API_BASE: string = (process.env.TARO_APP_API_BASE || '').replace(/\/+$/, '');
+
+export const TOKEN_KEY = 'yyt_token';
+
+export interface User {
+  id: string;
+  role: Role;
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface LoginResponse {
+  token: string;
+  user: User;
+}
+
+/** Error thrown for any non-2xx answer; `message` is the server's Chinese message. */
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function getToken(): string {
+  try {
+    return (Taro.getStorageSync(TOKEN_KEY) as string) || '';
+  } catch {
+    return '';
+  }
+}
+
+export function setToken(token: string): void {
+  Taro.setStorageSync(TOKEN_KEY, token);
+}
+
+export function clearToken(): void {
+  Taro.removeStorageSync(TOKEN_KEY);
+}
+
+function fallbackMessage(status: number): string {
+  if (status === 401) return '登录已失效，请重新登录';
+  if (status === 429) return '尝试次数过多，请稍后再试';
+  if (status >= 500) return '服务暂时不可用，请稍后再试';
+  return '请求失败，请稍后再试';
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export async function request<T>(method: Method, path: string, data?: unknown): Promise<T> {
+  const token = getToken();
+  const header: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) header.Authorization = `Bearer ${token}`;
+  let res: Awaited<ReturnType<typeof Taro.request>>;
+  try {
+    res = await Taro.request({
+      url: `${API_BASE}${path}`,
+      method,
+      data: data as Taro.request.Option['data'],
+      header,
+      dataType: 'json',
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', '网络连接失败，请检查网络后再试');
+  }
+  const status = res.statusCode;
+  let body: unknown = res.data;
+  if (typeof body === 'string' && body) {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* keep as text */
+    }
+  }
+  if (status >= 200 && status < 300) return body as T;
+  const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  throw new ApiError(status, err?.code || `HTTP_${status}`, err?.message || fallbackMessage(status));
+}
+
+export const api = {
+  login: (phone: string, password: string) =>
+    request<LoginResponse>('POST', '/api/auth/login', { phone, password }),
+  me: () => request<User>('GET', '/api/me'),
+  health: () => request<{ ok: boolean }>('GET', '/api/health'),
+};

@@ -1,0 +1,10 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/login/login'],
+  window: {
+    navigationBarTitleText: '颐养通',
+    navigationBarBackgroundColor: '#0b57d0',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#ffffff',
+    backgroundTextStyle: 'dark',
+  },
+});

@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { Button, Text, View } from '@tarojs/components';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, api, clearToken, getToken } from '../../api/client';
+import { roleLabel } from '../../roles';
+import './index.scss';
+
+type Feature = 'meal' | 'service' | 'emergency';
+
+const FEATURES: { key: Feature; label: string; danger?: boolean }[] = [
+  { key: 'meal', label: '订餐' },
+  { key: 'service', label: '上门服务' },
+  { key: 'emergency', label: '紧急呼叫', danger: true },
+];
+
+export default function IndexPage() {
+  const queryClient = useQueryClient();
+  const [token, setTokenState] = useState(getToken());
+  const [soon, setSoon] = useState<Feature | null>(null);
+
+  // Coming back from the login page: pick up the new token.
+  useDidShow(() => setTokenState(getToken()));
+
+  const me = useQuery({
+    queryKey: ['me', token],
+    queryFn: api.me,
+    enabled: !!token,
+    retry: (count, err) => !(err instanceof ApiError && err.status === 401) && count < 1,
+  });
+
+  const expired = me.error instanceof ApiError && me.error.status === 401;
+  if (expired && token) {
+    clearToken();
+    setTokenState('');
+  }
+
+  const goLogin = () => Taro.navigateTo({ url: '/pages/login/login' });
+  const logout = () => {
+    clearToken();
+    queryClient.removeQueries({ queryKey: ['me'] });
+    setTokenState('');
+    setSoon(null);
+  };
+
+  return (
+    <View className="page index">
+      <Text className="title">颐养通</Text>
+
+      {!token && (
+        <View className="index__section">
+          <Text className="text index__lead">请先登录，再使用订餐和上门服务。</Text>
+          <Button className="btn" onClick={goLogin}>
+            去登录
+          </Button>
+        </View>
+      )}
+
+      {token && me.isPending && <Text className="text">正在加载…</Text>}
+
+      {token && me.isError && !expired && (
+        <View className="index__section">
+          <Text className="error-box">{me.error.message}</Text>
+          <Button className="btn btn--secondary" onClick={() => me.refetch()}>
+            重试
+          </Button>
+        </View>
+      )}
+
+      {token && me.data && (
+        <View className="index__section">
+          <Text className="index__greeting">您好，{me.data.name}</Text>
+          <Text className="hint index__role">身份：{roleLabel(me.data.role)}</Text>
+
+          <View className="index__features">
+            {FEATURES.map((f) => (
+              <View key={f.key} className="index__feature">
+                <Button className={f.danger ? 'btn btn--danger' : 'btn'} onClick={() => setSoon(f.key)}>
+                  {f.label}
+                </Button>
+                {soon === f.key && <Text className="hint index__soon">{f.label}即将上线</Text>}
+              </View>
+            ))}
+          </View>
+
+          <Button className="btn btn--secondary" onClick={logout}>
+            退出登录
+          </Button>
+        </View>
+      )}
+    </View>
+  );
+}

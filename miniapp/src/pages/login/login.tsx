@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import Taro from '@tarojs/taro';
+import { Button, Input, Text, View } from '@tarojs/components';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, setToken } from '../../api/client';
+import './login.scss';
+
+export default function LoginPage() {
+  const queryClient = useQueryClient();
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [formError, setFormError] = useState('');
+
+  const login = useMutation({
+    mutationFn: () => api.login(phone.trim(), password),
+    onSuccess: (res) => {
+      setToken(res.token);
+      queryClient.setQueryData(['me', res.token], res.user);
+      Taro.reLaunch({ url: '/pages/index/index' });
+    },
+  });
+
+  const submit = () => {
+    if (login.isPending) return;
+    if (!phone.trim() || !password) {
+      setFormError('请输入手机号和密码');
+      return;
+    }
+    setFormError('');
+    login.mutate();
+  };
+
+  const error = formError || (login.isError ? login.error.message : '');
+
+  return (
+    <View className="page login">
+      <Text className="title">登录颐养通</Text>
+
+      <View className="login__field">
+        <Text className="login__label">手机号</Text>
+        <Input
+          className="login__input"
+          type="number"
+          placeholder="请输入手机号"
+          placeholderClass="login__placeholder"
+          value={phone}
+          onInput={(e) => setPhone(e.detail.value)}
+        />
+      </View>
+
+      <View className="login__field">
+        <Text className="login__label">密码</Text>
+        <Input
+          className="login__input"
+          password
+          placeholder="请输入密码"
+          placeholderClass="login__placeholder"
+          value={password}
+          onInput={(e) => setPassword(e.detail.value)}
+          onConfirm={submit}
+        />
+      </View>
+
+      {error && <Text className="error-box login__error">{error}</Text>}
+
+      <Button
+        className={login.isPending ? 'btn btn--busy login__submit' : 'btn login__submit'}
+        onClick={submit}
+      >
+        {login.isPending ? '正在登录…' : '登录'}
+      </Button>
+    </View>
+  );
+}

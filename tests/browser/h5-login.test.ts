@@ -1,0 +1,150 @@
+// Browser test of the built H5 app (miniapp/dist-h5) against the real API, served on one
+// port by the test harness. Checks the login path and the 适老化 minimums on the way:
+// body text ≥ 18px, the 登录 button ≥ 48px tall, errors shown inline (never in a dialog).
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { startTestServer } from '../harness/server';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Taro's H5 router keeps earlier pages in the DOM (hidden), so only look at visible nodes.
+const visible = (l: Locator) => l.filter({ visible: true }).first();
+// Taro H5 renders <Input> as <taro-input-core placeholder=…> wrapping a real <input placeholder=…>.
+const field = (page: Page, placeholder: string) =>
+  visible(page.locator(`taro-input-core input[placeholder="${placeholder}"]`));
+
+interface Opened {
+  page: Page;
+  dialogs: string[];
+  close(): Promise<void>;
+}
+
+async function openLoginPage(): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(`${server.baseUrl}/`);
+  await visible(page.getByText('颐养通', { exact: true })).waitFor();
+  await visible(page.getByText('去登录', { exact: true })).click();
+  await field(page, '请输入手机号').waitFor();
+  return { page, dialogs, close: () => context.close() };
+}
+
+/** Smallest computed font-size (px) of visible elements that hold text directly. */
+async function smallestTextSize(page: Page): Promise<{ size: number; text: string }> {
+  return page.evaluate(() => {
+    let min = { size: Infinity, text: '' };
+    const all = Array.from(document.querySelectorAll('body *')) as HTMLElement[];
+    for (const el of all) {
+      const own = Array.from(el.childNodes)
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .trim();
+      if (!own) continue;
+      const rect = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden') continue;
+      if (el.closest('script,style,noscript,head')) continue;
+      const size = parseFloat(style.fontSize);
+      if (size < min.size) min = { size, text: own.slice(0, 40) };
+    }
+    return min;
+  });
+}
+
+async function fontSizeOf(l: Locator): Promise<number> {
+  return l.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+}
+
+test('wrong password shows the server message inline, with no dialog', async () => {
+  const { page, dialogs, close } = await openLoginPage();
+  try {
+    await field(page, '请输入手机号').fill(server.admin.phone);
+    await field(page, '请输入密码').fill(`${server.admin.password}-wrong`);
+    const responseP = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
+    await visible(page.getByText('登录', { exact: true })).click();
+    const response = await responseP;
+    expect(response.status()).toBe(401);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.message).toBeTruthy();
+
+    const shown = visible(page.getByText(body.error.message, { exact: true }));
+    await shown.waitFor();
+    expect(await fontSizeOf(shown)).toBeGreaterThanOrEqual(18);
+
+    // Still on the login page, no dialog of any kind.
+    await field(page, '请输入密码').waitFor();
+    expect(dialogs).toEqual([]);
+    const popups = page.locator(
+      '[role="dialog"], [role="alertdialog"], dialog[open], .taro__modal, .taro__mask, .taro-modal__mask, .taro__toast',
+    );
+    expect(await popups.filter({ visible: true }).count()).toBe(0);
+  } finally {
+    await close();
+  }
+});
+
+test('admin logs in on H5 and is greeted by name; text ≥ 18px, 登录 button ≥ 48px', async () => {
+  const { page, dialogs, close } = await openLoginPage();
+  try {
+    // 适老化 on the login page.
+    const label = visible(page.getByText('手机号', { exact: true }));
+    expect(await fontSizeOf(label)).toBeGreaterThanOrEqual(18);
+    const bodyFont = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    expect(bodyFont).toBeGreaterThanOrEqual(18);
+    const smallest = await smallestTextSize(page);
+    expect(smallest.size).toBeGreaterThanOrEqual(18);
+
+    const button = visible(page.getByText('登录', { exact: true }));
+    const box = await button.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.height).toBeGreaterThanOrEqual(48);
+
+    await field(page, '请输入手机号').fill(server.admin.phone);
+    await field(page, '请输入密码').fill(server.admin.password);
+    await button.click();
+
+    const greeting = visible(page.getByText(`您好，${server.admin.name}`, { exact: true }));
+    await greeting.waitFor();
+    await visible(page.getByText('身份：管理员', { exact: true })).waitFor();
+    expect(dialogs).toEqual([]);
+
+    // 适老化 on the home page after login.
+    const homeSmallest = await smallestTextSize(page);
+    expect(homeSmallest.size).toBeGreaterThanOrEqual(18);
+    for (const name of ['订餐', '上门服务', '紧急呼叫']) {
+      const b = await visible(page.getByText(name, { exact: true })).boundingBox();
+      expect(b!.height).toBeGreaterThanOrEqual(48);
+    }
+  } finally {
+    await close();
+  }
+});
