@@ -16,6 +16,10 @@ import { Api } from './core/route';
 import { elderRoutes } from './elders/routes';
 import { healthRoutes } from './health/routes';
 import { placeRoutes } from './places/routes';
+import { menuRoutes } from './menus/routes';
+import { discountRoutes } from './discounts/routes';
+import { orderRoutes } from './orders/routes';
+import { reportRoutes } from './reports/routes';
 
 export interface AppDeps {
   config: AppConfig;
@@ -29,6 +33,10 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   accountRoutes(api, { config, tokens });
   placeRoutes(api);
   elderRoutes(api);
+  menuRoutes(api);
+  discountRoutes(api);
+  orderRoutes(api, config.clock);
+  reportRoutes(api);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
   app.use(async (ctx, next) => {

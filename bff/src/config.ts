@@ -11,6 +11,8 @@ export interface AppConfig {
   bodyLimit: string;
   login: { maxFailures: number; windowMs: number };
   logLevel: string;
+  /** The time now; tests move it (cut-offs near midnight China time). */
+  clock: () => Date;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -33,5 +35,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimit: env.BODY_LIMIT || '100kb',
     login: { maxFailures: Number(env.LOGIN_MAX_FAILURES || 5), windowMs: Number(env.LOGIN_WINDOW_MS || 15 * 60_000) },
     logLevel: env.LOG_LEVEL || 'info',
+    clock: () => new Date(),
   };
 }

@@ -44,6 +44,12 @@ export async function createUser(input: NewUser): Promise<UserDoc> {
   }
 }
 
+/** Undoes `createUser` (a step after it failed). */
+export async function deleteUser(user: Pick<UserDoc, '_id' | 'phone'>): Promise<void> {
+  await User.deleteOne({ _id: user._id });
+  if (user.phone) await Credential.deleteOne({ _id: `phone:${user.phone}`, userId: String(user._id) });
+}
+
 export interface LoginPolicy {
   maxFailures: number;
   windowMs: number;

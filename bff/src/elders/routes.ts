@@ -7,7 +7,7 @@ import {
   IdParamsSchema,
 } from '@yiyangtong/shared';
 import { publicUser } from '../accounts/model';
-import { createUser } from '../accounts/service';
+import { createUser, deleteUser } from '../accounts/service';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
 import { conflict, forbidden, notFound, validationFailed } from '../core/errors';
@@ -88,7 +88,10 @@ export function elderRoutes(api: Api): void {
       if (elder.userId) throw conflict('ACCOUNT_EXISTS', '该长者已有登录账号');
       const user = await createUser({ role: 'elder', name: elder.name, phone: body.phone, password: body.password, communityId: elder.communityId, elderId: params.id });
       const claimed = await conditionalUpdate(Elder, params.id, { userId: { $exists: false } }, { $set: { userId: String(user._id) } });
-      if (!claimed) throw conflict('ACCOUNT_EXISTS', '该长者已有登录账号');
+      if (!claimed) {
+        await deleteUser(user); // another request gave this elder an account first
+        throw conflict('ACCOUNT_EXISTS', '该长者已有登录账号');
+      }
       return publicUser(user);
     },
   });

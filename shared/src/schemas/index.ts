@@ -2,3 +2,4 @@ export * from './common';
 export * from './accounts';
 export * from './places';
 export * from './elders';
+export * from './meals';

@@ -33,9 +33,12 @@ export const CreateCanteenBodySchema = z.strictObject({
   deliveryFee: MoneySchema,
 });
 
+/** A number in a query string; an empty value counts as absent (z.coerce would read '' as 0). */
+const queryNumber = (n: z.ZodNumber) => z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().pipe(n).optional());
+
 export const NearbyCanteensQuerySchema = z.strictObject({
-  lng: z.coerce.number().min(-180).max(180).optional(),
-  lat: z.coerce.number().min(-90).max(90).optional(),
-  radius: z.coerce.number().positive().max(100_000).optional(),
+  lng: queryNumber(z.number().min(-180).max(180)),
+  lat: queryNumber(z.number().min(-90).max(90)),
+  radius: queryNumber(z.number().positive().max(100_000)),
   communityId: IdSchema.optional(),
 });

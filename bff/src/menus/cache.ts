@@ -1,0 +1,27 @@
+/**
+ * Menu reads for the lunch rush: an in-process cache of menu documents by `_id`.
+ * Writes made by this process replace the cached copy at once (with what the database
+ * returned); the short TTL bounds how stale another process's changes can look. The
+ * shown `remaining` is advisory: the conditional stock update is what decides.
+ */
+import { Menu, type MenuDoc } from './model';
+
+const TTL_MS = 1_000;
+const entries = new Map<string, { doc: MenuDoc | null; at: number }>();
+
+export async function getMenu(id: string): Promise<MenuDoc | null> {
+  const hit = entries.get(id);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.doc;
+  const doc = await Menu.findById(id).lean<MenuDoc>();
+  remember(id, doc ?? null);
+  return doc ?? null;
+}
+
+export function remember(id: string, doc: MenuDoc | null): void {
+  if (entries.size > 5_000) entries.clear(); // bound memory; a cold cache only costs reads
+  entries.set(id, { doc, at: Date.now() });
+}
+
+export function forget(id: string): void {
+  entries.delete(id);
+}

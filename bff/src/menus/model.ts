@@ -1,0 +1,68 @@
+import mongoose, { Schema } from 'mongoose';
+import type { Slot } from '@yiyangtong/shared';
+
+export interface DishDoc {
+  _id: mongoose.Types.ObjectId;
+  canteenId: string;
+  name: string;
+  price: number; // fen
+  tags: string[];
+  allergens: string[];
+}
+
+export const Dish = mongoose.model<DishDoc>(
+  'Dish',
+  new Schema<DishDoc>(
+    { canteenId: { type: String, required: true }, name: String, price: Number, tags: [String], allergens: [String] },
+    { versionKey: false },
+  ),
+);
+
+export interface MenuItem {
+  dishId: string;
+  name: string;
+  price: number;
+  quota: number;
+}
+
+/**
+ * One canteen's menu for one date and slot. `_id` is `canteenId:date:slot`, so reads and
+ * stock updates are `_id` lookups. `remaining` maps dishId → portions left; orders take
+ * portions with one conditional update of this document (see orders/service.ts).
+ */
+export interface MenuDoc {
+  _id: string;
+  canteenId: string;
+  date: string;
+  slot: Slot;
+  items: MenuItem[];
+  remaining: Record<string, number>;
+  updatedAt: Date;
+}
+
+export const Menu = mongoose.model<MenuDoc>(
+  'Menu',
+  new Schema<MenuDoc>(
+    {
+      _id: String,
+      canteenId: String,
+      date: String,
+      slot: String,
+      items: [new Schema<MenuItem>({ dishId: String, name: String, price: Number, quota: Number }, { _id: false })],
+      remaining: { type: Schema.Types.Mixed, default: {} },
+      updatedAt: Date,
+    },
+    { versionKey: false, minimize: false },
+  ),
+);
+
+export const menuId = (canteenId: string, date: string, slot: Slot) => `${canteenId}:${date}:${slot}`;
+
+export const publicDish = (d: DishDoc) => ({
+  id: String(d._id),
+  canteenId: d.canteenId,
+  name: d.name,
+  price: d.price,
+  tags: d.tags ?? [],
+  allergens: d.allergens ?? [],
+});

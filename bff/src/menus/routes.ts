@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { CreateDishBodySchema, IdParamsSchema, MenuDayParamsSchema, MenuParamsSchema, PutMenuBodySchema, SLOTS } from '@yiyangtong/shared';
+import type { Actor } from '../core/auth';
+import { conflict, notFound, validationFailed } from '../core/errors';
+import type { Api } from '../core/route';
+import { writeLock } from '../db/write-lock';
+import { slotCutoff } from '../orders/service';
+import { objectIdOrNull } from '../places/model';
+import { findCanteen } from '../places/routes';
+import { getMenu, remember } from './cache';
+import { Dish, Menu, menuId, publicDish, type MenuDoc } from './model';
+
+/** Staff manage only their own canteen; admin any. Others' canteens look absent (404). */
+export function assertStaffOf(actor: Actor, canteenId: string): void {
+  if (actor.role === 'admin') return;
+  if (actor.role === 'canteen_staff' && actor.canteenId === canteenId) return;
+  throw notFound('食堂');
+}
+
+export function menuRoutes(api: Api): void {
+  api.add({
+    method: 'post',
+    path: '/api/canteens/:id/dishes',
+    tag: 'menus',
+    summary: '新增菜品（本食堂工作人员、管理员）',
+    access: ['canteen_staff', 'admin'],
+    params: IdParamsSchema,
+    body: CreateDishBodySchema,
+    status: 201,
+    handler: async ({ params, body, actor }) => {
+      assertStaffOf(actor, params.id);
+      await findCanteen(params.id);
+      return publicDish((await Dish.create({ ...body, canteenId: params.id, tags: body.tags ?? [], allergens: body.allergens ?? [] })).toObject());
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/canteens/:id/dishes',
+    tag: 'menus',
+    summary: '食堂的菜品',
+    access: 'public',
+    params: IdParamsSchema,
+    handler: async ({ params }) => ({ items: (await Dish.find({ canteenId: params.id }).sort({ _id: 1 }).limit(500).lean()).map(publicDish) }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/canteens/:id/menus/:date/:slot',
+    tag: 'menus',
+    summary: '发布或修改某天某餐的菜单与份数',
+    access: ['canteen_staff', 'admin'],
+    params: MenuParamsSchema,
+    body: PutMenuBodySchema,
+    handler: async ({ params, body, actor }) => {
+      assertStaffOf(actor, params.id);
+      const canteen = await findCanteen(params.id);
+      if (!canteen.slots.some((s) => s.slot === params.slot)) throw validationFailed({ 'params.slot': '该食堂不提供这个餐次' });
+      const ids = body.items.map((i) => objectIdOrNull(i.dishId));
+      const dishes = await Dish.find({ _id: { $in: ids }, canteenId: params.id }).lean();
+      const fields: Record<string, string> = {};
+      body.items.forEach((item, i) => {
+        if (!dishes.some((d) => String(d._id) === item.dishId)) fields[`items.${i}.dishId`] = '不是本食堂的菜品';
+      });
+      if (Object.keys(fields).length) throw validationFailed(fields);
+      const id = menuId(params.id, params.date, params.slot);
+      // Under the menu's write lock: orders change `remaining` through the same lock.
+      const saved = await writeLock.run(`menus:${id}`, async () => {
+        const old = await Menu.findById(id).lean<MenuDoc>();
+        const booked = (dishId: string) => {
+          const was = old?.items.find((i) => i.dishId === dishId);
+          return was ? was.quota - (old?.remaining?.[dishId] ?? 0) : 0;
+        };
+        const remaining: Record<string, number> = {};
+        for (const item of body.items) {
+          const left = item.quota - booked(item.dishId);
+          if (left < 0) throw conflict('QUOTA_BELOW_BOOKED', `「${dishes.find((d) => String(d._id) === item.dishId)?.name}」已订 ${booked(item.dishId)} 份，份数不能少于已订数`);
+          remaining[item.dishId] = left;
+        }
+        for (const was of old?.items ?? []) {
+          if (!body.items.some((i) => i.dishId === was.dishId) && booked(was.dishId) > 0) {
+            throw conflict('QUOTA_BELOW_BOOKED', `「${was.name}」已有人订，不能从菜单移除`);
+          }
+        }
+        const doc: MenuDoc = {
+          _id: id,
+          canteenId: params.id,
+          date: params.date,
+          slot: params.slot,
+          items: body.items.map((i) => {
+            const d = dishes.find((x) => String(x._id) === i.dishId)!;
+            return { dishId: i.dishId, name: d.name, price: d.price, quota: i.quota };
+          }),
+          remaining,
+          updatedAt: new Date(),
+        };
+        await Menu.replaceOne({ _id: id }, doc, { upsert: true });
+        return doc;
+      });
+      remember(id, saved);
+      return menuSlotView(saved, slotCutoff(canteen, params.date, params.slot)!);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/canteens/:id/menus/:date',
+    tag: 'menus',
+    summary: '某天的菜单（各餐次、截止时间、余量）',
+    access: 'public',
+    params: MenuDayParamsSchema,
+    query: z.strictObject({}),
+    handler: async ({ params }) => {
+      const canteen = await findCanteen(params.id);
+      const offered = SLOTS.filter((slot) => canteen.slots.some((s) => s.slot === slot));
+      const menus = await Promise.all(offered.map((slot) => getMenu(menuId(params.id, params.date, slot))));
+      return {
+        date: params.date,
+        canteenId: params.id,
+        slots: offered.map((slot, i) => {
+          const cutoffAt = slotCutoff(canteen, params.date, slot)!;
+          const menu = menus[i];
+          return menu ? menuSlotView(menu, cutoffAt) : { slot, cutoffAt: cutoffAt.toISOString(), items: [] };
+        }),
+      };
+    },
+  });
+}
+
+function menuSlotView(menu: MenuDoc, cutoffAt: Date) {
+  return {
+    slot: menu.slot,
+    cutoffAt: cutoffAt.toISOString(),
+    items: menu.items.map((i) => ({ dishId: i.dishId, name: i.name, price: i.price, quota: i.quota, remaining: menu.remaining?.[i.dishId] ?? 0 })),
+  };
+}

@@ -1,0 +1,113 @@
+import mongoose, { Schema } from 'mongoose';
+import type { Fulfilment, Pricing, Role, Slot } from '@yiyangtong/shared';
+
+export type MealOrderStatus = 'placed' | 'confirmed' | 'served' | 'cancelled';
+
+export interface OrderLine {
+  dishId: string;
+  name: string;
+  price: number;
+  qty: number;
+}
+
+export interface StatusChange {
+  status: MealOrderStatus;
+  at: Date;
+  by: { userId: string; role: Role };
+}
+
+export interface MealOrderDoc {
+  _id: mongoose.Types.ObjectId;
+  elderId: string;
+  elderName: string;
+  communityId: string;
+  canteenId: string;
+  date: string;
+  slot: Slot;
+  items: OrderLine[];
+  fulfilment: Fulfilment;
+  address?: string;
+  pricing: Pricing; // stored as charged: the monthly settlement adds these up
+  pickupCode: string;
+  subsidyClaimId?: string;
+  bookedBy: { userId: string; role: Role; name: string };
+  status: MealOrderStatus;
+  history: StatusChange[];
+  cutoffAt: Date;
+  createdAt: Date;
+}
+
+const by = new Schema({ userId: String, role: String, name: String }, { _id: false });
+export const MealOrder = mongoose.model<MealOrderDoc>(
+  'MealOrder',
+  new Schema<MealOrderDoc>(
+    {
+      elderId: String,
+      elderName: String,
+      communityId: String,
+      canteenId: String,
+      date: String,
+      slot: String,
+      items: [new Schema<OrderLine>({ dishId: String, name: String, price: Number, qty: Number }, { _id: false })],
+      fulfilment: String,
+      address: String,
+      pricing: Schema.Types.Mixed,
+      pickupCode: String,
+      subsidyClaimId: String,
+      bookedBy: by,
+      status: String,
+      history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
+      cutoffAt: Date,
+    },
+    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  ),
+  'meal_orders',
+);
+
+/**
+ * Idempotency keys, `_id` = `userId:key`. Inserted 'pending' before an order is placed
+ * (E11000: someone already holds the key), set 'done' with the order id after.
+ */
+export interface IdempotencyDoc {
+  _id: string;
+  state: 'pending' | 'done';
+  requestHash: string;
+  orderId?: string;
+  createdAt: Date;
+}
+export const IdempotencyKey = mongoose.model<IdempotencyDoc>(
+  'IdempotencyKey',
+  new Schema<IdempotencyDoc>(
+    { _id: String, state: String, requestHash: String, orderId: String },
+    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  ),
+  'idempotency_keys',
+);
+
+/**
+ * The subsidy cap, enforced by `_id` uniqueness: a subsidised order holds claim
+ * `elderId:date:slot:k` for the lowest free k; a rule capped at N applies only while fewer
+ * than N claims exist. Two concurrent orders cannot both hold claim k.
+ */
+export interface SubsidyClaimDoc {
+  _id: string;
+  orderId?: string;
+}
+export const SubsidyClaim = mongoose.model<SubsidyClaimDoc>(
+  'SubsidyClaim',
+  new Schema<SubsidyClaimDoc>({ _id: String, orderId: String }, { versionKey: false }),
+  'subsidy_claims',
+);
+export const claimId = (elderId: string, date: string, slot: Slot, k: number) => `${elderId}:${date}:${slot}:${k}`;
+
+/** Pickup codes are unique per canteen and day: `_id` = `canteenId:date:code`. */
+export interface PickupCodeDoc {
+  _id: string;
+  orderId: string;
+}
+export const PickupCode = mongoose.model<PickupCodeDoc>(
+  'PickupCode',
+  new Schema<PickupCodeDoc>({ _id: String, orderId: String }, { versionKey: false }),
+  'pickup_codes',
+);
+export const pickupCodeId = (canteenId: string, date: string, code: string) => `${canteenId}:${date}:${code}`;

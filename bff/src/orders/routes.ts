@@ -1,0 +1,167 @@
+import {
+  CanteenOrdersQuerySchema,
+  chinaDate,
+  CreateMealOrderBodySchema,
+  IdempotencyHeadersSchema,
+  IdParamsSchema,
+  MealOrderQuerySchema,
+  PickupBodySchema,
+  QuoteBodySchema,
+} from '@yiyangtong/shared';
+import type { Actor } from '../core/auth';
+import { conflict, notFound } from '../core/errors';
+import type { Api } from '../core/route';
+import { loadElderFor, visibleEldersFilter } from '../elders/access';
+import { assertStaffOf } from '../menus/routes';
+import { findCanteen } from '../places/routes';
+import { MealOrder, PickupCode, pickupCodeId, type MealOrderDoc } from './model';
+import { cancelOrder, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
+
+async function visibleOrdersFilter(actor: Actor): Promise<Record<string, unknown> | null> {
+  switch (actor.role) {
+    case 'admin':
+      return {};
+    case 'canteen_staff':
+      return actor.canteenId ? { canteenId: actor.canteenId } : null;
+    case 'worker':
+      return actor.communityId ? { communityId: actor.communityId } : null;
+    default: {
+      const elders = await visibleEldersFilter(actor);
+      if (!elders) return null;
+      const ids = elders._id as { $in?: unknown[] } | undefined;
+      return { elderId: ids && '$in' in ids ? { $in: ids.$in!.map(String) } : String(ids) };
+    }
+  }
+}
+
+export function orderRoutes(api: Api, clock: () => Date): void {
+  api.add({
+    method: 'post',
+    path: '/api/pricing/quote',
+    tag: 'orders',
+    summary: '试算价格（与下单相同的计算，不保存）',
+    access: ['elder', 'family', 'worker', 'admin'],
+    body: QuoteBodySchema,
+    handler: ({ body, actor }) => quotePricing(actor, body, clock()),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/meal-orders',
+    tag: 'orders',
+    summary: '订餐（长者本人、绑定家属、本社区助老员）；需要 Idempotency-Key',
+    access: ['elder', 'family', 'worker', 'admin'],
+    headers: IdempotencyHeadersSchema,
+    body: CreateMealOrderBodySchema,
+    status: 201,
+    handler: async ({ body, headers, actor, setStatus }) => {
+      const { order, replayed } = await placeOrder(actor, body, headers['idempotency-key'], clock);
+      if (replayed) setStatus(200);
+      return orderView(order, actor);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/meal-orders',
+    tag: 'orders',
+    summary: '我能看到的订餐记录',
+    access: 'signed_in',
+    query: MealOrderQuerySchema,
+    handler: async ({ query, actor }) => {
+      const scope = await visibleOrdersFilter(actor);
+      if (!scope) return { items: [] };
+      const filter: Record<string, unknown> = { ...scope };
+      if (query.elderId) {
+        if (actor.role !== 'canteen_staff') await loadElderFor(actor, query.elderId);
+        filter.elderId = query.elderId;
+      }
+      if (query.date) filter.date = query.date;
+      const orders = await MealOrder.find(filter).sort({ _id: -1 }).limit(200).lean<MealOrderDoc[]>();
+      return { items: orders.map((o) => orderView(o, actor)) };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/meal-orders/:id',
+    tag: 'orders',
+    summary: '订单详情',
+    access: 'signed_in',
+    params: IdParamsSchema,
+    handler: async ({ params, actor }) => orderView(await loadOrderFor(actor, params.id), actor),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/meal-orders/:id/cancel',
+    tag: 'orders',
+    summary: '取消订单（截止前；份数退回菜单）',
+    access: ['elder', 'family', 'worker', 'admin'],
+    params: IdParamsSchema,
+    handler: async ({ params, actor }) => orderView(await cancelOrder(actor, params.id, clock()), actor),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/meal-orders/:id/confirm',
+    tag: 'canteen',
+    summary: '食堂确认订单',
+    access: ['canteen_staff', 'admin'],
+    params: IdParamsSchema,
+    handler: async ({ params, actor }) => {
+      const order = await loadOrderFor(actor, params.id);
+      return orderView(await transition(order, ['placed'], 'confirmed', actor, clock()), actor);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/canteens/:id/orders',
+    tag: 'canteen',
+    summary: '食堂某天（某餐）的订单与各菜品份数',
+    access: ['canteen_staff', 'admin'],
+    params: IdParamsSchema,
+    query: CanteenOrdersQuerySchema,
+    handler: async ({ params, query, actor }) => {
+      assertStaffOf(actor, params.id);
+      await findCanteen(params.id);
+      const orders = await MealOrder.find({ canteenId: params.id, date: query.date, ...(query.slot ? { slot: query.slot } : {}) })
+        .sort({ _id: 1 })
+        .limit(5000)
+        .lean<MealOrderDoc[]>();
+      const totals = new Map<string, { dishId: string; name: string; slot: string; qty: number }>();
+      for (const o of orders) {
+        if (o.status === 'cancelled') continue;
+        for (const i of o.items) {
+          const key = `${o.slot}:${i.dishId}`;
+          const t = totals.get(key) ?? { dishId: i.dishId, name: i.name, slot: o.slot, qty: 0 };
+          t.qty += i.qty;
+          totals.set(key, t);
+        }
+      }
+      const counts = { placed: 0, confirmed: 0, served: 0, cancelled: 0 };
+      for (const o of orders) counts[o.status] += 1;
+      return { items: orders.map((o) => orderView(o, actor)), totals: [...totals.values()], counts };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/canteens/:id/pickups',
+    tag: 'canteen',
+    summary: '凭取餐码核销（当天）',
+    access: ['canteen_staff', 'admin'],
+    params: IdParamsSchema,
+    body: PickupBodySchema,
+    handler: async ({ params, body, actor }) => {
+      assertStaffOf(actor, params.id);
+      const now = clock();
+      const code = await PickupCode.findById(pickupCodeId(params.id, body.date ?? chinaDate(now), body.code)).lean();
+      if (!code) throw notFound('取餐码');
+      const order = await loadOrderFor(actor, code.orderId);
+      if (order.status === 'served') throw conflict('ALREADY_SERVED', '这份餐已经取过了');
+      return orderView(await transition(order, ['placed', 'confirmed'], 'served', actor, now), actor);
+    },
+  });
+}

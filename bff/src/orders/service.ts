@@ -1,0 +1,319 @@
+/**
+ * Meal orders without transactions: each step is one document write, and a failed
+ * placement undoes the steps already taken (stock, subsidy claim, pickup code, key).
+ *
+ *  1. Idempotency key `userId:key` inserted 'pending' (E11000 → replay or wait).
+ *  2. Quote: elder visible to the caller, canteen slot open (cut-off in China time),
+ *     dishes on the menu, pricing by the shared engine.
+ *  3. Stock: one conditional update of the menu document through the write lock.
+ *  4. Subsidy claim `elderId:date:slot:k` when the price is subsidised (unique `_id`).
+ *  5. Pickup code `canteenId:date:code` (unique `_id`), then the order itself.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import mongoose from 'mongoose';
+import { chinaInstant, computePricing, isSubsidised, type Pricing, type Slot } from '@yiyangtong/shared';
+import type { Actor } from '../core/auth';
+import { AppError, conflict, notFound, validationFailed } from '../core/errors';
+import { isDuplicateKeyError } from '../db';
+import { conditionalUpdate } from '../db/write-lock';
+import { activeRules } from '../discounts/model';
+import { loadElderFor, mayActForElder } from '../elders/access';
+import type { ElderDoc } from '../elders/model';
+import { getMenu, remember } from '../menus/cache';
+import { Menu, menuId, type MenuDoc } from '../menus/model';
+import type { CanteenDoc } from '../places/model';
+import { objectIdOrNull } from '../places/model';
+import { findCanteen } from '../places/routes';
+import {
+  claimId,
+  IdempotencyKey,
+  MealOrder,
+  PickupCode,
+  pickupCodeId,
+  SubsidyClaim,
+  type MealOrderDoc,
+  type MealOrderStatus,
+  type OrderLine,
+} from './model';
+
+export interface OrderInput {
+  elderId: string;
+  canteenId: string;
+  date: string;
+  slot: Slot;
+  items: { dishId: string; qty: number }[];
+  fulfilment: 'dine_in' | 'take_away' | 'delivery';
+  address?: string;
+}
+
+const MAX_CLAIMS_READ = 4; // caps are at most 3 per slot and day (schema)
+
+export function slotCutoff(canteen: Pick<CanteenDoc, 'slots'>, date: string, slot: Slot): Date | null {
+  const config = canteen.slots.find((s) => s.slot === slot);
+  return config ? chinaInstant(date, config.cutoff, config.cutoffDayBefore ? 1 : 0) : null;
+}
+
+interface Quote {
+  elder: ElderDoc;
+  canteen: CanteenDoc;
+  menu: MenuDoc;
+  lines: OrderLine[];
+  cutoffAt: Date;
+  priceWith(subsidisedMealsUsed: number): Promise<Pricing>;
+}
+
+export async function quote(actor: Actor, input: OrderInput, now: Date): Promise<Quote> {
+  const elder = await loadElderFor(actor, input.elderId);
+  const canteen = await findCanteen(input.canteenId);
+  const cutoffAt = slotCutoff(canteen, input.date, input.slot);
+  if (!cutoffAt) throw validationFailed({ slot: '该食堂不提供这个餐次' });
+  if (!canteen.fulfilment.includes(input.fulfilment)) throw validationFailed({ fulfilment: '该食堂不提供这种取餐方式' });
+  if (now.getTime() >= cutoffAt.getTime()) {
+    throw conflict('PAST_CUTOFF', `已过订餐截止时间（${input.date} ${input.slot}）`);
+  }
+  const menu = await getMenu(menuId(input.canteenId, input.date, input.slot));
+  if (!menu || menu.items.length === 0) throw conflict('MENU_NOT_PUBLISHED', '当天这一餐的菜单还没有发布');
+  const fields: Record<string, string> = {};
+  const lines: OrderLine[] = [];
+  input.items.forEach((item, i) => {
+    const onMenu = menu.items.find((m) => m.dishId === item.dishId);
+    if (!onMenu) fields[`items.${i}.dishId`] = '该菜品不在这一餐的菜单上';
+    else lines.push({ dishId: item.dishId, name: onMenu.name, price: onMenu.price, qty: item.qty });
+  });
+  if (Object.keys(fields).length) throw validationFailed(fields);
+  return {
+    elder,
+    canteen,
+    menu,
+    lines,
+    cutoffAt,
+    priceWith: async (subsidisedMealsUsed) => {
+      try {
+        return computePricing({
+          elder: { birthDate: elder.birthDate, groups: elder.groups ?? [], careLevel: elder.careLevel ?? null },
+          canteen: { id: String(canteen._id), district: canteen.district, deliveryFee: canteen.deliveryFee },
+          date: input.date,
+          slot: input.slot,
+          items: lines,
+          fulfilment: input.fulfilment,
+          rules: await activeRules(),
+          subsidisedMealsUsed,
+        });
+      } catch (err) {
+        if (err instanceof RangeError) throw new AppError(409, 'PRICING_UNAVAILABLE', `无法计算价格：${err.message}`);
+        throw err;
+      }
+    },
+  };
+}
+
+/** Which of the claims k = 0..MAX-1 for this elder, date and slot are taken. */
+async function claimsTaken(elderId: string, date: string, slot: Slot): Promise<boolean[]> {
+  return Promise.all(
+    Array.from({ length: MAX_CLAIMS_READ }, async (_, k) => Boolean(await SubsidyClaim.exists({ _id: claimId(elderId, date, slot, k) }))),
+  );
+}
+
+export async function quotePricing(actor: Actor, input: OrderInput, now: Date): Promise<Pricing> {
+  const q = await quote(actor, input, now);
+  const taken = await claimsTaken(input.elderId, input.date, input.slot);
+  return q.priceWith(taken.filter(Boolean).length);
+}
+
+function stockUpdate(lines: OrderLine[], sign: 1 | -1) {
+  const condition: Record<string, unknown> = {};
+  const inc: Record<string, number> = {};
+  for (const l of lines) {
+    condition[`remaining.${l.dishId}`] = { $gte: l.qty };
+    inc[`remaining.${l.dishId}`] = sign * l.qty;
+  }
+  return { condition: sign < 0 ? condition : {}, update: { $inc: inc } };
+}
+
+async function giveBackStock(id: string, lines: OrderLine[]): Promise<void> {
+  const { update } = stockUpdate(lines, 1);
+  remember(id, await conditionalUpdate<MenuDoc>(Menu, id, {}, update));
+}
+
+async function takeStock(id: string, lines: OrderLine[]): Promise<void> {
+  const { condition, update } = stockUpdate(lines, -1);
+  const updated = await conditionalUpdate<MenuDoc>(Menu, id, condition, update);
+  if (updated) {
+    remember(id, updated);
+    return;
+  }
+  const current = await Menu.findById(id).lean<MenuDoc>();
+  remember(id, current ?? null);
+  const short = lines.find((l) => (current?.remaining?.[l.dishId] ?? 0) < l.qty);
+  const left = short ? (current?.remaining?.[short.dishId] ?? 0) : 0;
+  throw conflict('SOLD_OUT', short ? (left > 0 ? `「${short.name}」只剩 ${left} 份` : `「${short.name}」已售罄`) : '菜品已售罄');
+}
+
+/** Prices the order and, when subsidised, holds a subsidy claim; retries when another order took the claim. */
+async function priceAndClaim(q: Quote, input: OrderInput, orderId: string): Promise<{ pricing: Pricing; claim?: string }> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const taken = await claimsTaken(input.elderId, input.date, input.slot);
+    const pricing = await q.priceWith(taken.filter(Boolean).length);
+    if (!isSubsidised(pricing)) return { pricing };
+    const k = taken.indexOf(false);
+    if (k < 0) return { pricing: await q.priceWith(MAX_CLAIMS_READ) }; // only uncapped rules can still apply
+    const id = claimId(input.elderId, input.date, input.slot, k);
+    try {
+      await SubsidyClaim.create({ _id: id, orderId });
+      return { pricing, claim: id };
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+  throw conflict('BUSY', '同一时间的订单太多，请稍后再试');
+}
+
+async function reservePickupCode(canteenId: string, date: string, orderId: string): Promise<string> {
+  for (;;) {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    try {
+      await PickupCode.create({ _id: pickupCodeId(canteenId, date, code), orderId });
+      return code;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+}
+
+async function placeNewOrder(actor: Actor, input: OrderInput, now: Date): Promise<MealOrderDoc> {
+  const q = await quote(actor, input, now);
+  if (input.fulfilment === 'delivery' && !(input.address ?? q.elder.address)) throw validationFailed({ address: '送餐需要地址' });
+  const orderId = new mongoose.Types.ObjectId();
+  const undo: (() => Promise<unknown>)[] = [];
+  const mId = q.menu._id;
+  try {
+    await takeStock(mId, q.lines);
+    undo.push(() => giveBackStock(mId, q.lines));
+    const { pricing, claim } = await priceAndClaim(q, input, String(orderId));
+    if (claim) undo.push(() => SubsidyClaim.deleteOne({ _id: claim }));
+    const pickupCode = await reservePickupCode(input.canteenId, input.date, String(orderId));
+    undo.push(() => PickupCode.deleteOne({ _id: pickupCodeId(input.canteenId, input.date, pickupCode) }));
+    const by = { userId: actor.id, role: actor.role };
+    const order = await MealOrder.create({
+      _id: orderId,
+      elderId: input.elderId,
+      elderName: q.elder.name,
+      communityId: q.elder.communityId,
+      canteenId: input.canteenId,
+      date: input.date,
+      slot: input.slot,
+      items: q.lines,
+      fulfilment: input.fulfilment,
+      ...(input.fulfilment === 'delivery' ? { address: input.address ?? q.elder.address } : {}),
+      pricing,
+      pickupCode,
+      ...(claim ? { subsidyClaimId: claim } : {}),
+      bookedBy: { ...by, name: actor.name },
+      status: 'placed',
+      history: [{ status: 'placed', at: now, by }],
+      cutoffAt: q.cutoffAt,
+    });
+    return order.toObject();
+  } catch (err) {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw err;
+  }
+}
+
+const requestHash = (input: OrderInput) => createHash('sha256').update(JSON.stringify(input)).digest('hex');
+
+/** Places an order once per (caller, Idempotency-Key); a repeat returns the same order. */
+export async function placeOrder(actor: Actor, input: OrderInput, key: string, now: () => Date): Promise<{ order: MealOrderDoc; replayed: boolean }> {
+  const keyId = `${actor.id}:${key}`;
+  const hash = requestHash(input);
+  const waitUntil = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await IdempotencyKey.create({ _id: keyId, state: 'pending', requestHash: hash });
+      break;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+    const existing = await IdempotencyKey.findById(keyId).lean();
+    if (!existing) continue; // the holder failed and released it: try again
+    if (existing.requestHash !== hash) throw conflict('IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一笔不同的订单');
+    if (existing.state === 'done' && existing.orderId) {
+      const order = await MealOrder.findById(existing.orderId).lean<MealOrderDoc>();
+      if (order) return { order, replayed: true };
+    }
+    if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '相同的订单正在处理中，请稍后刷新');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  try {
+    const order = await placeNewOrder(actor, input, now());
+    await IdempotencyKey.updateOne({ _id: keyId }, { $set: { state: 'done', orderId: String(order._id) } });
+    return { order, replayed: false };
+  } catch (err) {
+    await IdempotencyKey.deleteOne({ _id: keyId }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The order if the caller may see it: its canteen's staff, or whoever may act for the elder. */
+export async function loadOrderFor(actor: Actor, id: string): Promise<MealOrderDoc> {
+  const oid = objectIdOrNull(id);
+  const order = oid && (await MealOrder.findById(oid).lean<MealOrderDoc>());
+  if (!order) throw notFound('订单');
+  const visible =
+    actor.role === 'canteen_staff'
+      ? actor.canteenId === order.canteenId
+      : await mayActForElder(actor, { _id: new mongoose.Types.ObjectId(order.elderId), communityId: order.communityId });
+  if (!visible) throw notFound('订单');
+  return order;
+}
+
+/** Moves an order from one of `from` to `to` (one conditional write), or 409 naming its state. */
+export async function transition(order: MealOrderDoc, from: MealOrderStatus[], to: MealOrderStatus, actor: Actor, at: Date): Promise<MealOrderDoc> {
+  const updated = await conditionalUpdate<MealOrderDoc>(
+    MealOrder,
+    String(order._id),
+    { status: { $in: from } },
+    { $set: { status: to }, $push: { history: { status: to, at, by: { userId: actor.id, role: actor.role } } } },
+  );
+  if (updated) return updated;
+  const current = await MealOrder.findById(order._id).lean<MealOrderDoc>();
+  const names: Record<MealOrderStatus, string> = { placed: '已下单', confirmed: '已确认', served: '已取餐', cancelled: '已取消' };
+  const code = current?.status === 'served' ? 'ALREADY_SERVED' : current?.status === 'cancelled' ? 'ORDER_CANCELLED' : 'WRONG_STATE';
+  throw conflict(code, `订单${names[current?.status ?? order.status]}，不能再${({ confirmed: '确认', served: '取餐', cancelled: '取消', placed: '下单' } as const)[to]}`);
+}
+
+export async function cancelOrder(actor: Actor, id: string, now: Date): Promise<MealOrderDoc> {
+  const order = await loadOrderFor(actor, id);
+  if (actor.role === 'canteen_staff') throw new AppError(403, 'FORBIDDEN', '食堂工作人员不能替长者取消订单');
+  if (now.getTime() >= new Date(order.cutoffAt).getTime() && order.status !== 'cancelled') {
+    throw conflict('PAST_CUTOFF', '已过订餐截止时间，不能取消');
+  }
+  const cancelled = await transition(order, ['placed', 'confirmed'], 'cancelled', actor, now);
+  // Portions go back to the menu; the subsidy slot and the pickup code are released.
+  await giveBackStock(menuId(order.canteenId, order.date, order.slot), order.items);
+  if (order.subsidyClaimId) await SubsidyClaim.deleteOne({ _id: order.subsidyClaimId });
+  await PickupCode.deleteOne({ _id: pickupCodeId(order.canteenId, order.date, order.pickupCode) });
+  return cancelled;
+}
+
+export function orderView(o: MealOrderDoc, viewer: Actor) {
+  return {
+    id: String(o._id),
+    elderId: o.elderId,
+    elderName: o.elderName,
+    canteenId: o.canteenId,
+    date: o.date,
+    slot: o.slot,
+    items: o.items.map((i) => ({ dishId: i.dishId, name: i.name, price: i.price, qty: i.qty })),
+    fulfilment: o.fulfilment,
+    ...(o.address ? { address: o.address } : {}),
+    status: o.status,
+    pricing: o.pricing,
+    // The code is the elder's proof at the counter: staff check it, they are not shown it.
+    ...(viewer.role === 'canteen_staff' ? {} : { pickupCode: o.pickupCode }),
+    bookedBy: o.bookedBy,
+    history: o.history.map((h) => ({ status: h.status, at: new Date(h.at).toISOString(), by: h.by })),
+    cutoffAt: new Date(o.cutoffAt).toISOString(),
+    createdAt: new Date(o.createdAt).toISOString(),
+  };
+}

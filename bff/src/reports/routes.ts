@@ -1,0 +1,57 @@
+import { SettlementQuerySchema } from '@yiyangtong/shared';
+import type { Api } from '../core/route';
+import { assertStaffOf } from '../menus/routes';
+import { MealOrder, type MealOrderDoc } from '../orders/model';
+import { findCanteen } from '../places/routes';
+
+export function reportRoutes(api: Api): void {
+  api.add({
+    method: 'get',
+    path: '/api/reports/settlement',
+    tag: 'reports',
+    summary: '食堂月度结算：按规则、按出资方的笔数与金额（取自订单中保存的价格明细）',
+    access: ['admin', 'canteen_staff'],
+    query: SettlementQuerySchema,
+    handler: async ({ query, actor }) => {
+      assertStaffOf(actor, query.canteenId);
+      await findCanteen(query.canteenId);
+      // Dates are YYYY-MM-DD strings, so a month is a string range. Cancelled orders are not settled.
+      const orders = await MealOrder.find({
+        canteenId: query.canteenId,
+        date: { $gte: `${query.month}-01`, $lte: `${query.month}-31` },
+        status: { $in: ['placed', 'confirmed', 'served'] },
+      }).lean<MealOrderDoc[]>();
+      const byRule = new Map<string, { ruleId: string; name: string; fundedBy: string; count: number; amount: number }>();
+      const byFunder = new Map<string, { fundedBy: string; count: number; amount: number }>();
+      let subtotal = 0;
+      let payable = 0;
+      let deliveryFees = 0;
+      for (const o of orders) {
+        subtotal += o.pricing.subtotal;
+        payable += o.pricing.payable;
+        deliveryFees += o.pricing.deliveryFee;
+        for (const d of o.pricing.discounts) {
+          const r = byRule.get(d.ruleId) ?? { ruleId: d.ruleId, name: d.name, fundedBy: d.fundedBy, count: 0, amount: 0 };
+          r.count += 1;
+          r.amount += d.amount;
+          byRule.set(d.ruleId, r);
+          const f = byFunder.get(d.fundedBy) ?? { fundedBy: d.fundedBy, count: 0, amount: 0 };
+          f.count += 1;
+          f.amount += d.amount;
+          byFunder.set(d.fundedBy, f);
+        }
+      }
+      return {
+        canteenId: query.canteenId,
+        month: query.month,
+        orders: orders.length,
+        subtotal,
+        deliveryFees,
+        payable,
+        rules: [...byRule.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)),
+        funders: [...byFunder.values()].sort((a, b) => a.fundedBy.localeCompare(b.fundedBy)),
+        items: [...byRule.values()],
+      };
+    },
+  });
+}

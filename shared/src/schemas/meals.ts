@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { DateSchema, IdSchema, MoneySchema, NameSchema } from './common';
+import { CareLevelSchema, GroupSchema } from './elders';
+import { FulfilmentSchema, SlotSchema } from './places';
+
+export const CreateDishBodySchema = z.strictObject({
+  name: NameSchema,
+  price: MoneySchema,
+  tags: z.array(z.string().trim().min(1).max(20)).max(10).optional(),
+  allergens: z.array(z.string().trim().min(1).max(20)).max(10).optional(),
+});
+
+const distinct = <T>(key: (x: T) => string) => (xs: T[]) => new Set(xs.map(key)).size === xs.length;
+
+export const PutMenuBodySchema = z.strictObject({
+  items: z
+    .array(z.strictObject({ dishId: IdSchema, quota: z.int().min(0).max(10_000) }))
+    .max(60)
+    .refine(distinct((i: { dishId: string }) => i.dishId), '菜品不能重复'),
+});
+
+export const MenuParamsSchema = z.strictObject({ id: IdSchema, date: DateSchema, slot: SlotSchema });
+export const MenuDayParamsSchema = z.strictObject({ id: IdSchema, date: DateSchema });
+
+export const CreateDiscountRuleBodySchema = z
+  .strictObject({
+    name: NameSchema,
+    canteenId: IdSchema.optional(),
+    district: z.string().trim().min(1).max(40).optional(),
+    minAge: z.int().min(0).max(150).optional(),
+    maxAge: z.int().min(0).max(150).optional(),
+    groups: z.array(GroupSchema).max(6).optional(),
+    careLevels: z.array(CareLevelSchema).max(4).optional(),
+    slots: z.array(SlotSchema).max(3).optional(),
+    benefit: z.strictObject({ type: z.enum(['amount_off', 'percent_off', 'fixed_price']), value: MoneySchema }),
+    fundedBy: z.enum(['government', 'canteen']),
+    perElderPerSlotPerDay: z.int().min(1).max(3).optional(),
+    priority: z.int().min(-1000).max(1000).optional(),
+    stackable: z.boolean().optional(),
+    validFrom: DateSchema,
+    validTo: DateSchema.optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.benefit.type === 'percent_off' && (r.benefit.value < 1 || r.benefit.value > 100)) {
+      ctx.addIssue({ code: 'custom', path: ['benefit', 'value'], message: '折扣百分比应为 1 到 100 的整数' });
+    }
+    if (r.minAge !== undefined && r.maxAge !== undefined && r.minAge > r.maxAge) {
+      ctx.addIssue({ code: 'custom', path: ['maxAge'], message: '最高年龄不能小于最低年龄' });
+    }
+    if (r.validTo && r.validTo < r.validFrom) {
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: '结束日期不能早于开始日期' });
+    }
+  });
+
+export const OrderItemsSchema = z
+  .array(z.strictObject({ dishId: IdSchema, qty: z.int().min(1).max(10) }))
+  .min(1, '请至少选择一个菜品')
+  .max(20)
+  .refine(distinct((i: { dishId: string }) => i.dishId), '同一菜品请合并数量');
+
+export const QuoteBodySchema = z.strictObject({
+  elderId: IdSchema,
+  canteenId: IdSchema,
+  date: DateSchema,
+  slot: SlotSchema,
+  items: OrderItemsSchema,
+  fulfilment: FulfilmentSchema,
+});
+
+export const CreateMealOrderBodySchema = QuoteBodySchema.extend({
+  address: z.string().trim().min(1).max(200).optional(),
+});
+
+export const IdempotencyHeadersSchema = z.looseObject({
+  'idempotency-key': z
+    .string({ error: '必填：请求头 Idempotency-Key' })
+    .min(1)
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, '只能包含可见 ASCII 字符'),
+});
+
+export const MealOrderQuerySchema = z.strictObject({ elderId: IdSchema.optional(), date: DateSchema.optional() });
+export const CanteenOrdersQuerySchema = z.strictObject({ date: DateSchema, slot: SlotSchema.optional() });
+export const PickupBodySchema = z.strictObject({ code: z.string().regex(/^\d{6}$/, '取餐码为6位数字'), date: DateSchema.optional() });
+export const SettlementQuerySchema = z.strictObject({
+  canteenId: IdSchema,
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),
+});
