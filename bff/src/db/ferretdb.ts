@@ -107,7 +107,10 @@ export async function startFerretdb(opts: { dataDir: string; port?: number }): P
   const port = opts.port ?? (await freePort());
   const args = [
     '--handler=sqlite',
-    `--sqlite-url=file:${opts.dataDir.replace(/\/?$/, '/')}`,
+    // WAL (FerretDB's default) with synchronous=NORMAL instead of SQLite's FULL: no fsync per
+    // commit; a crash of the process loses nothing, a power cut may lose the last commits but
+    // never corrupts the file. Production durability is MongoDB's (MONGODB_URI) anyway.
+    `--sqlite-url=file:${opts.dataDir.replace(/\/?$/, '/')}?_pragma=synchronous(normal)`,
     `--state-dir=${opts.dataDir}`,
     `--listen-addr=127.0.0.1:${port}`,
     '--telemetry=disable',

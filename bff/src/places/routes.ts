@@ -7,11 +7,21 @@ import {
 } from '@yiyangtong/shared';
 import { notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
-import { Canteen, Community, objectIdOrNull, publicCanteen, publicCommunity } from './model';
+import { Canteen, Community, objectIdOrNull, publicCanteen, publicCommunity, type CanteenDoc } from './model';
 
-export async function findCanteen(id: string) {
-  const oid = objectIdOrNull(id);
-  const canteen = oid && (await Canteen.findById(oid).lean());
+// Canteens change rarely and are read by every menu read and order: cached briefly per process.
+const canteenCache = new Map<string, { canteen: CanteenDoc | null; at: number }>();
+const CANTEEN_TTL_MS = 5_000;
+
+export async function findCanteen(id: string): Promise<CanteenDoc> {
+  const hit = canteenCache.get(id);
+  let canteen = hit && Date.now() - hit.at < CANTEEN_TTL_MS ? hit.canteen : undefined;
+  if (canteen === undefined) {
+    const oid = objectIdOrNull(id);
+    canteen = (oid && (await Canteen.findById(oid).lean<CanteenDoc>())) || null;
+    if (canteenCache.size > 10_000) canteenCache.clear();
+    canteenCache.set(id, { canteen, at: Date.now() });
+  }
   if (!canteen) throw notFound('食堂');
   return canteen;
 }

@@ -3,10 +3,12 @@
  * communities, a canteen in each, twenty elders of mixed ages and eligibility groups,
  * and one user of every role. Loaded only into a database without communities.
  */
-import { makeIdCardNo } from '@yiyangtong/shared';
+import { addDays, chinaDate, makeIdCardNo, SLOTS } from '@yiyangtong/shared';
 import type { CareLevel, EligibilityGroup } from '@yiyangtong/shared';
 import { createUser } from '../accounts/service';
 import { Elder, FamilyLink, familyLinkId } from '../elders/model';
+import { DiscountRuleModel } from '../discounts/model';
+import { Dish, Menu, menuId } from '../menus/model';
 import { Canteen, Community } from '../places/model';
 
 export const DEMO_PASSWORD = 'Demo@2026';
@@ -64,7 +66,10 @@ export async function seedDemoDistrict(): Promise<boolean> {
       communityId: String(communities[i]._id),
       district: '官渡区',
       address: c.address,
-      location: { lng: COMMUNITIES[i].location.lng + c.offset.lng, lat: COMMUNITIES[i].location.lat + c.offset.lat },
+      location: {
+        lng: COMMUNITIES[i].location.lng + c.offset.lng,
+        lat: COMMUNITIES[i].location.lat + c.offset.lat,
+      },
       slots: [
         { slot: 'breakfast', cutoff: '20:00', cutoffDayBefore: true },
         { slot: 'lunch', cutoff: '10:00' },
@@ -82,12 +87,17 @@ export async function seedDemoDistrict(): Promise<boolean> {
       birthDate,
       gender,
       address: `官渡区${COMMUNITIES[ci].name}${(i % 6) + 1}栋${(i % 4) + 1}单元${100 + i}室`,
-      location: { lng: COMMUNITIES[ci].location.lng + (i % 5) * 0.0004, lat: COMMUNITIES[ci].location.lat - (i % 3) * 0.0005 },
+      location: {
+        lng: COMMUNITIES[ci].location.lng + (i % 5) * 0.0004,
+        lat: COMMUNITIES[ci].location.lat - (i % 3) * 0.0005,
+      },
       communityId: String(communities[ci]._id),
       groups,
       careLevel,
       diet: i % 3 === 0 ? ['少盐'] : i % 3 === 1 ? ['软食'] : [],
-      emergencyContacts: [{ name: `${name.slice(0, 1)}家属`, phone: `1398871${String(2000 + i).slice(-4)}`, relation: '子女' }],
+      emergencyContacts: [
+        { name: `${name.slice(0, 1)}家属`, phone: `1398871${String(2000 + i).slice(-4)}`, relation: '子女' },
+      ],
       createdBy: 'demo-seed',
     })),
   );
@@ -97,8 +107,135 @@ export async function seedDemoDistrict(): Promise<boolean> {
   await createUser({ ...provider, password: DEMO_PASSWORD, providerId: 'guandu-home-care' });
   const familyUser = await createUser({ ...family, password: DEMO_PASSWORD });
   const elderId = String(elders[0]._id);
-  const elderUser = await createUser({ ...elderAccount, password: DEMO_PASSWORD, communityId: String(communities[0]._id), elderId });
+  const elderUser = await createUser({
+    ...elderAccount,
+    password: DEMO_PASSWORD,
+    communityId: String(communities[0]._id),
+    elderId,
+  });
   await Elder.updateOne({ _id: elders[0]._id }, { $set: { userId: String(elderUser._id) } });
-  await FamilyLink.create({ _id: familyLinkId(String(familyUser._id), elderId), familyUserId: String(familyUser._id), elderId });
+  await FamilyLink.create({
+    _id: familyLinkId(String(familyUser._id), elderId),
+    familyUserId: String(familyUser._id),
+    elderId,
+  });
+  await seedMeals(canteens.map((c) => String(c._id)));
   return true;
+}
+
+// Small portions priced 3–9 元 (seed 001), plus staples.
+const DISHES: [string, number, string[]][] = [
+  ['清蒸鲈鱼', 900, ['鱼']],
+  ['红烧肉（小份）', 800, []],
+  ['宫保鸡丁', 700, ['花生']],
+  ['番茄炒蛋', 400, ['蛋']],
+  ['肉末茄子', 500, []],
+  ['清炒时蔬', 300, []],
+  ['麻婆豆腐', 400, ['豆制品']],
+  ['土豆烧排骨', 900, []],
+  ['香菇青菜', 300, []],
+  ['黄焖鸡', 800, []],
+  ['木耳炒肉', 600, []],
+  ['冬瓜丸子汤', 500, []],
+  ['虾仁蒸蛋', 600, ['虾', '蛋']],
+  ['酸菜鱼片', 900, ['鱼']],
+  ['凉拌黄瓜', 300, []],
+  ['青椒肉丝', 600, []],
+  ['豆腐鲫鱼汤', 700, ['鱼', '豆制品']],
+  ['回锅肉（少油）', 700, []],
+  ['南瓜蒸百合', 400, []],
+  ['菌子炒肉', 800, []],
+  ['白菜炖粉条', 400, []],
+  ['卤鸡腿', 700, []],
+];
+const STAPLES: [string, number][] = [
+  ['米饭', 100],
+  ['杂粮饭', 150],
+  ['馒头', 100],
+  ['小米粥', 100],
+  ['玉米', 200],
+  ['面条（软）', 300],
+];
+const BREAKFAST = ['小米粥', '馒头', '玉米', '虾仁蒸蛋', '凉拌黄瓜', '面条（软）'];
+
+async function seedMeals(canteenIds: string[]): Promise<void> {
+  const today = chinaDate();
+  for (const canteenId of canteenIds) {
+    const dishes = await Dish.insertMany([
+      ...DISHES.map(([name, price, allergens]) => ({ canteenId, name, price, tags: ['少盐'], allergens })),
+      ...STAPLES.map(([name, price]) => ({ canteenId, name, price, tags: ['主食'], allergens: [] })),
+    ]);
+    for (let day = 0; day < 7; day++) {
+      const date = addDays(today, day);
+      for (const slot of SLOTS) {
+        // A rotating dozen dishes a meal, all staples; breakfast is lighter.
+        const chosen =
+          slot === 'breakfast'
+            ? dishes.filter((d) => BREAKFAST.includes(d.name))
+            : dishes.filter(
+                (_, i) =>
+                  i >= DISHES.length || (i + day * 5 + (slot === 'dinner' ? 11 : 0)) % DISHES.length < 12,
+              );
+        const items = chosen.map((d) => ({
+          dishId: String(d._id),
+          name: d.name,
+          price: d.price,
+          quota: d.tags.includes('主食') ? 80 : 30,
+        }));
+        const id = menuId(canteenId, date, slot);
+        await Menu.create({
+          _id: id,
+          canteenId,
+          date,
+          slot,
+          items,
+          remaining: Object.fromEntries(items.map((i) => [i.dishId, i.quota])),
+          updatedAt: new Date(),
+        });
+      }
+    }
+  }
+  // The district's rules: age bands, and a fixed 2 元 lunch for 低保/特困, all government funded,
+  // one subsidised meal per elder per slot per day. The fixed-price rule wins by priority.
+  const validFrom = addDays(today, -30);
+  const common = {
+    fundedBy: 'government',
+    perElderPerSlotPerDay: 1,
+    validFrom,
+    active: true,
+    createdBy: 'demo-seed',
+  } as const;
+  await DiscountRuleModel.insertMany([
+    {
+      ...common,
+      name: '60–69岁助餐优惠',
+      minAge: 60,
+      maxAge: 69,
+      benefit: { type: 'amount_off', value: 100 },
+      priority: 10,
+    },
+    {
+      ...common,
+      name: '70–79岁助餐优惠',
+      minAge: 70,
+      maxAge: 79,
+      benefit: { type: 'amount_off', value: 200 },
+      priority: 10,
+    },
+    {
+      ...common,
+      name: '80岁以上助餐优惠',
+      minAge: 80,
+      benefit: { type: 'amount_off', value: 300 },
+      priority: 10,
+    },
+    {
+      ...common,
+      name: '低保/特困长者午餐2元',
+      groups: ['dibao', 'tekun'],
+      slots: ['lunch'],
+      benefit: { type: 'fixed_price', value: 200 },
+      priority: 20,
+    },
+  ]);
 }
