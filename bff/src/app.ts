@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { accountRoutes } from './accounts/routes';
 import type { AppConfig } from './config';
 import { readBearer, tokenService } from './core/auth';
-import { errorHandler } from './core/errors';
+import { AppError, errorHandler } from './core/errors';
 import { Api } from './core/route';
 import { elderRoutes } from './elders/routes';
 import { healthRoutes } from './health/routes';
@@ -60,10 +60,21 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
     }),
   );
   app.use(cors({ origin: (ctx) => (config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'] }));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: config.bodyLimit, encoding: 'utf-8' }));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: config.bodyLimit,
+      encoding: 'utf-8',
+      // e.g. `Content-Encoding: gzip` on a body that is not: zlib errors carry no HTTP status.
+      onError: (err) => {
+        throw (err as { status?: number }).status ? err : new AppError(400, 'MALFORMED_REQUEST', '请求内容无法读取');
+      },
+    }),
+  );
   app.use(readBearer(tokens));
   app.use(api.router.routes());
-  app.use(api.router.allowedMethods());
+  const methodNotAllowed = () => new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法');
+  app.use(api.router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));
   if (config.h5Dir) app.use(serve(config.h5Dir, { maxage: 60_000 }));
   return { app, api };
 }

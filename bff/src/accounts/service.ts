@@ -89,18 +89,21 @@ async function recordFailure(phone: string, policy: LoginPolicy): Promise<void> 
 }
 
 export async function findOrCreateWechatUser(openid: string): Promise<UserDoc> {
-  const existing = await Credential.findById(`wechat:${openid}`).lean();
-  if (existing) {
-    const user = await User.findById(existing.userId).lean();
-    if (user) return user;
-  }
+  const find = async () => {
+    const credential = await Credential.findById(`wechat:${openid}`).lean();
+    return credential ? User.findById(credential.userId).lean() : null;
+  };
+  const existing = await find();
+  if (existing) return existing;
   try {
     return await createUser({ role: 'family', name: '微信用户', wechatOpenId: openid });
   } catch (err) {
-    // Two first logins at once: the other created it.
-    const again = await Credential.findById(`wechat:${openid}`).lean();
-    const user = again && (await User.findById(again.userId).lean());
-    if (user) return user;
+    // Several first logins at once: another request holds the credential and is writing the user.
+    for (let i = 0; i < 40; i++) {
+      const user = await find();
+      if (user) return user;
+      await new Promise((r) => setTimeout(r, 25));
+    }
     throw err;
   }
 }

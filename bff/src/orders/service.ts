@@ -6,12 +6,12 @@
  *  2. Quote: elder visible to the caller, canteen slot open (cut-off in China time),
  *     dishes on the menu, pricing by the shared engine.
  *  3. Stock: one conditional update of the menu document through the write lock.
- *  4. Subsidy claim `elderId:date:slot:k` when the price is subsidised (unique `_id`).
+ *  4. Subsidy claim `elderId:date:slot:k` when a capped rule discounts it (unique `_id`).
  *  5. Pickup code `canteenId:date:code` (unique `_id`), then the order itself.
  */
 import { createHash, randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
-import { chinaInstant, computePricing, isSubsidised, type Pricing, type Slot } from '@yiyangtong/shared';
+import { chinaInstant, computePricing, type Pricing, type Slot } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
@@ -46,7 +46,7 @@ export interface OrderInput {
   address?: string;
 }
 
-const MAX_CLAIMS_READ = 4; // caps are at most 3 per slot and day (schema)
+const MAX_CAP = 3; // perElderPerSlotPerDay is at most 3 (schema)
 
 export function slotCutoff(canteen: Pick<CanteenDoc, 'slots'>, date: string, slot: Slot): Date | null {
   const config = canteen.slots.find((s) => s.slot === slot);
@@ -107,17 +107,31 @@ export async function quote(actor: Actor, input: OrderInput, now: Date): Promise
   };
 }
 
-/** Which of the claims k = 0..MAX-1 for this elder, date and slot are taken. */
-async function claimsTaken(elderId: string, date: string, slot: Slot): Promise<boolean[]> {
-  return Promise.all(
-    Array.from({ length: MAX_CLAIMS_READ }, async (_, k) => Boolean(await SubsidyClaim.exists({ _id: claimId(elderId, date, slot, k) }))),
+/**
+ * Subsidy claims are held only by orders a capped rule discounted, at k < that rule's cap,
+ * so reading k = 0 .. (largest cap in force − 1) counts them exactly (holes left by
+ * cancellations included). The demo district's caps are 1: one read per order.
+ */
+async function readClaims(elderId: string, date: string, slot: Slot): Promise<{ taken: boolean[]; count: number }> {
+  const maxCap = Math.min(MAX_CAP, Math.max(0, ...(await activeRules()).map((r) => r.perElderPerSlotPerDay ?? 0)));
+  const taken = await Promise.all(
+    Array.from({ length: maxCap }, async (_, k) => Boolean(await SubsidyClaim.exists({ _id: claimId(elderId, date, slot, k) }))),
   );
+  return { taken, count: taken.filter(Boolean).length };
+}
+
+/** The smallest cap among the rules that discounted this price, or null when none is capped. */
+async function appliedCap(pricing: Pricing): Promise<number | null> {
+  const rules = await activeRules();
+  const caps = pricing.discounts
+    .map((d) => rules.find((r) => r.id === d.ruleId)?.perElderPerSlotPerDay)
+    .filter((c): c is number => typeof c === 'number' && c > 0);
+  return caps.length ? Math.min(...caps) : null;
 }
 
 export async function quotePricing(actor: Actor, input: OrderInput, now: Date): Promise<Pricing> {
   const q = await quote(actor, input, now);
-  const taken = await claimsTaken(input.elderId, input.date, input.slot);
-  return q.priceWith(taken.filter(Boolean).length);
+  return q.priceWith((await readClaims(input.elderId, input.date, input.slot)).count);
 }
 
 function stockUpdate(lines: OrderLine[], sign: 1 | -1) {
@@ -149,20 +163,22 @@ async function takeStock(id: string, lines: OrderLine[]): Promise<void> {
   throw conflict('SOLD_OUT', short ? (left > 0 ? `「${short.name}」只剩 ${left} 份` : `「${short.name}」已售罄`) : '菜品已售罄');
 }
 
-/** Prices the order and, when subsidised, holds a subsidy claim; retries when another order took the claim. */
+/** Prices the order and, when a capped rule discounts it, holds a subsidy claim; retries when another order took it. */
 async function priceAndClaim(q: Quote, input: OrderInput, orderId: string): Promise<{ pricing: Pricing; claim?: string }> {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const taken = await claimsTaken(input.elderId, input.date, input.slot);
-    const pricing = await q.priceWith(taken.filter(Boolean).length);
-    if (!isSubsidised(pricing)) return { pricing };
-    const k = taken.indexOf(false);
-    if (k < 0) return { pricing: await q.priceWith(MAX_CLAIMS_READ) }; // only uncapped rules can still apply
+    const { taken, count } = await readClaims(input.elderId, input.date, input.slot);
+    const pricing = await q.priceWith(count);
+    const cap = await appliedCap(pricing);
+    if (cap === null) return { pricing };
+    // count < cap here (the engine applied the rule), so a free k < cap exists.
+    const k = taken.findIndex((t, i) => !t && i < cap);
+    if (k < 0) continue;
     const id = claimId(input.elderId, input.date, input.slot, k);
     try {
       await SubsidyClaim.create({ _id: id, orderId });
       return { pricing, claim: id };
     } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
+      if (!isDuplicateKeyError(err)) throw err; // another order took claim k: count again
     }
   }
   throw conflict('BUSY', '同一时间的订单太多，请稍后再试');
