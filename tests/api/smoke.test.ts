@@ -18,3 +18,12 @@ test('the bootstrap admin can log in and see themself', async () => {
   expect(me.status).toBe(200);
   expect(me.body).toMatchObject({ role: 'admin', name: t.admin.name, phone: t.admin.phone });
 });
+
+test('responses carry security headers, and CORS answers only the H5 origins', async () => {
+  const allowed = await t.api.get('/api/health', { headers: { origin: 'http://localhost:3000' } });
+  expect(allowed.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(allowed.headers.get('content-security-policy')).toContain("default-src 'self'");
+  expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+  const foreign = await t.api.get('/api/health', { headers: { origin: 'https://evil.example' } });
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+});

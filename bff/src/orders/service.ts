@@ -19,7 +19,7 @@ import { conditionalUpdate } from '../db/write-lock';
 import { activeRules } from '../discounts/model';
 import { loadElderFor, mayActForElder } from '../elders/access';
 import type { ElderDoc } from '../elders/model';
-import { getMenu, remember } from '../menus/cache';
+import { forget, getMenu, remember } from '../menus/cache';
 import { Menu, menuId, type MenuDoc } from '../menus/model';
 import type { CanteenDoc } from '../places/model';
 import { objectIdOrNull } from '../places/model';
@@ -156,8 +156,9 @@ async function takeStock(id: string, lines: OrderLine[]): Promise<void> {
     remember(id, updated);
     return;
   }
+  // Read outside the lock (a cancellation may land meanwhile): used for the message only.
   const current = await Menu.findById(id).lean<MenuDoc>();
-  remember(id, current ?? null);
+  forget(id);
   const short = lines.find((l) => (current?.remaining?.[l.dishId] ?? 0) < l.qty);
   const left = short ? (current?.remaining?.[short.dishId] ?? 0) : 0;
   throw conflict('SOLD_OUT', short ? (left > 0 ? `「${short.name}」只剩 ${left} 份` : `「${short.name}」已售罄`) : '菜品已售罄');
