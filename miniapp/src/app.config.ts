@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/login/login'],
+  pages: ['pages/index/index', 'pages/login/login', 'pages/meal-booking/meal-booking'],
   window: {
     navigationBarTitleText: '颐养通',
     navigationBarBackgroundColor: '#0b57d0',

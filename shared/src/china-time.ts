@@ -22,12 +22,10 @@ export function chinaDate(at: Date = new Date()): string {
 
 /** The instant of `HH:mm` China time on a China calendar date, optionally `daysBefore` days earlier. */
 export function chinaInstant(date: string, time: string, daysBefore = 0): Date {
+  // Plain UTC arithmetic (exact for a fixed offset): this runs for every slot of every menu read.
+  const [y, mo, d] = date.split('-').map(Number);
   const [h, m] = time.split(':').map(Number);
-  return dayjs
-    .utc(date, 'YYYY-MM-DD')
-    .subtract(daysBefore, 'day')
-    .add(h * 60 + m - CHINA_OFFSET_MIN, 'minute')
-    .toDate();
+  return new Date(Date.UTC(y, mo - 1, d - daysBefore, h, m) - CHINA_OFFSET_MIN * 60_000);
 }
 
 export function addDays(date: string, days: number): string {

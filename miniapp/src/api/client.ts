@@ -64,9 +64,14 @@ function fallbackMessage(status: number): string {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export async function request<T>(method: Method, path: string, data?: unknown): Promise<T> {
+export async function request<T>(
+  method: Method,
+  path: string,
+  data?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
   const token = getToken();
-  const header: Record<string, string> = { 'Content-Type': 'application/json' };
+  const header: Record<string, string> = { 'Content-Type': 'application/json', ...extraHeaders };
   if (token) header.Authorization = `Bearer ${token}`;
   let res: Awaited<ReturnType<typeof Taro.request>>;
   try {

@@ -35,6 +35,16 @@ export default function IndexPage() {
     setTokenState('');
   }
 
+  // 订餐 has its page; the other features are still placeholders.
+  const openFeature = (key: Feature) => {
+    if (key === 'meal') {
+      setSoon(null);
+      void Taro.navigateTo({ url: '/pages/meal-booking/meal-booking' });
+      return;
+    }
+    setSoon(key);
+  };
+
   const goLogin = () => Taro.navigateTo({ url: '/pages/login/login' });
   const logout = () => {
     clearToken();
@@ -75,7 +85,7 @@ export default function IndexPage() {
           <View className="index__features">
             {FEATURES.map((f) => (
               <View key={f.key} className="index__feature">
-                <Button className={f.danger ? 'btn btn--danger' : 'btn'} onClick={() => setSoon(f.key)}>
+                <Button className={f.danger ? 'btn btn--danger' : 'btn'} onClick={() => openFeature(f.key)}>
                   {f.label}
                 </Button>
                 {soon === f.key && <Text className="hint index__soon">{f.label}即将上线</Text>}
