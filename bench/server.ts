@@ -31,19 +31,48 @@ async function main() {
   const canteenId = String(canteen!._id);
   const date = addDays(chinaDate(), 2);
   const dishes = await Dish.find({ canteenId }).limit(3).lean();
-  const items = dishes.map((d) => ({ dishId: String(d._id), name: d.name, price: d.price, quota: 1_000_000 }));
+  const items = dishes.map((d) => ({
+    dishId: String(d._id),
+    name: d.name,
+    price: d.price,
+    quota: 1_000_000,
+  }));
   await Menu.replaceOne(
     { _id: menuId(canteenId, date, 'lunch') },
-    { _id: menuId(canteenId, date, 'lunch'), canteenId, date, slot: 'lunch', items, remaining: Object.fromEntries(items.map((i) => [i.dishId, i.quota])), updatedAt: new Date() },
+    {
+      _id: menuId(canteenId, date, 'lunch'),
+      canteenId,
+      date,
+      slot: 'lunch',
+      items,
+      remaining: Object.fromEntries(items.map((i) => [i.dishId, i.quota])),
+      updatedAt: new Date(),
+    },
     { upsert: true },
   );
   const elders = await Elder.insertMany(
     Array.from({ length: 200 }, (_, i) => {
       const birthDate = `19${40 + (i % 25)}-0${1 + (i % 9)}-1${i % 10}`;
-      return { name: `压测长者${i}`, idCardNo: makeIdCardNo('530111', birthDate, 500 + i), birthDate, address: '官渡区', communityId: String(community!._id), groups: i % 7 === 0 ? ['dibao'] : [], diet: [], emergencyContacts: [], createdBy: 'bench' };
+      return {
+        name: `压测长者${i}`,
+        idCardNo: makeIdCardNo('530111', birthDate, 500 + i),
+        birthDate,
+        address: '官渡区',
+        communityId: String(community!._id),
+        groups: i % 7 === 0 ? ['dibao'] : [],
+        diet: [],
+        emergencyContacts: [],
+        createdBy: 'bench',
+      };
     }),
   );
-  const worker = await createUser({ role: 'worker', name: '压测助老员', phone: '13911110000', password: 'Bench@12345', communityId: String(community!._id) });
+  const worker = await createUser({
+    role: 'worker',
+    name: '压测助老员',
+    phone: '13911110000',
+    password: 'Bench@12345',
+    communityId: String(community!._id),
+  });
   const token = tokenService(config.jwtSecret, '2h').sign(actorOf(worker));
 
   const { app } = createApp({ config, log: createLogger('warn') });

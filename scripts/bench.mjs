@@ -12,7 +12,11 @@ const { default: autocannon } = await import('autocannon');
 
 const seconds = Number(process.env.BENCH_SECONDS || 10);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
-const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/server.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TZ: 'UTC' } });
+const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/server.ts')], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, TZ: 'UTC' },
+});
 const line = await new Promise((resolve, reject) => {
   readline.createInterface({ input: child.stdout }).once('line', resolve);
   child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
@@ -23,15 +27,29 @@ async function measure(title, opts) {
   await autocannon({ ...opts, duration: 2, connections }); // warm-up
   const r = await autocannon({ ...opts, duration: seconds, connections });
   const ok = r['2xx'];
-  const res = { title, reqPerSec: Math.round(ok / seconds), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
-  process.stdout.write(`${title.padEnd(18)} ${String(res.reqPerSec).padStart(7)} req/s   p50 ${res.p50} ms   p99 ${res.p99} ms   non-2xx ${res.non2xx}   errors ${res.errors}\n`);
+  const res = {
+    title,
+    reqPerSec: Math.round(ok / seconds),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+  process.stdout.write(
+    `${title.padEnd(18)} ${String(res.reqPerSec).padStart(7)} req/s   p50 ${res.p50} ms   p99 ${res.p99} ms   non-2xx ${res.non2xx}   errors ${res.errors}\n`,
+  );
   return res;
 }
 
 try {
-  process.stdout.write(`\n${connections} connections, ${seconds} s each, on ${(await import('node:os')).cpus().length} cores\n`);
+  process.stdout.write(
+    `\n${connections} connections, ${seconds} s each, on ${(await import('node:os')).cpus().length} cores\n`,
+  );
   const bare = await measure('bare Koa', { url: env.bare });
-  const menu = await measure('menu read', { url: `${env.api}/api/canteens/${env.canteenId}/menus/${env.date}`, headers: { authorization: `Bearer ${env.token}` } });
+  const menu = await measure('menu read', {
+    url: `${env.api}/api/canteens/${env.canteenId}/menus/${env.date}`,
+    headers: { authorization: `Bearer ${env.token}` },
+  });
   let n = 0;
   const place = await measure('order placement', {
     url: `${env.api}/api/meal-orders`,
@@ -41,8 +59,19 @@ try {
       {
         setupRequest: (req) => {
           n += 1;
-          const body = { elderId: env.elderIds[n % env.elderIds.length], canteenId: env.canteenId, date: env.date, slot: 'lunch', fulfilment: 'dine_in', items: [{ dishId: env.dishIds[n % env.dishIds.length], qty: 1 }] };
-          return { ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() }, body: JSON.stringify(body) };
+          const body = {
+            elderId: env.elderIds[n % env.elderIds.length],
+            canteenId: env.canteenId,
+            date: env.date,
+            slot: 'lunch',
+            fulfilment: 'dine_in',
+            items: [{ dishId: env.dishIds[n % env.dishIds.length], qty: 1 }],
+          };
+          return {
+            ...req,
+            headers: { ...req.headers, 'idempotency-key': randomUUID() },
+            body: JSON.stringify(body),
+          };
         },
       },
     ],

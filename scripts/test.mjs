@@ -3,7 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ensureChromium, ensureDependencies, ensureFerretdb, ensureH5Built, ensureWeappBuilt, root, step } from './lib/prepare.mjs';
+import {
+  ensureChromium,
+  ensureDependencies,
+  ensureFerretdb,
+  ensureH5Built,
+  ensureWeappBuilt,
+  root,
+  step,
+} from './lib/prepare.mjs';
 
 const started = Date.now();
 try {

@@ -2,7 +2,10 @@
 // per jest worker, started in globalSetup; every test file gets its own database in it.
 const path = require('path');
 const root = path.resolve(__dirname, '..');
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
 const common = {
   rootDir: root,
   transform: { '^.+\\.(t|j)sx?$': swc },
@@ -24,6 +27,11 @@ module.exports = {
       testMatch: ['<rootDir>/tests/api/**/*.test.ts'],
       testTimeout: 60000,
     },
-    { ...common, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'], testTimeout: 120000 },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
+      testTimeout: 120000,
+    },
   ],
 };

@@ -43,7 +43,16 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
     const started = process.hrtime.bigint();
     await next();
     // Path only: query strings may carry names or phones (?q=).
-    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6, user: ctx.state.actor?.id }, 'request');
+    log.info(
+      {
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        user: ctx.state.actor?.id,
+      },
+      'request',
+    );
   });
   app.use(errorHandler(log));
   app.use(
@@ -59,7 +68,12 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
       },
     }),
   );
-  app.use(cors({ origin: (ctx) => (config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''), allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'] }));
+  app.use(
+    cors({
+      origin: (ctx) => (config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    }),
+  );
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -67,7 +81,9 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
       encoding: 'utf-8',
       // e.g. `Content-Encoding: gzip` on a body that is not: zlib errors carry no HTTP status.
       onError: (err) => {
-        throw (err as { status?: number }).status ? err : new AppError(400, 'MALFORMED_REQUEST', '请求内容无法读取');
+        throw (err as { status?: number }).status
+          ? err
+          : new AppError(400, 'MALFORMED_REQUEST', '请求内容无法读取');
       },
     }),
   );

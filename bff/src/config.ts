@@ -31,9 +31,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: Number(env.WECHAT_TIMEOUT_MS || 5000),
     },
     h5Dir: env.H5_DIR,
-    corsOrigins: (env.CORS_ORIGINS || 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:10086').split(',').filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS || 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:10086')
+      .split(',')
+      .filter(Boolean),
     bodyLimit: env.BODY_LIMIT || '100kb',
-    login: { maxFailures: Number(env.LOGIN_MAX_FAILURES || 5), windowMs: Number(env.LOGIN_WINDOW_MS || 15 * 60_000) },
+    login: {
+      maxFailures: Number(env.LOGIN_MAX_FAILURES || 5),
+      windowMs: Number(env.LOGIN_WINDOW_MS || 15 * 60_000),
+    },
     logLevel: env.LOG_LEVEL || 'info',
     clock: () => new Date(),
   };

@@ -10,10 +10,25 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { service: 'yiyangtong-bff' },
-      redact: { paths: ['password', '*.password', 'idCardNo', '*.idCardNo', 'phone', '*.phone', 'authorization', '*.authorization'], censor: '[hidden]' },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'idCardNo',
+          '*.idCardNo',
+          'phone',
+          '*.phone',
+          'authorization',
+          '*.authorization',
+        ],
+        censor: '[hidden]',
+      },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? scrubPersonalData(a) : a)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? scrubPersonalData(a) : a)) as Parameters<typeof method>,
+          );
         },
       },
     },

@@ -47,7 +47,9 @@ async function main(): Promise<void> {
   const lines = [
     `颐养通 is running: ${url} (API ${url}api, database: ${db.kind}${createdAdmin ? ', admin created' : ''}${seeded ? ', demo district loaded' : ''})`,
     `  admin          ${config.bootstrapAdmin.phone} / ${process.env.BOOTSTRAP_ADMIN_PASSWORD ? '(BOOTSTRAP_ADMIN_PASSWORD)' : config.bootstrapAdmin.password}`,
-    ...(process.env.SEED_DEMO !== '0' ? DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(14)} ${a.phone} / ${DEMO_PASSWORD}  ${a.name}`) : []),
+    ...(process.env.SEED_DEMO !== '0'
+      ? DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(14)} ${a.phone} / ${DEMO_PASSWORD}  ${a.name}`)
+      : []),
     config.h5Dir ? '' : '  (H5 app not built: run `npm run build:h5`)',
   ];
   process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);

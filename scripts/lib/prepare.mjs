@@ -18,7 +18,12 @@ export function done(started, what) {
 }
 
 export function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts, env: { ...process.env, ...opts.env } });
+  const res = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    ...opts,
+    env: { ...process.env, ...opts.env },
+  });
   if (res.error) throw new Error(`${cmd} ${args.join(' ')}: ${res.error.message}`);
   if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${res.status}`);
 }
@@ -40,7 +45,10 @@ export function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');
   if (mtime(marker) && mtime(marker) >= mtime(lock)) return;
   const t = step('Installing npm dependencies');
-  run('npm', fs.existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+  run(
+    'npm',
+    fs.existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'],
+  );
   done(t, 'dependencies installed');
 }
 
@@ -55,7 +63,10 @@ export function ensureFerretdb() {
 /** The H5 app, rebuilt when any miniapp source is newer than the build. */
 export function ensureH5Built({ force = false } = {}) {
   const index = path.join(root, 'miniapp', 'dist-h5', 'index.html');
-  const sources = Math.max(newestUnder(path.join(root, 'miniapp', 'src')), newestUnder(path.join(root, 'shared', 'src')));
+  const sources = Math.max(
+    newestUnder(path.join(root, 'miniapp', 'src')),
+    newestUnder(path.join(root, 'shared', 'src')),
+  );
   if (!force && mtime(index) > sources) return;
   const t = step('Building the H5 app (miniapp → miniapp/dist-h5)');
   run('npm', ['run', 'build:h5', '-w', 'miniapp']);
@@ -64,7 +75,10 @@ export function ensureH5Built({ force = false } = {}) {
 
 export function ensureWeappBuilt() {
   const appJson = path.join(root, 'miniapp', 'dist', 'app.json');
-  const sources = Math.max(newestUnder(path.join(root, 'miniapp', 'src')), newestUnder(path.join(root, 'shared', 'src')));
+  const sources = Math.max(
+    newestUnder(path.join(root, 'miniapp', 'src')),
+    newestUnder(path.join(root, 'shared', 'src')),
+  );
   if (mtime(appJson) > sources) return;
   const t = step('Building the WeChat mini-program (miniapp → miniapp/dist)');
   run('npm', ['run', 'build:weapp', '-w', 'miniapp']);
@@ -76,9 +90,13 @@ export function ensureChromium() {
   if (fs.existsSync('/usr/bin/chromium')) return;
   const t = step('Installing Chromium (apt-get install -y chromium)');
   if (process.getuid?.() !== 0) {
-    throw new Error('Chromium is missing: run `sudo apt-get install -y chromium` (the browser tests use /usr/bin/chromium).');
+    throw new Error(
+      'Chromium is missing: run `sudo apt-get install -y chromium` (the browser tests use /usr/bin/chromium).',
+    );
   }
   run('apt-get', ['update'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+  });
   done(t, 'Chromium installed');
 }

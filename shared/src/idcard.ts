@@ -23,15 +23,31 @@ export function isValidCalendarDate(date: string): boolean {
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const days = [
+    31,
+    y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ];
   return d <= days[mo - 1];
 }
 
 /** Returns the birth date and gender encoded in a valid number, or the problem. */
-export function parseIdCardNo(id: string): { ok: true; info: IdCardInfo } | { ok: false; problem: IdCardProblem } {
+export function parseIdCardNo(
+  id: string,
+): { ok: true; info: IdCardInfo } | { ok: false; problem: IdCardProblem } {
   if (!/^[1-9]\d{16}[\dX]$/.test(id)) return { ok: false, problem: 'format' };
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (!isValidCalendarDate(birthDate) || birthDate < '1900-01-01') return { ok: false, problem: 'birth_date' };
+  if (!isValidCalendarDate(birthDate) || birthDate < '1900-01-01')
+    return { ok: false, problem: 'birth_date' };
   if (idCardCheckChar(id.slice(0, 17)) !== id[17]) return { ok: false, problem: 'check_digit' };
   return { ok: true, info: { birthDate, gender: Number(id[16]) % 2 === 1 ? 'male' : 'female' } };
 }

@@ -49,7 +49,11 @@ beforeEach(() => {
   now = BEFORE;
 });
 
-const order = (elderId: string, items: { dishId: string; qty: number }[], extra: Partial<OrderBody> = {}): OrderBody => ({
+const order = (
+  elderId: string,
+  items: { dishId: string; qty: number }[],
+  extra: Partial<OrderBody> = {},
+): OrderBody => ({
   elderId,
   canteenId: canteenA.id,
   date: DATE,
@@ -77,17 +81,25 @@ describe('menus belong to their canteen', () => {
   });
 
   test("staff of another canteen cannot publish this canteen's menu, and the menu is unchanged", async () => {
-    const res = await m.putMenuRaw(staffB.token, canteenA.id, DATE, 'lunch', [{ dishId: rice.id, quota: 999 }]);
+    const res = await m.putMenuRaw(staffB.token, canteenA.id, DATE, 'lunch', [
+      { dishId: rice.id, quota: 999 },
+    ]);
     expect([403, 404]).toContain(res.status);
     expect(await m.remaining(canteenA.id, DATE, 'lunch', rice.id)).toBe(10);
-    const dinner = await m.putMenuRaw(staffB.token, canteenA.id, DATE, 'dinner', [{ dishId: rice.id, quota: 5 }]);
+    const dinner = await m.putMenuRaw(staffB.token, canteenA.id, DATE, 'dinner', [
+      { dishId: rice.id, quota: 5 },
+    ]);
     expect([403, 404]).toContain(dinner.status);
     const day = await m.menu(canteenA.id, DATE);
     expect(day.slots.find((s: { slot: string }) => s.slot === 'dinner').items).toEqual([]);
   });
 
-  test("staff of another canteen cannot add dishes to this canteen", async () => {
-    const res = await t.api.post(`/api/canteens/${canteenA.id}/dishes`, { name: '冒充菜', price: 100 }, { token: staffB.token });
+  test('staff of another canteen cannot add dishes to this canteen', async () => {
+    const res = await t.api.post(
+      `/api/canteens/${canteenA.id}/dishes`,
+      { name: '冒充菜', price: 100 },
+      { token: staffB.token },
+    );
     expect([403, 404]).toContain(res.status);
     const dishes = await t.api.get(`/api/canteens/${canteenA.id}/dishes`);
     expect(dishes.body.items.map((d: { name: string }) => d.name)).not.toContain('冒充菜');
@@ -106,7 +118,9 @@ describe('menus belong to their canteen', () => {
   });
 
   test('a menu for a slot the canteen does not serve is refused (400)', async () => {
-    const res = await m.putMenuRaw(staffA.token, canteenA.id, DATE, 'breakfast', [{ dishId: soup.id, quota: 5 }]);
+    const res = await m.putMenuRaw(staffA.token, canteenA.id, DATE, 'breakfast', [
+      { dishId: soup.id, quota: 5 },
+    ]);
     expect(res.status).toBe(400);
   });
 
@@ -127,7 +141,9 @@ describe('menus belong to their canteen', () => {
     expect(tooLow.status).toBe(409);
     expect(await m.remaining(canteenA.id, d, 'lunch', rice.id)).toBe(7);
 
-    const removed = await m.putMenuRaw(staffA.token, canteenA.id, d, 'lunch', [{ dishId: soup.id, quota: 10 }]);
+    const removed = await m.putMenuRaw(staffA.token, canteenA.id, d, 'lunch', [
+      { dishId: soup.id, quota: 10 },
+    ]);
     expect(removed.status).toBe(409);
 
     const exact = await m.putMenuRaw(staffA.token, canteenA.id, d, 'lunch', [
@@ -136,7 +152,10 @@ describe('menus belong to their canteen', () => {
     ]);
     expect(exact.status).toBe(200);
     expect(await m.remaining(canteenA.id, d, 'lunch', rice.id)).toBe(0);
-    const soldOut = await m.order(elderLogin.token, order(elder.id, [{ dishId: rice.id, qty: 1 }], { date: d }));
+    const soldOut = await m.order(
+      elderLogin.token,
+      order(elder.id, [{ dishId: rice.id, qty: 1 }], { date: d }),
+    );
     expect(soldOut.status).toBe(409);
     expect(soldOut.body.error.code).toBe('SOLD_OUT');
 
@@ -156,23 +175,45 @@ describe('the counter: orders, confirmation and pickup', () => {
 
   beforeAll(async () => {
     now = BEFORE;
-    first = await m.placed(elderLogin.token, order(elder.id, [{ dishId: rice.id, qty: 1 }, { dishId: soup.id, qty: 2 }]));
-    second = await m.placed(worker.token, order(elder2.id, [{ dishId: rice.id, qty: 2 }], { fulfilment: 'take_away' }));
-    cancelled = await m.placed(worker.token, order(elder2.id, [{ dishId: rice.id, qty: 3 }, { dishId: soup.id, qty: 1 }]));
+    first = await m.placed(
+      elderLogin.token,
+      order(elder.id, [
+        { dishId: rice.id, qty: 1 },
+        { dishId: soup.id, qty: 2 },
+      ]),
+    );
+    second = await m.placed(
+      worker.token,
+      order(elder2.id, [{ dishId: rice.id, qty: 2 }], { fulfilment: 'take_away' }),
+    );
+    cancelled = await m.placed(
+      worker.token,
+      order(elder2.id, [
+        { dishId: rice.id, qty: 3 },
+        { dishId: soup.id, qty: 1 },
+      ]),
+    );
     const c = await m.cancel(worker.token, cancelled.id);
     if (c.status !== 200) throw new Error(`cancel failed: ${c.status}`);
     // Another canteen's order on the same day and slot.
     await m.putMenu(staffB.token, canteenB.id, DATE, 'lunch', [{ dishId: dishB.id, quota: 5 }]);
-    await m.placed(elderLogin.token, { ...order(elder.id, [{ dishId: dishB.id, qty: 1 }]), canteenId: canteenB.id });
+    await m.placed(elderLogin.token, {
+      ...order(elder.id, [{ dishId: dishB.id, qty: 1 }]),
+      canteenId: canteenB.id,
+    });
   });
 
   test('staff see the lunch orders with per-dish totals that leave out the cancelled order, and no pickup codes', async () => {
-    const res = await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}&slot=lunch`, { token: staffA.token });
+    const res = await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}&slot=lunch`, {
+      token: staffA.token,
+    });
     expect(res.status).toBe(200);
     const ids = res.body.items.map((o: { id: string }) => o.id);
     expect(ids.sort()).toEqual([first.id, second.id, cancelled.id].sort());
     expect(res.body.items.find((o: { id: string }) => o.id === cancelled.id).status).toBe('cancelled');
-    const totals = Object.fromEntries(res.body.totals.map((x: { dishId: string; qty: number }) => [x.dishId, x.qty]));
+    const totals = Object.fromEntries(
+      res.body.totals.map((x: { dishId: string; qty: number }) => [x.dishId, x.qty]),
+    );
     expect(totals).toEqual({ [rice.id]: 3, [soup.id]: 2 });
     for (const o of res.body.items) expect(o).not.toHaveProperty('pickupCode');
     const text = JSON.stringify(res.body);
@@ -183,13 +224,17 @@ describe('the counter: orders, confirmation and pickup', () => {
     const day = await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}`, { token: staffA.token });
     expect(day.status).toBe(200);
     expect(day.body.items).toHaveLength(3);
-    const theirs = await t.api.get(`/api/canteens/${canteenB.id}/orders?date=${DATE}`, { token: staffB.token });
+    const theirs = await t.api.get(`/api/canteens/${canteenB.id}/orders?date=${DATE}`, {
+      token: staffB.token,
+    });
     expect(theirs.body.items).toHaveLength(1);
     expect(theirs.body.totals).toEqual([expect.objectContaining({ dishId: dishB.id, qty: 1 })]);
   });
 
   test("staff of another canteen cannot list this canteen's orders, nor read one", async () => {
-    const res = await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}&slot=lunch`, { token: staffB.token });
+    const res = await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}&slot=lunch`, {
+      token: staffB.token,
+    });
     expect([403, 404]).toContain(res.status);
     expect(JSON.stringify(res.body)).not.toContain('孙淑英');
     const one = await t.api.get(`/api/meal-orders/${first.id}`, { token: staffB.token });
@@ -199,8 +244,13 @@ describe('the counter: orders, confirmation and pickup', () => {
   });
 
   test('a worker or elder cannot use the staff order list (403)', async () => {
-    expect((await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}`, { token: worker.token })).status).toBe(403);
-    expect((await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}`, { token: elderLogin.token })).status).toBe(403);
+    expect(
+      (await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}`, { token: worker.token })).status,
+    ).toBe(403);
+    expect(
+      (await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}`, { token: elderLogin.token }))
+        .status,
+    ).toBe(403);
   });
 
   test("staff of another canteen cannot confirm this canteen's order, and it stays placed", async () => {
@@ -211,7 +261,9 @@ describe('the counter: orders, confirmation and pickup', () => {
   });
 
   test('the elder cannot confirm their own order (403)', async () => {
-    expect((await t.api.post(`/api/meal-orders/${first.id}/confirm`, {}, { token: elderLogin.token })).status).toBe(403);
+    expect(
+      (await t.api.post(`/api/meal-orders/${first.id}/confirm`, {}, { token: elderLogin.token })).status,
+    ).toBe(403);
   });
 
   test('staff confirm an order (200 confirmed); confirming it again is a conflict (409); a cancelled one cannot be confirmed', async () => {
@@ -221,20 +273,34 @@ describe('the counter: orders, confirmation and pickup', () => {
     expect(res.body).not.toHaveProperty('pickupCode');
     const again = await t.api.post(`/api/meal-orders/${first.id}/confirm`, {}, { token: staffA.token });
     expect(again.status).toBe(409);
-    const onCancelled = await t.api.post(`/api/meal-orders/${cancelled.id}/confirm`, {}, { token: staffA.token });
+    const onCancelled = await t.api.post(
+      `/api/meal-orders/${cancelled.id}/confirm`,
+      {},
+      { token: staffA.token },
+    );
     expect(onCancelled.status).toBe(409);
     // The elder sees the confirmation.
     const seen = await t.api.get(`/api/meal-orders/${first.id}`, { token: elderLogin.token });
     expect(seen.body.status).toBe('confirmed');
-    const list = await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}&slot=lunch`, { token: staffA.token });
+    const list = await t.api.get(`/api/canteens/${canteenA.id}/orders?date=${DATE}&slot=lunch`, {
+      token: staffA.token,
+    });
     expect(list.body.items.find((o: { id: string }) => o.id === first.id).status).toBe('confirmed');
   });
 
   test("staff of another canteen cannot check out this canteen's pickup code", async () => {
     now = SERVING;
-    const atB = await t.api.post(`/api/canteens/${canteenB.id}/pickups`, { code: first.pickupCode }, { token: staffB.token });
+    const atB = await t.api.post(
+      `/api/canteens/${canteenB.id}/pickups`,
+      { code: first.pickupCode },
+      { token: staffB.token },
+    );
     expect(atB.status).toBe(404);
-    const atA = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: first.pickupCode }, { token: staffB.token });
+    const atA = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: first.pickupCode },
+      { token: staffB.token },
+    );
     expect([403, 404]).toContain(atA.status);
     const o = await t.api.get(`/api/meal-orders/${first.id}`, { token: elderLogin.token });
     expect(o.body.status).toBe('confirmed');
@@ -242,11 +308,19 @@ describe('the counter: orders, confirmation and pickup', () => {
 
   test('at lunchtime on the day, the pickup code checks the meal out (200 served); a second time is a conflict (409)', async () => {
     now = SERVING;
-    const res = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: first.pickupCode }, { token: staffA.token });
+    const res = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: first.pickupCode },
+      { token: staffA.token },
+    );
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('served');
     expect(res.body.id).toBe(first.id);
-    const again = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: first.pickupCode }, { token: staffA.token });
+    const again = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: first.pickupCode },
+      { token: staffA.token },
+    );
     expect(again.status).toBe(409);
     const seen = await t.api.get(`/api/meal-orders/${first.id}`, { token: elderLogin.token });
     expect(seen.body.status).toBe('served');
@@ -254,20 +328,36 @@ describe('the counter: orders, confirmation and pickup', () => {
 
   test('a placed (unconfirmed) order can be checked out too, naming its date explicitly on another day', async () => {
     now = new Date('2026-12-03T04:00:00Z'); // two days later
-    const wrongDay = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: second.pickupCode }, { token: staffA.token });
+    const wrongDay = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: second.pickupCode },
+      { token: staffA.token },
+    );
     expect(wrongDay.status).toBe(404); // "today"'s codes do not include it
-    const res = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: second.pickupCode, date: DATE }, { token: staffA.token });
+    const res = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: second.pickupCode, date: DATE },
+      { token: staffA.token },
+    );
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('served');
   });
 
   test('the code of a cancelled order, or a code nobody holds, is not found (404)', async () => {
     now = SERVING;
-    const res = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: cancelled.pickupCode }, { token: staffA.token });
+    const res = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: cancelled.pickupCode },
+      { token: staffA.token },
+    );
     expect(res.status).toBe(404);
     const used = new Set([first.pickupCode, second.pickupCode, cancelled.pickupCode]);
     const unknown = ['000000', '111111', '222222', '333333'].find((c) => !used.has(c))!;
-    const none = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: unknown }, { token: staffA.token });
+    const none = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: unknown },
+      { token: staffA.token },
+    );
     expect(none.status).toBe(404);
     expect(none.body.error.code).toBe('NOT_FOUND');
   });
@@ -279,26 +369,44 @@ describe('the counter: orders, confirmation and pickup', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
-    const bad = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: '123456', date: '2026-13-01' }, { token: staffA.token });
+    const bad = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: '123456', date: '2026-13-01' },
+      { token: staffA.token },
+    );
     expect(bad.status).toBe(400);
   });
 
   test('a served order cannot be cancelled or confirmed any more', async () => {
     now = BEFORE; // even before the cut-off, a served order stays served
     expect((await m.cancel(elderLogin.token, first.id)).status).toBe(409);
-    expect((await t.api.post(`/api/meal-orders/${first.id}/confirm`, {}, { token: staffA.token })).status).toBe(409);
+    expect(
+      (await t.api.post(`/api/meal-orders/${first.id}/confirm`, {}, { token: staffA.token })).status,
+    ).toBe(409);
     const seen = await t.api.get(`/api/meal-orders/${first.id}`, { token: elderLogin.token });
     expect(seen.body.status).toBe('served');
   });
 
-  test('pickup codes follow the China calendar day: at 00:30 China time the new day\'s codes work, at 23:59 the day before they do not', async () => {
+  test("pickup codes follow the China calendar day: at 00:30 China time the new day's codes work, at 23:59 the day before they do not", async () => {
     const d = '2026-12-05';
     await m.putMenu(staffA.token, canteenA.id, d, 'lunch', [{ dishId: soup.id, quota: 5 }]);
     const o = await m.placed(elderLogin.token, order(elder.id, [{ dishId: soup.id, qty: 1 }], { date: d }));
     now = new Date('2026-12-04T15:59:00Z'); // 2026-12-04 23:59 China time
-    expect((await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: o.pickupCode }, { token: staffA.token })).status).toBe(404);
+    expect(
+      (
+        await t.api.post(
+          `/api/canteens/${canteenA.id}/pickups`,
+          { code: o.pickupCode },
+          { token: staffA.token },
+        )
+      ).status,
+    ).toBe(404);
     now = new Date('2026-12-04T16:30:00Z'); // 2026-12-05 00:30 China time
-    const res = await t.api.post(`/api/canteens/${canteenA.id}/pickups`, { code: o.pickupCode }, { token: staffA.token });
+    const res = await t.api.post(
+      `/api/canteens/${canteenA.id}/pickups`,
+      { code: o.pickupCode },
+      { token: staffA.token },
+    );
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(o.id);
   });
@@ -316,6 +424,8 @@ describe('the counter: orders, confirmation and pickup', () => {
   });
 
   test('confirming an unknown order is 404', async () => {
-    expect((await t.api.post(`/api/meal-orders/${UNKNOWN_ID}/confirm`, {}, { token: staffA.token })).status).toBe(404);
+    expect(
+      (await t.api.post(`/api/meal-orders/${UNKNOWN_ID}/confirm`, {}, { token: staffA.token })).status,
+    ).toBe(404);
   });
 });

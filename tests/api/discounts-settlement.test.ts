@@ -24,9 +24,32 @@ const elders: Record<string, { id: string }> = {};
 const rules: Record<string, { id: string; name: string }> = {};
 
 const RULES = {
-  r60: { name: '60至69岁助餐优惠', minAge: 60, maxAge: 69, benefit: { type: 'amount_off', value: 100 }, fundedBy: 'government', perElderPerSlotPerDay: 1, validFrom: '2026-01-01' },
-  r70: { name: '70至79岁助餐优惠', minAge: 70, maxAge: 79, benefit: { type: 'amount_off', value: 200 }, fundedBy: 'government', perElderPerSlotPerDay: 1, validFrom: '2026-01-01' },
-  r80: { name: '80岁以上助餐优惠', minAge: 80, benefit: { type: 'amount_off', value: 300 }, fundedBy: 'government', perElderPerSlotPerDay: 1, validFrom: '2026-01-01' },
+  r60: {
+    name: '60至69岁助餐优惠',
+    minAge: 60,
+    maxAge: 69,
+    benefit: { type: 'amount_off', value: 100 },
+    fundedBy: 'government',
+    perElderPerSlotPerDay: 1,
+    validFrom: '2026-01-01',
+  },
+  r70: {
+    name: '70至79岁助餐优惠',
+    minAge: 70,
+    maxAge: 79,
+    benefit: { type: 'amount_off', value: 200 },
+    fundedBy: 'government',
+    perElderPerSlotPerDay: 1,
+    validFrom: '2026-01-01',
+  },
+  r80: {
+    name: '80岁以上助餐优惠',
+    minAge: 80,
+    benefit: { type: 'amount_off', value: 300 },
+    fundedBy: 'government',
+    perElderPerSlotPerDay: 1,
+    validFrom: '2026-01-01',
+  },
   poor: {
     name: '低保特困午餐2元',
     groups: ['dibao', 'tekun'],
@@ -44,7 +67,11 @@ beforeAll(async () => {
   m = new MealFixtures(t);
   admin = await m.adminToken();
   const comm = await m.community({ name: '关上社区' });
-  canteenS = await m.canteen(comm.id, { name: '关上长者食堂', fulfilment: ['dine_in', 'take_away', 'delivery'], deliveryFee: 300 });
+  canteenS = await m.canteen(comm.id, {
+    name: '关上长者食堂',
+    fulfilment: ['dine_in', 'take_away', 'delivery'],
+    deliveryFee: 300,
+  });
   canteenT = await m.canteen(comm.id, { name: '世纪城便民食堂' });
   staffS = await m.user('canteen_staff', { canteenId: canteenS.id });
   staffT = await m.user('canteen_staff', { canteenId: canteenT.id });
@@ -84,7 +111,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** A ¥15 meal (红烧肉 ¥12 + 时蔬 ¥3) at canteen S. */
-const meal = (elderKey: string, date = '2026-12-01', slot: Slot = 'lunch', extra: Partial<OrderBody> = {}): OrderBody => ({
+const meal = (
+  elderKey: string,
+  date = '2026-12-01',
+  slot: Slot = 'lunch',
+  extra: Partial<OrderBody> = {},
+): OrderBody => ({
   elderId: elders[elderKey].id,
   canteenId: canteenS.id,
   date,
@@ -102,7 +134,8 @@ const off = (key: string, amount: number) => ({
   fundedBy: key === 'member' ? 'canteen' : 'government',
 });
 type Pricing = { subtotal: number; discounts: { amount: number }[]; deliveryFee: number; payable: number };
-const balances = (p: Pricing) => p.subtotal - p.discounts.reduce((s, d) => s + d.amount, 0) + p.deliveryFee === p.payable;
+const balances = (p: Pricing) =>
+  p.subtotal - p.discounts.reduce((s, d) => s + d.amount, 0) + p.deliveryFee === p.payable;
 
 /** Quotes, then orders, as the worker; returns both pricing objects. */
 async function quoteThenOrder(body: OrderBody): Promise<{ quoted: Pricing; order: any }> {
@@ -120,20 +153,28 @@ describe('what an elder pays for a ¥15 lunch', () => {
     ['an 85-year-old pays ¥12 (¥3 off)', 'e85', [['r80', 300]], 1200],
     ['a 低保 elder of 68 pays ¥2 (the fixed price beats the age discount)', 'dibao', [['poor', 1300]], 200],
     ['a 特困 elder of 91 pays ¥2 (the fixed price beats ¥3 off)', 'tekun', [['poor', 1300]], 200],
-  ] as [string, string, [string, number][], number][])('%s, and the quote is exactly the order\'s price', async (_name, key, discounts, payable) => {
-    const before = await m.remaining(canteenS.id, '2026-12-01', 'lunch', pork.id);
-    const q = await m.quote(worker.token, meal(key));
-    expect(q.status).toBe(200);
-    expect(q.body).toEqual({ subtotal: 1500, discounts: discounts.map(([r, a]) => off(r, a)), deliveryFee: 0, payable });
-    // A quote stores nothing and takes no portion.
-    expect(await m.remaining(canteenS.id, '2026-12-01', 'lunch', pork.id)).toBe(before);
-    const o = await m.order(worker.token, meal(key));
-    expect(o.status).toBe(201);
-    expect(o.body.pricing).toEqual(q.body);
-    // The stored order reads back with the same breakdown.
-    const stored = await t.api.get(`/api/meal-orders/${o.body.id}`, { token: worker.token });
-    expect(stored.body.pricing).toEqual(q.body);
-  });
+  ] as [string, string, [string, number][], number][])(
+    "%s, and the quote is exactly the order's price",
+    async (_name, key, discounts, payable) => {
+      const before = await m.remaining(canteenS.id, '2026-12-01', 'lunch', pork.id);
+      const q = await m.quote(worker.token, meal(key));
+      expect(q.status).toBe(200);
+      expect(q.body).toEqual({
+        subtotal: 1500,
+        discounts: discounts.map(([r, a]) => off(r, a)),
+        deliveryFee: 0,
+        payable,
+      });
+      // A quote stores nothing and takes no portion.
+      expect(await m.remaining(canteenS.id, '2026-12-01', 'lunch', pork.id)).toBe(before);
+      const o = await m.order(worker.token, meal(key));
+      expect(o.status).toBe(201);
+      expect(o.body.pricing).toEqual(q.body);
+      // The stored order reads back with the same breakdown.
+      const stored = await t.api.get(`/api/meal-orders/${o.body.id}`, { token: worker.token });
+      expect(stored.body.pricing).toEqual(q.body);
+    },
+  );
 
   test('an elder turning 70 on the day gets the 70+ discount that day and the 60–69 one the day before', async () => {
     const eve = await m.quote(worker.token, meal('birthday', '2026-11-30'));
@@ -146,7 +187,9 @@ describe('what an elder pays for a ¥15 lunch', () => {
 describe('one subsidised meal per elder per slot and day', () => {
   let firstLunch: any;
   test("the 85-year-old's second lunch the same day is full price, quoted and ordered alike", async () => {
-    const orders = await t.api.get(`/api/meal-orders?elderId=${elders.e85.id}&date=2026-12-01`, { token: worker.token });
+    const orders = await t.api.get(`/api/meal-orders?elderId=${elders.e85.id}&date=2026-12-01`, {
+      token: worker.token,
+    });
     firstLunch = orders.body.items.find((o: any) => o.slot === 'lunch' && o.status === 'placed');
     expect(firstLunch.pricing.discounts).toEqual([off('r80', 300)]);
     const { quoted, order } = await quoteThenOrder(meal('e85'));
@@ -154,10 +197,15 @@ describe('one subsidised meal per elder per slot and day', () => {
     expect(order.pricing).toEqual(quoted);
   });
 
-  test('the same day\'s dinner is subsidised again (the cap is per slot), with the canteen\'s 10% stacked on what remains', async () => {
+  test("the same day's dinner is subsidised again (the cap is per slot), with the canteen's 10% stacked on what remains", async () => {
     const { quoted, order } = await quoteThenOrder(meal('e85', '2026-12-01', 'dinner'));
     // ¥3 off ¥15 = ¥12, then 10% of ¥12 = ¥1.20
-    expect(quoted).toEqual({ subtotal: 1500, discounts: [off('r80', 300), off('member', 120)], deliveryFee: 0, payable: 1080 });
+    expect(quoted).toEqual({
+      subtotal: 1500,
+      discounts: [off('r80', 300), off('member', 120)],
+      deliveryFee: 0,
+      payable: 1080,
+    });
     expect(order.pricing).toEqual(quoted);
   });
 
@@ -166,7 +214,12 @@ describe('one subsidised meal per elder per slot and day', () => {
     expect(c.status).toBe(200);
     const { quoted, order } = await quoteThenOrder(meal('e85'));
     expect(quoted.discounts).toEqual([off('r80', 300)]);
-    expect(order.pricing).toEqual({ subtotal: 1500, discounts: [off('r80', 300)], deliveryFee: 0, payable: 1200 });
+    expect(order.pricing).toEqual({
+      subtotal: 1500,
+      discounts: [off('r80', 300)],
+      deliveryFee: 0,
+      payable: 1200,
+    });
     // …and the one after that is full price again.
     expect((await m.quote(worker.token, meal('e85'))).body.discounts).toEqual([]);
   });
@@ -174,14 +227,21 @@ describe('one subsidised meal per elder per slot and day', () => {
   test('the 低保 fixed price is for lunch only: at dinner the 68-year-old gets the age discount', async () => {
     const { quoted, order } = await quoteThenOrder(meal('dibao', '2026-12-01', 'dinner'));
     // ¥1 off ¥15 = ¥14, then 10% of ¥14 = ¥1.40
-    expect(quoted).toEqual({ subtotal: 1500, discounts: [off('r60', 100), off('member', 140)], deliveryFee: 0, payable: 1260 });
+    expect(quoted).toEqual({
+      subtotal: 1500,
+      discounts: [off('r60', 100), off('member', 140)],
+      deliveryFee: 0,
+      payable: 1260,
+    });
     expect(order.pricing).toEqual(quoted);
   });
 });
 
 describe('home delivery', () => {
-  test('delivery adds the canteen\'s ¥3 fee, untouched by discounts: payable = subtotal − discounts + fee', async () => {
-    const { quoted, order } = await quoteThenOrder(meal('e65', '2026-12-02', 'lunch', { fulfilment: 'delivery' }));
+  test("delivery adds the canteen's ¥3 fee, untouched by discounts: payable = subtotal − discounts + fee", async () => {
+    const { quoted, order } = await quoteThenOrder(
+      meal('e65', '2026-12-02', 'lunch', { fulfilment: 'delivery' }),
+    );
     expect(quoted).toEqual({ subtotal: 1500, discounts: [off('r60', 100)], deliveryFee: 300, payable: 1700 });
     expect(order.pricing).toEqual(quoted);
     expect(order.fulfilment).toBe('delivery');
@@ -189,18 +249,37 @@ describe('home delivery', () => {
   });
 
   test('a ¥2 低保 lunch delivered costs ¥5: the fixed price covers the food, not the fee', async () => {
-    const { quoted, order } = await quoteThenOrder(meal('dibao', '2026-12-02', 'lunch', { fulfilment: 'delivery', address: '关上街道幸福小区5栋' }));
-    expect(quoted).toEqual({ subtotal: 1500, discounts: [off('poor', 1300)], deliveryFee: 300, payable: 500 });
+    const { quoted, order } = await quoteThenOrder(
+      meal('dibao', '2026-12-02', 'lunch', { fulfilment: 'delivery', address: '关上街道幸福小区5栋' }),
+    );
+    expect(quoted).toEqual({
+      subtotal: 1500,
+      discounts: [off('poor', 1300)],
+      deliveryFee: 300,
+      payable: 500,
+    });
     expect(order.pricing).toEqual(quoted);
     expect(order.address).toBe('关上街道幸福小区5栋');
   });
 
   test('a canteen without delivery refuses a delivery order (400) and charges no fee for dine-in', async () => {
-    const body: OrderBody = { elderId: elders.e75.id, canteenId: canteenT.id, date: '2026-12-02', slot: 'lunch', items: [{ dishId: fishT.id, qty: 1 }], fulfilment: 'delivery' };
+    const body: OrderBody = {
+      elderId: elders.e75.id,
+      canteenId: canteenT.id,
+      date: '2026-12-02',
+      slot: 'lunch',
+      items: [{ dishId: fishT.id, qty: 1 }],
+      fulfilment: 'delivery',
+    };
     expect((await m.order(worker.token, body)).status).toBe(400);
     const ok = await m.order(worker.token, { ...body, fulfilment: 'dine_in' });
     expect(ok.status).toBe(201);
-    expect(ok.body.pricing).toEqual({ subtotal: 1500, discounts: [off('r70', 200)], deliveryFee: 0, payable: 1300 });
+    expect(ok.body.pricing).toEqual({
+      subtotal: 1500,
+      discounts: [off('r70', 200)],
+      deliveryFee: 0,
+      payable: 1300,
+    });
   });
 });
 
@@ -209,10 +288,16 @@ describe('discount rules are set by the district office only, and checked', () =
 
   test.each([
     ['a percent_off of 150%', { ...valid, name: '坏规则1', benefit: { type: 'percent_off', value: 150 } }],
-    ['a validTo before validFrom', { ...valid, name: '坏规则2', validFrom: '2026-06-01', validTo: '2026-05-31' }],
+    [
+      'a validTo before validFrom',
+      { ...valid, name: '坏规则2', validFrom: '2026-06-01', validTo: '2026-05-31' },
+    ],
     ['an unknown canteen', { ...valid, name: '坏规则3', canteenId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }],
     ['a negative amount', { ...valid, name: '坏规则4', benefit: { type: 'amount_off', value: -100 } }],
-    ['a fractional amount (money is whole fen)', { ...valid, name: '坏规则5', benefit: { type: 'amount_off', value: 0.5 } }],
+    [
+      'a fractional amount (money is whole fen)',
+      { ...valid, name: '坏规则5', benefit: { type: 'amount_off', value: 0.5 } },
+    ],
     ['no funder', { name: '坏规则6', benefit: { type: 'amount_off', value: 100 }, validFrom: '2026-01-01' }],
     ['an unknown group', { ...valid, name: '坏规则7', groups: ['vip'] }],
   ])('a rule with %s is refused (400) and never listed', async (_what, body) => {
@@ -235,7 +320,11 @@ describe('discount rules are set by the district office only, and checked', () =
   test('the rule list shows the five rules that were created', async () => {
     const list = await t.api.get('/api/discount-rules', { token: admin });
     expect(list.status).toBe(200);
-    expect(list.body.items.map((r: { id: string }) => r.id).sort()).toEqual(Object.values(rules).map((r) => r.id).sort());
+    expect(list.body.items.map((r: { id: string }) => r.id).sort()).toEqual(
+      Object.values(rules)
+        .map((r) => r.id)
+        .sort(),
+    );
   });
 });
 
@@ -271,7 +360,8 @@ describe('monthly settlement adds up the stored price breakdowns', () => {
     return { byRule, byFunder };
   }
 
-  const asMap = (xs: any[], key: string) => Object.fromEntries(xs.map((x) => [x[key], { count: x.count, amount: x.amount }]));
+  const asMap = (xs: any[], key: string) =>
+    Object.fromEntries(xs.map((x) => [x[key], { count: x.count, amount: x.amount }]));
 
   test("December's settlement for the canteen equals the sum over its non-cancelled December orders", async () => {
     const orders = await ordersOf(canteenS.id, '2026-12');
@@ -280,7 +370,9 @@ describe('monthly settlement adds up the stored price breakdowns', () => {
     const exp = expected(orders);
     expect(Object.keys(exp.byFunder).sort()).toEqual(['canteen', 'government']);
 
-    const res = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, { token: admin });
+    const res = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, {
+      token: admin,
+    });
     expect(res.status).toBe(200);
     expect(asMap(res.body.rules, 'ruleId')).toEqual(exp.byRule);
     expect(asMap(res.body.funders, 'fundedBy')).toEqual(exp.byFunder);
@@ -298,13 +390,19 @@ describe('monthly settlement adds up the stored price breakdowns', () => {
   });
 
   test("the canteen's own staff get the same settlement; November holds only November's order", async () => {
-    const admins = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, { token: admin });
-    const staffs = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, { token: staffS.token });
+    const admins = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, {
+      token: admin,
+    });
+    const staffs = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, {
+      token: staffS.token,
+    });
     expect(staffs.status).toBe(200);
     expect(asMap(staffs.body.rules, 'ruleId')).toEqual(asMap(admins.body.rules, 'ruleId'));
     expect(asMap(staffs.body.funders, 'fundedBy')).toEqual(asMap(admins.body.funders, 'fundedBy'));
 
-    const nov = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-11`, { token: staffS.token });
+    const nov = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-11`, {
+      token: staffS.token,
+    });
     expect(nov.status).toBe(200);
     expect(asMap(nov.body.rules, 'ruleId')).toEqual({ [rules.r60.id]: { count: 1, amount: 100 } });
     expect(asMap(nov.body.funders, 'fundedBy')).toEqual({ government: { count: 1, amount: 100 } });
@@ -313,22 +411,34 @@ describe('monthly settlement adds up the stored price breakdowns', () => {
   test("another canteen's settlement holds only its own orders", async () => {
     const orders = await ordersOf(canteenT.id, '2026-12');
     expect(orders.length).toBeGreaterThan(0);
-    const res = await t.api.get(`/api/reports/settlement?canteenId=${canteenT.id}&month=2026-12`, { token: staffT.token });
+    const res = await t.api.get(`/api/reports/settlement?canteenId=${canteenT.id}&month=2026-12`, {
+      token: staffT.token,
+    });
     expect(res.status).toBe(200);
     expect(asMap(res.body.rules, 'ruleId')).toEqual(expected(orders).byRule);
     expect(asMap(res.body.funders, 'fundedBy')).toEqual({ government: { count: 1, amount: 200 } });
   });
 
   test("staff of another canteen cannot see this canteen's settlement; workers and elders cannot either", async () => {
-    const res = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, { token: staffT.token });
+    const res = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, {
+      token: staffT.token,
+    });
     expect([403, 404]).toContain(res.status);
     expect(res.body).not.toHaveProperty('rules');
-    expect((await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, { token: worker.token })).status).toBe(403);
+    expect(
+      (
+        await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=2026-12`, {
+          token: worker.token,
+        })
+      ).status,
+    ).toBe(403);
   });
 
   test('a malformed month is refused (400)', async () => {
     for (const month of ['2026-13', '2026-1', '202612', '']) {
-      const res = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=${month}`, { token: admin });
+      const res = await t.api.get(`/api/reports/settlement?canteenId=${canteenS.id}&month=${month}`, {
+        token: admin,
+      });
       expect(res.status).toBe(400);
     }
   });

@@ -34,17 +34,34 @@ export class MealFixtures extends Fixtures {
     super(t);
   }
 
-  async dish(token: string, canteenId: string, name: string, price: number): Promise<{ id: string; name: string; price: number }> {
+  async dish(
+    token: string,
+    canteenId: string,
+    name: string,
+    price: number,
+  ): Promise<{ id: string; name: string; price: number }> {
     const res = await this.api.post(`/api/canteens/${canteenId}/dishes`, { name, price }, { token });
     expectStatus(`create dish ${name}`, res, 201);
     return res.body;
   }
 
-  putMenuRaw(token: string, canteenId: string, date: string, slot: Slot, items: { dishId: string; quota: number }[]) {
+  putMenuRaw(
+    token: string,
+    canteenId: string,
+    date: string,
+    slot: Slot,
+    items: { dishId: string; quota: number }[],
+  ) {
     return this.api.put(`/api/canteens/${canteenId}/menus/${date}/${slot}`, { items }, { token });
   }
 
-  async putMenu(token: string, canteenId: string, date: string, slot: Slot, items: { dishId: string; quota: number }[]): Promise<any> {
+  async putMenu(
+    token: string,
+    canteenId: string,
+    date: string,
+    slot: Slot,
+    items: { dishId: string; quota: number }[],
+  ): Promise<any> {
     const res = await this.putMenuRaw(token, canteenId, date, slot, items);
     expectStatus(`put menu ${date} ${slot}`, res, 200);
     return res.body;

@@ -50,7 +50,12 @@ beforeAll(async () => {
   elder1Login = await m.elderAccount(workerA.token, elder1.id);
   elder2 = await m.elder(workerA.token, commA.id, { name: '赵德明', birthDate: '1952-07-09', groups: [] });
   elder2Login = await m.elderAccount(workerA.token, elder2.id);
-  elder3 = await m.elder(workerA.token, commA.id, { name: '钱桂芳', birthDate: '1944-02-20', gender: 'female', groups: [] });
+  elder3 = await m.elder(workerA.token, commA.id, {
+    name: '钱桂芳',
+    birthDate: '1944-02-20',
+    gender: 'female',
+    groups: [],
+  });
   daughter = await m.family('李女士');
   await m.link(elder1Login.token, elder1.id, daughter);
   stranger = await m.family('路人甲');
@@ -104,7 +109,9 @@ describe('the last portions under a lunch rush', () => {
     expect(await m.remaining(canteen.id, DATE, 'lunch', greens.id)).toBe(30);
 
     // The kitchen counts exactly 20 portions of it.
-    const list = await t.api.get(`/api/canteens/${canteen.id}/orders?date=${DATE}&slot=lunch`, { token: staff.token });
+    const list = await t.api.get(`/api/canteens/${canteen.id}/orders?date=${DATE}&slot=lunch`, {
+      token: staff.token,
+    });
     expect(list.status).toBe(200);
     const porkTotal = list.body.totals.find((x: { dishId: string }) => x.dishId === pork.id);
     expect(porkTotal.qty).toBe(20);
@@ -128,14 +135,19 @@ describe('the last portions under a lunch rush', () => {
     const soup = await m.dish(staff.token, canteen.id, '老鸭汤', 1000);
     await m.putMenu(staff.token, canteen.id, DATE, 'dinner', [{ dishId: soup.id, quota: 50 }]);
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => m.order(workerA.token, { ...lunch(elder3.id, soup.id), slot: 'dinner' })),
+      Array.from({ length: 8 }, () =>
+        m.order(workerA.token, { ...lunch(elder3.id, soup.id), slot: 'dinner' }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
     const subsidised = results.filter((r) => r.body.pricing.discounts.length > 0);
     expect(subsidised).toHaveLength(1);
-    expect(subsidised[0].body.pricing.discounts).toEqual([{ ruleId: rule.id, name: '八十岁以上助餐补贴', amount: 300, fundedBy: 'government' }]);
+    expect(subsidised[0].body.pricing.discounts).toEqual([
+      { ruleId: rule.id, name: '八十岁以上助餐补贴', amount: 300, fundedBy: 'government' },
+    ]);
     expect(subsidised[0].body.pricing.payable).toBe(700);
-    for (const r of results.filter((x) => x.body.pricing.discounts.length === 0)) expect(r.body.pricing.payable).toBe(1000);
+    for (const r of results.filter((x) => x.body.pricing.discounts.length === 0))
+      expect(r.body.pricing.payable).toBe(1000);
     expect(await m.remaining(canteen.id, DATE, 'dinner', soup.id)).toBe(42);
   });
 });
@@ -159,7 +171,9 @@ describe('a retried order (same Idempotency-Key) is booked once', () => {
     const [id] = ids;
     expect(new Set(results.map((r) => r.body.pickupCode)).size).toBe(1);
 
-    const mine = await t.api.get(`/api/meal-orders?elderId=${elder2.id}&date=${date}`, { token: elder2Login.token });
+    const mine = await t.api.get(`/api/meal-orders?elderId=${elder2.id}&date=${date}`, {
+      token: elder2Login.token,
+    });
     expect(mine.status).toBe(200);
     expect(mine.body.items.map((o: { id: string }) => o.id)).toEqual([id]);
     expect(await m.remaining(canteen.id, date, 'lunch', fish.id)).toBe(9);
@@ -175,7 +189,11 @@ describe('a retried order (same Idempotency-Key) is booked once', () => {
     const key = 'retry-key-0002';
     const first = await m.order(elder2Login.token, { ...lunch(elder2.id, fish.id), date }, key);
     expect(first.status).toBe(201);
-    const other = await m.order(elder2Login.token, { ...lunch(elder2.id, fish.id), date, items: [{ dishId: fish.id, qty: 2 }] }, key);
+    const other = await m.order(
+      elder2Login.token,
+      { ...lunch(elder2.id, fish.id), date, items: [{ dishId: fish.id, qty: 2 }] },
+      key,
+    );
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await m.remaining(canteen.id, date, 'lunch', fish.id)).toBe(8);
@@ -228,7 +246,9 @@ describe('booking cut-offs in China time', () => {
 
   test('the day menu shows each slot closing at the China-time instant (breakfast the evening before)', async () => {
     const day = await m.menu(canteen.id, '2026-12-05');
-    const cutoffs = Object.fromEntries(day.slots.map((s: { slot: string; cutoffAt: string }) => [s.slot, s.cutoffAt]));
+    const cutoffs = Object.fromEntries(
+      day.slots.map((s: { slot: string; cutoffAt: string }) => [s.slot, s.cutoffAt]),
+    );
     expect(cutoffs).toEqual({
       breakfast: '2026-12-04T12:00:00.000Z', // 20:00 China time the day before
       lunch: '2026-12-05T02:00:00.000Z', // 10:00 China time
@@ -236,7 +256,11 @@ describe('booking cut-offs in China time', () => {
     });
     // A date with no menu published still shows its cut-offs.
     const empty = await m.menu(canteen.id, '2027-01-01');
-    expect(empty.slots.find((s: { slot: string }) => s.slot === 'lunch')).toEqual({ slot: 'lunch', cutoffAt: '2027-01-01T02:00:00.000Z', items: [] });
+    expect(empty.slots.find((s: { slot: string }) => s.slot === 'lunch')).toEqual({
+      slot: 'lunch',
+      cutoffAt: '2027-01-01T02:00:00.000Z',
+      items: [],
+    });
   });
 
   test('breakfast (cut-off 20:00 the day before) can be booked at 19:59:59 but not at 20:00 China time the evening before', async () => {
@@ -270,7 +294,7 @@ describe('booking cut-offs in China time', () => {
     }
   });
 
-  test('at 00:30 China time the same day\'s lunch is open; at 09:59:59 still open; at 10:00:00 it is closed (order and quote)', async () => {
+  test("at 00:30 China time the same day's lunch is open; at 09:59:59 still open; at 10:00:00 it is closed (order and quote)", async () => {
     now = new Date('2026-12-05T16:30:00Z'); // 2026-12-06 00:30 China time; UTC still says the 5th
     const early = await m.order(elder1Login.token, body('2026-12-06', 'lunch', rice.id));
     expect(early.status).toBe(201);
@@ -351,7 +375,10 @@ describe('cancelling gives the portion back', () => {
     const d = '2026-12-04';
     const cake = await m.dish(staff.token, canteen.id, '发糕', 100);
     await m.putMenu(staff.token, canteen.id, d, 'dinner', [{ dishId: cake.id, quota: 4 }]);
-    const o = await m.placed(elder1Login.token, { ...lunch(elder1.id, cake.id, { date: d }), slot: 'dinner' });
+    const o = await m.placed(elder1Login.token, {
+      ...lunch(elder1.id, cake.id, { date: d }),
+      slot: 'dinner',
+    });
     expect(await m.remaining(canteen.id, d, 'dinner', cake.id)).toBe(3);
     const both = await Promise.all([m.cancel(elder1Login.token, o.id), m.cancel(daughter.token, o.id)]);
     expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
@@ -362,7 +389,10 @@ describe('cancelling gives the portion back', () => {
     const d = '2026-12-04';
     const bun = await m.dish(staff.token, canteen.id, '包子', 150);
     await m.putMenu(staff.token, canteen.id, d, 'lunch', [{ dishId: bun.id, quota: 5 }]);
-    const o = await m.placed(daughter.token, lunch(elder1.id, bun.id, { date: d, items: [{ dishId: bun.id, qty: 3 }] }));
+    const o = await m.placed(
+      daughter.token,
+      lunch(elder1.id, bun.id, { date: d, items: [{ dishId: bun.id, qty: 3 }] }),
+    );
     expect(await m.remaining(canteen.id, d, 'lunch', bun.id)).toBe(2);
     expect((await m.cancel(daughter.token, o.id)).status).toBe(200);
     expect(await m.remaining(canteen.id, d, 'lunch', bun.id)).toBe(5);
@@ -377,7 +407,8 @@ describe('who may book for an elder', () => {
     await m.putMenu(staff.token, canteen.id, date, 'lunch', [{ dishId: tofu.id, quota: 100 }]);
   });
   const ordersOf = async (elderId: string) =>
-    (await t.api.get(`/api/meal-orders?elderId=${elderId}&date=${date}`, { token: workerA.token })).body.items;
+    (await t.api.get(`/api/meal-orders?elderId=${elderId}&date=${date}`, { token: workerA.token })).body
+      .items;
 
   test('a family member not linked to the elder can neither book nor get a quote, and learns nothing about the elder', async () => {
     const res = await m.order(stranger.token, lunch(elder1.id, tofu.id, { date }));
@@ -390,7 +421,7 @@ describe('who may book for an elder', () => {
     expect(await m.remaining(canteen.id, date, 'lunch', tofu.id)).toBe(100);
   });
 
-  test("a worker of another community can neither book nor quote for the elder", async () => {
+  test('a worker of another community can neither book nor quote for the elder', async () => {
     expect([403, 404]).toContain((await m.order(workerB.token, lunch(elder2.id, tofu.id, { date }))).status);
     expect([403, 404]).toContain((await m.quote(workerB.token, lunch(elder2.id, tofu.id, { date }))).status);
     expect(await ordersOf(elder2.id)).toEqual([]);
@@ -407,7 +438,13 @@ describe('who may book for an elder', () => {
     expect(byProvider.status).toBe(403);
     expect(byProvider.body.error.code).toBe('FORBIDDEN');
     expect((await m.order(staff.token, lunch(elder1.id, tofu.id, { date }))).status).toBe(403);
-    expect((await t.api.post('/api/meal-orders', lunch(elder1.id, tofu.id, { date }), { headers: { 'idempotency-key': 'anon-1' } })).status).toBe(401);
+    expect(
+      (
+        await t.api.post('/api/meal-orders', lunch(elder1.id, tofu.id, { date }), {
+          headers: { 'idempotency-key': 'anon-1' },
+        })
+      ).status,
+    ).toBe(401);
     expect(await ordersOf(elder1.id)).toEqual([]);
   });
 
@@ -432,7 +469,9 @@ describe('who may book for an elder', () => {
     expect(res.status).toBe(201);
     expect(res.body.bookedBy).toMatchObject({ userId: daughter.id, role: 'family' });
     const mine = await t.api.get(`/api/meal-orders?date=${date}`, { token: elder1Login.token });
-    expect(mine.body.items.map((o: { id: string; bookedBy: { role: string } }) => [o.id, o.bookedBy.role])).toEqual([[res.body.id, 'family']]);
+    expect(
+      mine.body.items.map((o: { id: string; bookedBy: { role: string } }) => [o.id, o.bookedBy.role]),
+    ).toEqual([[res.body.id, 'family']]);
     // The stranger still sees nothing of it.
     const theirs = await t.api.get(`/api/meal-orders/${res.body.id}`, { token: stranger.token });
     expect([403, 404]).toContain(theirs.status);
@@ -440,7 +479,7 @@ describe('who may book for an elder', () => {
     expect(list.body.items).toEqual([]);
   });
 
-  test('a stranger or another community\'s worker cannot cancel the elder\'s order', async () => {
+  test("a stranger or another community's worker cannot cancel the elder's order", async () => {
     const o = await m.placed(elder1Login.token, lunch(elder1.id, tofu.id, { date }));
     expect([403, 404]).toContain((await m.cancel(stranger.token, o.id)).status);
     expect([403, 404]).toContain((await m.cancel(workerB.token, o.id)).status);
@@ -456,7 +495,16 @@ describe('who may book for an elder', () => {
       { dishId: a.id, quota: 1 },
       { dishId: b.id, quota: 10 },
     ]);
-    const res = await m.order(elder1Login.token, lunch(elder1.id, a.id, { date: d, items: [{ dishId: b.id, qty: 2 }, { dishId: a.id, qty: 2 }] }));
+    const res = await m.order(
+      elder1Login.token,
+      lunch(elder1.id, a.id, {
+        date: d,
+        items: [
+          { dishId: b.id, qty: 2 },
+          { dishId: a.id, qty: 2 },
+        ],
+      }),
+    );
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('SOLD_OUT');
     expect(await m.remaining(canteen.id, d, 'lunch', a.id)).toBe(1);
@@ -477,12 +525,14 @@ describe('who may book for an elder', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     for (const qty of [0, -1, 1.5, 11]) {
-      expect((await m.order(elder1Login.token, { ...base, items: [{ dishId: tofu.id, qty }] })).status).toBe(400);
+      expect((await m.order(elder1Login.token, { ...base, items: [{ dishId: tofu.id, qty }] })).status).toBe(
+        400,
+      );
     }
     expect(await m.remaining(canteen.id, date, 'lunch', tofu.id)).toBe(before);
   });
 
-  test('ordering a dish that is not on that meal\'s menu, or for an unknown elder, books nothing', async () => {
+  test("ordering a dish that is not on that meal's menu, or for an unknown elder, books nothing", async () => {
     const res = await m.order(elder1Login.token, lunch(elder1.id, UNKNOWN_ID, { date }));
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.error.fields)).toContain('items.0.dishId');

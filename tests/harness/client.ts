@@ -14,7 +14,12 @@ export interface CallOptions {
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  async call<T = any>(method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<ApiResponse<T>> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: CallOptions = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let payload: string | undefined = opts.raw;
@@ -43,7 +48,8 @@ export class ApiClient {
 
   async login(phone: string, password: string): Promise<string> {
     const res = await this.post('/api/auth/login', { phone, password });
-    if (res.status !== 200) throw new Error(`login ${phone} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`login ${phone} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.token as string;
   }
 }

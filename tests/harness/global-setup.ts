@@ -20,7 +20,9 @@ export default async function globalSetup(globalConfig: { maxWorkers: number }):
   if (process.env.MONGOMS_SYSTEM_BINARY) {
     const { MongoMemoryServer } = await import('mongodb-memory-server-core');
     for (let i = 0; i < count; i++) {
-      const server = await MongoMemoryServer.create({ binary: { systemBinary: process.env.MONGOMS_SYSTEM_BINARY } });
+      const server = await MongoMemoryServer.create({
+        binary: { systemBinary: process.env.MONGOMS_SYSTEM_BINARY },
+      });
       servers.push(server);
       uris.push(server.getUri().replace(/\/$/, ''));
     }
@@ -28,7 +30,9 @@ export default async function globalSetup(globalConfig: { maxWorkers: number }):
     ensureFerretdbBuilt((m) => process.stdout.write(`${m}\n`));
     const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'yyt-ferretdb-'));
     const started = await Promise.all(
-      Array.from({ length: count }, (_, i) => startFerretdb({ dataDir: path.join(tmpRoot, `worker-${i + 1}`) })),
+      Array.from({ length: count }, (_, i) =>
+        startFerretdb({ dataDir: path.join(tmpRoot, `worker-${i + 1}`) }),
+      ),
     );
     servers.push(...started, { stop: async () => fs.rmSync(tmpRoot, { recursive: true, force: true }) });
     uris.push(...started.map((s) => s.uri));

@@ -24,7 +24,8 @@ export interface TestServer {
 
 export function workerMongoUri(): string {
   const uris = JSON.parse(process.env.TEST_MONGO_URIS || '[]') as string[];
-  if (!uris.length) throw new Error('TEST_MONGO_URIS is not set: run the tests through jest with tests/jest.config.js');
+  if (!uris.length)
+    throw new Error('TEST_MONGO_URIS is not set: run the tests through jest with tests/jest.config.js');
   const worker = Number(process.env.JEST_WORKER_ID || 1);
   return uris[(worker - 1) % uris.length];
 }

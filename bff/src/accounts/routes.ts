@@ -30,8 +30,14 @@ export function actorOf(u: UserDoc): Actor {
   };
 }
 
-export function accountRoutes(api: Api, { config, tokens }: { config: AppConfig; tokens: TokenService }): void {
-  const session = (u: UserDoc) => ({ token: tokens.sign(actorOf(u)), user: { id: String(u._id), role: u.role, name: u.name } });
+export function accountRoutes(
+  api: Api,
+  { config, tokens }: { config: AppConfig; tokens: TokenService },
+): void {
+  const session = (u: UserDoc) => ({
+    token: tokens.sign(actorOf(u)),
+    user: { id: String(u._id), role: u.role, name: u.name },
+  });
 
   api.add({
     method: 'post',
@@ -70,7 +76,11 @@ export function accountRoutes(api: Api, { config, tokens }: { config: AppConfig;
         return session(await findOrCreateWechatUser(openid));
       } catch (err) {
         if (err instanceof WechatLoginError) {
-          throw new AppError(401, err.kind === 'rejected' ? 'WECHAT_CODE_INVALID' : 'WECHAT_UNAVAILABLE', err.message);
+          throw new AppError(
+            401,
+            err.kind === 'rejected' ? 'WECHAT_CODE_INVALID' : 'WECHAT_UNAVAILABLE',
+            err.message,
+          );
         }
         throw err;
       }
@@ -101,9 +111,12 @@ export function accountRoutes(api: Api, { config, tokens }: { config: AppConfig;
     status: 201,
     response: UserSchema,
     handler: async ({ body }) => {
-      if (body.role === 'worker' && !body.communityId) throw validationFailed({ communityId: '社区助老员需要所属社区' });
-      if (body.role === 'canteen_staff' && !body.canteenId) throw validationFailed({ canteenId: '食堂工作人员需要所属食堂' });
-      if (body.communityId && !(await communityExists(body.communityId))) throw validationFailed({ communityId: '社区不存在' });
+      if (body.role === 'worker' && !body.communityId)
+        throw validationFailed({ communityId: '社区助老员需要所属社区' });
+      if (body.role === 'canteen_staff' && !body.canteenId)
+        throw validationFailed({ canteenId: '食堂工作人员需要所属食堂' });
+      if (body.communityId && !(await communityExists(body.communityId)))
+        throw validationFailed({ communityId: '社区不存在' });
       if (body.canteenId && !(await Canteen.exists({ _id: objectIdOrNull(body.canteenId) }))) {
         throw validationFailed({ canteenId: '食堂不存在' });
       }
@@ -119,7 +132,12 @@ export function accountRoutes(api: Api, { config, tokens }: { config: AppConfig;
     access: ['admin'],
     query: z.strictObject({ role: CreateUserBodySchema.shape.role.optional() }),
     handler: async ({ query }) => ({
-      items: (await User.find(query.role ? { role: query.role } : {}).sort({ _id: 1 }).limit(500).lean()).map((u) => publicUser(u)),
+      items: (
+        await User.find(query.role ? { role: query.role } : {})
+          .sort({ _id: 1 })
+          .limit(500)
+          .lean()
+      ).map((u) => publicUser(u)),
     }),
   });
 }

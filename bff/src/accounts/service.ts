@@ -56,7 +56,11 @@ export interface LoginPolicy {
 }
 
 /** Checks a phone + password; too many failures for one phone within the window → 429. */
-export async function loginWithPassword(phone: string, password: string, policy: LoginPolicy): Promise<UserDoc> {
+export async function loginWithPassword(
+  phone: string,
+  password: string,
+  policy: LoginPolicy,
+): Promise<UserDoc> {
   const failures = await LoginFailure.findById(phone).lean();
   const windowOpen = failures && Date.now() - failures.windowStart.getTime() < policy.windowMs;
   if (windowOpen && failures.count >= policy.maxFailures) {

@@ -28,7 +28,12 @@ export interface WechatConfig {
 
 export async function code2Session(config: WechatConfig, code: string): Promise<WechatSession> {
   const url = new URL('/sns/jscode2session', config.baseUrl);
-  url.search = new URLSearchParams({ appid: config.appId, secret: config.appSecret, js_code: code, grant_type: 'authorization_code' }).toString();
+  url.search = new URLSearchParams({
+    appid: config.appId,
+    secret: config.appSecret,
+    js_code: code,
+    grant_type: 'authorization_code',
+  }).toString();
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(config.timeoutMs) });
@@ -43,9 +48,11 @@ export async function code2Session(config: WechatConfig, code: string): Promise<
   }
   if (!res.ok) throw new WechatLoginError('unavailable', `微信登录服务出错（HTTP ${res.status}）`);
   if (typeof data.errcode === 'number' && data.errcode !== 0) {
-    if (data.errcode === -1 || data.errcode === 45011) throw new WechatLoginError('unavailable', '微信登录服务繁忙，请稍后再试');
+    if (data.errcode === -1 || data.errcode === 45011)
+      throw new WechatLoginError('unavailable', '微信登录服务繁忙，请稍后再试');
     throw new WechatLoginError('rejected', '微信登录凭证无效或已过期');
   }
-  if (typeof data.openid !== 'string' || !data.openid) throw new WechatLoginError('rejected', '微信未返回用户标识');
+  if (typeof data.openid !== 'string' || !data.openid)
+    throw new WechatLoginError('rejected', '微信未返回用户标识');
   return { openid: data.openid, ...(typeof data.unionid === 'string' ? { unionid: data.unionid } : {}) };
 }

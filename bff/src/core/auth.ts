@@ -32,7 +32,8 @@ export function tokenService(secretText: string, expiresIn: string | number): To
       }),
     verify: (token) => {
       try {
-        const claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as jwt.JwtPayload & Omit<Actor, 'id'>;
+        const claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as jwt.JwtPayload &
+          Omit<Actor, 'id'>;
         if (typeof claims.sub !== 'string' || typeof claims.role !== 'string') throw new Error('claims');
         const { sub, role, name, communityId, canteenId, providerId, elderId } = claims;
         return { id: sub, role, name, communityId, canteenId, providerId, elderId };

@@ -15,7 +15,14 @@ export class AppError extends Error {
 }
 
 export const validationFailed = (fields: Record<string, string>) =>
-  new AppError(400, 'VALIDATION_FAILED', `输入有误：${Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('；')}`, fields);
+  new AppError(
+    400,
+    'VALIDATION_FAILED',
+    `输入有误：${Object.entries(fields)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('；')}`,
+    fields,
+  );
 export const unauthorized = (message = '请先登录') => new AppError(401, 'UNAUTHORIZED', message);
 export const forbidden = (message = '没有权限进行此操作') => new AppError(403, 'FORBIDDEN', message);
 export const notFound = (what = '记录') => new AppError(404, 'NOT_FOUND', `${what}不存在`);
@@ -23,7 +30,12 @@ export const conflict = (code: string, message: string) => new AppError(409, cod
 export const tooManyRequests = (message: string) => new AppError(429, 'TOO_MANY_REQUESTS', message);
 
 /** Errors raised by Koa middleware (body parser, etc.) carry `status` and `expose`. */
-function fromHttpError(err: { status?: number; statusCode?: number; type?: string; message?: string }): AppError | null {
+function fromHttpError(err: {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+}): AppError | null {
   const status = err.status ?? err.statusCode;
   if (!status || status < 400 || status >= 500) return null;
   if (status === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', '请求内容太大');
@@ -43,12 +55,24 @@ export function errorHandler(log: Logger): Koa.Middleware {
       const err = raw instanceof AppError ? raw : (fromHttpError(raw as object) ?? null);
       if (err) {
         ctx.status = err.status;
-        ctx.body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+        ctx.body = {
+          error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+        };
         return;
       }
       const e = raw as Error;
       // Unexpected: log it (scrubbed of ID numbers and phones), answer without internals.
-      log.error({ err: { name: e?.name, message: scrubPersonalData(String(e?.message)), stack: scrubPersonalData(String(e?.stack)) }, path: ctx.path }, 'unhandled error');
+      log.error(
+        {
+          err: {
+            name: e?.name,
+            message: scrubPersonalData(String(e?.message)),
+            stack: scrubPersonalData(String(e?.stack)),
+          },
+          path: ctx.path,
+        },
+        'unhandled error',
+      );
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL', message: '服务暂时出错，请稍后再试' } };
     }

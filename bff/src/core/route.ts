@@ -66,7 +66,11 @@ function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where
   const result = schema.safeParse(value);
   if (!result.success) {
     const fields = fieldsOf(result.error);
-    throw validationFailed(where === 'body' ? fields : Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${where}.${k}`, v])));
+    throw validationFailed(
+      where === 'body'
+        ? fields
+        : Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${where}.${k}`, v])),
+    );
   }
   return result.data;
 }
@@ -81,9 +85,12 @@ export class Api {
   readonly routes: AnyRoute[] = [];
   readonly router = new Router();
 
-  add<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined, H extends z.ZodType | undefined>(
-    def: RouteDef<B, Q, P, H>,
-  ): this {
+  add<
+    B extends z.ZodType | undefined,
+    Q extends z.ZodType | undefined,
+    P extends z.ZodType | undefined,
+    H extends z.ZodType | undefined,
+  >(def: RouteDef<B, Q, P, H>): this {
     this.routes.push(def as AnyRoute);
     this.router[def.method](def.path, async (ctx) => {
       const actor = ctx.state.actor as Actor | undefined;
@@ -112,19 +119,32 @@ export class Api {
 
   /** OpenAPI 3.1 document generated from the route declarations. */
   openapi(info: { title: string; version: string }): object {
-    const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+    const json = (schema: z.ZodType) =>
+      z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
     const paths: Record<string, Record<string, object>> = {};
     for (const r of this.routes) {
       const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
       const parameters: object[] = [];
-      for (const [where, schema] of [['path', r.params], ['query', r.query], ['header', r.headers]] as const) {
+      for (const [where, schema] of [
+        ['path', r.params],
+        ['query', r.query],
+        ['header', r.headers],
+      ] as const) {
         if (!schema) continue;
         const s = json(schema) as { properties?: Record<string, object>; required?: string[] };
         for (const [name, prop] of Object.entries(s.properties ?? {})) {
-          parameters.push({ name, in: where, required: where === 'path' || (s.required ?? []).includes(name), schema: prop });
+          parameters.push({
+            name,
+            in: where,
+            required: where === 'path' || (s.required ?? []).includes(name),
+            schema: prop,
+          });
         }
       }
-      const errors = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      const errors = {
+        description: 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
       paths[path] ??= {};
       paths[path][r.method] = {
         summary: r.summary,
@@ -132,7 +152,9 @@ export class Api {
         ...(r.access === 'public' ? { security: [] } : {}),
         ...(r.access !== 'public' && r.access !== 'signed_in' ? { 'x-roles': r.access } : {}),
         parameters,
-        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body) } } } } : {}),
+        ...(r.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body) } } } }
+          : {}),
         responses: {
           [String(r.status ?? 200)]: {
             description: 'OK',

@@ -42,7 +42,10 @@ export function ensureFerretdbBuilt(log: (msg: string) => void = () => {}): stri
   // GOFLAGS=-mod=mod: the module's own go.sum pins its dependencies.
   const env = { GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
   const info = JSON.parse(
-    run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { cwd: toolsDirReady(), env }),
+    run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], {
+      cwd: toolsDirReady(),
+      env,
+    }),
   ) as { Dir?: string; Error?: string };
   if (!info.Dir) throw new SetupError(`go mod download failed: ${info.Error ?? 'no Dir'}`);
   const src = path.join(toolsDir, 'src', `ferretdb-${FERRETDB_VERSION}`);

@@ -54,7 +54,11 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     uri = `${ferret.uri}/?directConnection=true`;
   }
   try {
-    await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 15_000, monitorCommands: process.env.MONGO_MONITOR === '1' });
+    await mongoose.connect(uri, {
+      dbName,
+      serverSelectionTimeoutMS: 15_000,
+      monitorCommands: process.env.MONGO_MONITOR === '1',
+    });
   } catch (err) {
     await ferret?.stop();
     throw err;

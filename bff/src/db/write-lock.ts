@@ -30,7 +30,9 @@ export class DocumentWriteLock {
   private readonly owner = randomUUID();
 
   constructor(
-    readonly mode: WriteLockMode = (process.env.WRITE_LOCK as WriteLockMode) === 'database' ? 'database' : 'process',
+    readonly mode: WriteLockMode = (process.env.WRITE_LOCK as WriteLockMode) === 'database'
+      ? 'database'
+      : 'process',
     private readonly leaseMs = 5_000,
   ) {}
 
@@ -60,7 +62,11 @@ export class DocumentWriteLock {
   private async acquireLease(key: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await leases().insertOne({ _id: key, owner: this.owner, expiresAt: new Date(Date.now() + this.leaseMs) });
+        await leases().insertOne({
+          _id: key,
+          owner: this.owner,
+          expiresAt: new Date(Date.now() + this.leaseMs),
+        });
         return;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
@@ -104,7 +110,10 @@ export async function conditionalUpdate<T>(
   return lock.run(`${model.collection.name}:${id}`, async () => {
     const current = await model.findById(id).lean<T>().exec();
     if (!current || !matches(current)) return null;
-    const doc = await model.findOneAndUpdate({ _id: id } as mongoose.FilterQuery<T>, update, { new: true }).lean<T>().exec();
+    const doc = await model
+      .findOneAndUpdate({ _id: id } as mongoose.FilterQuery<T>, update, { new: true })
+      .lean<T>()
+      .exec();
     return doc ?? null;
   });
 }

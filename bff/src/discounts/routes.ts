@@ -38,7 +38,9 @@ export function discountRoutes(api: Api): void {
     query: z.strictObject({ canteenId: IdSchema.optional() }),
     handler: async ({ query }) => {
       const docs = await DiscountRuleModel.find({}).sort({ priority: -1, _id: 1 }).limit(1000).lean();
-      const rules = docs.map(toRule).filter((r) => !query.canteenId || !r.canteenId || r.canteenId === query.canteenId);
+      const rules = docs
+        .map(toRule)
+        .filter((r) => !query.canteenId || !r.canteenId || r.canteenId === query.canteenId);
       return { items: rules };
     },
   });

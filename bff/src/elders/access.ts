@@ -8,7 +8,10 @@ import { notFound } from '../core/errors';
 import { objectIdOrNull } from '../places/model';
 import { Elder, FamilyLink, familyLinkId, type ElderDoc } from './model';
 
-export async function mayActForElder(actor: Actor, elder: Pick<ElderDoc, '_id' | 'communityId'>): Promise<boolean> {
+export async function mayActForElder(
+  actor: Actor,
+  elder: Pick<ElderDoc, '_id' | 'communityId'>,
+): Promise<boolean> {
   const elderId = String(elder._id);
   switch (actor.role) {
     case 'admin':

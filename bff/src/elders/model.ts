@@ -41,7 +41,9 @@ const elderSchema = new Schema<ElderDoc>(
     groups: [String],
     careLevel: String,
     diet: [String],
-    emergencyContacts: [new Schema<EmergencyContact>({ name: String, phone: String, relation: String }, { _id: false })],
+    emergencyContacts: [
+      new Schema<EmergencyContact>({ name: String, phone: String, relation: String }, { _id: false }),
+    ],
     userId: String,
     createdBy: String,
   },
@@ -62,7 +64,13 @@ export interface InviteDoc {
 export const Invite = mongoose.model<InviteDoc>(
   'Invite',
   new Schema<InviteDoc>(
-    { _id: String, elderId: String, createdBy: String, expiresAt: Date, usedBy: { type: String, default: null } },
+    {
+      _id: String,
+      elderId: String,
+      createdBy: String,
+      expiresAt: Date,
+      usedBy: { type: String, default: null },
+    },
     { versionKey: false },
   ),
 );

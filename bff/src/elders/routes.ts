@@ -29,10 +29,16 @@ export function elderRoutes(api: Api): void {
     body: CreateElderBodySchema,
     status: 201,
     handler: async ({ body, actor }) => {
-      if (actor.role === 'worker' && actor.communityId !== body.communityId) throw forbidden('只能登记本社区的长者');
+      if (actor.role === 'worker' && actor.communityId !== body.communityId)
+        throw forbidden('只能登记本社区的长者');
       if (!(await communityExists(body.communityId))) throw validationFailed({ communityId: '社区不存在' });
       try {
-        const elder = await Elder.create({ ...body, diet: body.diet ?? [], emergencyContacts: body.emergencyContacts ?? [], createdBy: actor.id });
+        const elder = await Elder.create({
+          ...body,
+          diet: body.diet ?? [],
+          emergencyContacts: body.emergencyContacts ?? [],
+          createdBy: actor.id,
+        });
         return elderView(elder.toObject(), actor);
       } catch (err) {
         if (isDuplicateKeyError(err)) throw conflict('ELDER_EXISTS', '该身份证号的长者已登记');
@@ -59,7 +65,9 @@ export function elderRoutes(api: Api): void {
       const elders = await Elder.find(filter).sort({ _id: 1 }).limit(1000).lean();
       // Matching in TypeScript: names are Chinese (no collation), phones match on the last digits.
       const q = query.q;
-      const matched = q ? elders.filter((e) => e.name.includes(q) || (/^\d{4,11}$/.test(q) && (e.phone ?? '').endsWith(q))) : elders;
+      const matched = q
+        ? elders.filter((e) => e.name.includes(q) || (/^\d{4,11}$/.test(q) && (e.phone ?? '').endsWith(q)))
+        : elders;
       return { items: matched.slice(0, 200).map((e) => elderView(e, actor)) };
     },
   });
@@ -86,8 +94,20 @@ export function elderRoutes(api: Api): void {
     handler: async ({ params, body, actor }) => {
       const elder = await loadElderFor(actor, params.id);
       if (elder.userId) throw conflict('ACCOUNT_EXISTS', '该长者已有登录账号');
-      const user = await createUser({ role: 'elder', name: elder.name, phone: body.phone, password: body.password, communityId: elder.communityId, elderId: params.id });
-      const claimed = await conditionalUpdate(Elder, params.id, { userId: { $exists: false } }, { $set: { userId: String(user._id) } });
+      const user = await createUser({
+        role: 'elder',
+        name: elder.name,
+        phone: body.phone,
+        password: body.password,
+        communityId: elder.communityId,
+        elderId: params.id,
+      });
+      const claimed = await conditionalUpdate(
+        Elder,
+        params.id,
+        { userId: { $exists: false } },
+        { $set: { userId: String(user._id) } },
+      );
       if (!claimed) {
         await deleteUser(user); // another request gave this elder an account first
         throw conflict('ACCOUNT_EXISTS', '该长者已有登录账号');
@@ -107,10 +127,18 @@ export function elderRoutes(api: Api): void {
     handler: async ({ params, actor }) => {
       await loadElderFor(actor, params.id);
       for (;;) {
-        const code = Array.from({ length: 8 }, () => INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)]).join('');
+        const code = Array.from({ length: 8 }, () => INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)]).join(
+          '',
+        );
         const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
         try {
-          await Invite.create({ _id: code, elderId: params.id, createdBy: actor.id, expiresAt, usedBy: null });
+          await Invite.create({
+            _id: code,
+            elderId: params.id,
+            createdBy: actor.id,
+            expiresAt,
+            usedBy: null,
+          });
           return { code, elderId: params.id, expiresAt: expiresAt.toISOString() };
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err; // a code collision: draw again
@@ -133,10 +161,19 @@ export function elderRoutes(api: Api): void {
       if (await FamilyLink.exists({ _id: familyLinkId(actor.id, invite.elderId) })) {
         throw conflict('ALREADY_LINKED', '您已绑定这位长者');
       }
-      const used = await conditionalUpdate<InviteDoc>(Invite, invite._id, { usedBy: null }, { $set: { usedBy: actor.id } });
+      const used = await conditionalUpdate<InviteDoc>(
+        Invite,
+        invite._id,
+        { usedBy: null },
+        { $set: { usedBy: actor.id } },
+      );
       if (!used) throw conflict('INVITE_USED', '邀请码已被使用');
       try {
-        await FamilyLink.create({ _id: familyLinkId(actor.id, invite.elderId), familyUserId: actor.id, elderId: invite.elderId });
+        await FamilyLink.create({
+          _id: familyLinkId(actor.id, invite.elderId),
+          familyUserId: actor.id,
+          elderId: invite.elderId,
+        });
       } catch (err) {
         if (isDuplicateKeyError(err)) throw conflict('ALREADY_LINKED', '您已绑定这位长者');
         throw err;

@@ -13,7 +13,13 @@ export interface DishDoc {
 export const Dish = mongoose.model<DishDoc>(
   'Dish',
   new Schema<DishDoc>(
-    { canteenId: { type: String, required: true }, name: String, price: Number, tags: [String], allergens: [String] },
+    {
+      canteenId: { type: String, required: true },
+      name: String,
+      price: Number,
+      tags: [String],
+      allergens: [String],
+    },
     { versionKey: false },
   ),
 );
@@ -48,7 +54,9 @@ export const Menu = mongoose.model<MenuDoc>(
       canteenId: String,
       date: String,
       slot: String,
-      items: [new Schema<MenuItem>({ dishId: String, name: String, price: Number, quota: Number }, { _id: false })],
+      items: [
+        new Schema<MenuItem>({ dishId: String, name: String, price: Number, quota: Number }, { _id: false }),
+      ],
       remaining: { type: Schema.Types.Mixed, default: {} },
       updatedAt: Date,
     },

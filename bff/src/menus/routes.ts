@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CreateDishBodySchema, IdParamsSchema, MenuDayParamsSchema, MenuParamsSchema, PutMenuBodySchema, SLOTS } from '@yiyangtong/shared';
+import {
+  CreateDishBodySchema,
+  IdParamsSchema,
+  MenuDayParamsSchema,
+  MenuParamsSchema,
+  PutMenuBodySchema,
+  SLOTS,
+} from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { conflict, notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
@@ -30,7 +37,16 @@ export function menuRoutes(api: Api): void {
     handler: async ({ params, body, actor }) => {
       assertStaffOf(actor, params.id);
       await findCanteen(params.id);
-      return publicDish((await Dish.create({ ...body, canteenId: params.id, tags: body.tags ?? [], allergens: body.allergens ?? [] })).toObject());
+      return publicDish(
+        (
+          await Dish.create({
+            ...body,
+            canteenId: params.id,
+            tags: body.tags ?? [],
+            allergens: body.allergens ?? [],
+          })
+        ).toObject(),
+      );
     },
   });
 
@@ -41,7 +57,9 @@ export function menuRoutes(api: Api): void {
     summary: '食堂的菜品',
     access: 'public',
     params: IdParamsSchema,
-    handler: async ({ params }) => ({ items: (await Dish.find({ canteenId: params.id }).sort({ _id: 1 }).limit(500).lean()).map(publicDish) }),
+    handler: async ({ params }) => ({
+      items: (await Dish.find({ canteenId: params.id }).sort({ _id: 1 }).limit(500).lean()).map(publicDish),
+    }),
   });
 
   api.add({
@@ -55,12 +73,14 @@ export function menuRoutes(api: Api): void {
     handler: async ({ params, body, actor }) => {
       assertStaffOf(actor, params.id);
       const canteen = await findCanteen(params.id);
-      if (!canteen.slots.some((s) => s.slot === params.slot)) throw validationFailed({ 'params.slot': '该食堂不提供这个餐次' });
+      if (!canteen.slots.some((s) => s.slot === params.slot))
+        throw validationFailed({ 'params.slot': '该食堂不提供这个餐次' });
       const ids = body.items.map((i) => objectIdOrNull(i.dishId));
       const dishes = await Dish.find({ _id: { $in: ids }, canteenId: params.id }).lean();
       const fields: Record<string, string> = {};
       body.items.forEach((item, i) => {
-        if (!dishes.some((d) => String(d._id) === item.dishId)) fields[`items.${i}.dishId`] = '不是本食堂的菜品';
+        if (!dishes.some((d) => String(d._id) === item.dishId))
+          fields[`items.${i}.dishId`] = '不是本食堂的菜品';
       });
       if (Object.keys(fields).length) throw validationFailed(fields);
       const id = menuId(params.id, params.date, params.slot);
@@ -74,7 +94,11 @@ export function menuRoutes(api: Api): void {
         const remaining: Record<string, number> = {};
         for (const item of body.items) {
           const left = item.quota - booked(item.dishId);
-          if (left < 0) throw conflict('QUOTA_BELOW_BOOKED', `「${dishes.find((d) => String(d._id) === item.dishId)?.name}」已订 ${booked(item.dishId)} 份，份数不能少于已订数`);
+          if (left < 0)
+            throw conflict(
+              'QUOTA_BELOW_BOOKED',
+              `「${dishes.find((d) => String(d._id) === item.dishId)?.name}」已订 ${booked(item.dishId)} 份，份数不能少于已订数`,
+            );
           remaining[item.dishId] = left;
         }
         for (const was of old?.items ?? []) {
@@ -131,6 +155,12 @@ function menuSlotView(menu: MenuDoc, cutoffAt: Date) {
   return {
     slot: menu.slot,
     cutoffAt: cutoffAt.toISOString(),
-    items: menu.items.map((i) => ({ dishId: i.dishId, name: i.name, price: i.price, quota: i.quota, remaining: menu.remaining?.[i.dishId] ?? 0 })),
+    items: menu.items.map((i) => ({
+      dishId: i.dishId,
+      name: i.name,
+      price: i.price,
+      quota: i.quota,
+      remaining: menu.remaining?.[i.dishId] ?? 0,
+    })),
   };
 }

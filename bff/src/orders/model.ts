@@ -48,7 +48,9 @@ export const MealOrder = mongoose.model<MealOrderDoc>(
       canteenId: String,
       date: String,
       slot: String,
-      items: [new Schema<OrderLine>({ dishId: String, name: String, price: Number, qty: Number }, { _id: false })],
+      items: [
+        new Schema<OrderLine>({ dishId: String, name: String, price: Number, qty: Number }, { _id: false }),
+      ],
       fulfilment: String,
       address: String,
       pricing: Schema.Types.Mixed,
@@ -98,7 +100,8 @@ export const SubsidyClaim = mongoose.model<SubsidyClaimDoc>(
   new Schema<SubsidyClaimDoc>({ _id: String, orderId: String }, { versionKey: false }),
   'subsidy_claims',
 );
-export const claimId = (elderId: string, date: string, slot: Slot, k: number) => `${elderId}:${date}:${slot}:${k}`;
+export const claimId = (elderId: string, date: string, slot: Slot, k: number) =>
+  `${elderId}:${date}:${slot}:${k}`;
 
 /** Pickup codes are unique per canteen and day: `_id` = `canteenId:date:code`. */
 export interface PickupCodeDoc {

@@ -126,7 +126,11 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, query, actor }) => {
       assertStaffOf(actor, params.id);
       await findCanteen(params.id);
-      const orders = await MealOrder.find({ canteenId: params.id, date: query.date, ...(query.slot ? { slot: query.slot } : {}) })
+      const orders = await MealOrder.find({
+        canteenId: params.id,
+        date: query.date,
+        ...(query.slot ? { slot: query.slot } : {}),
+      })
         .sort({ _id: 1 })
         .limit(5000)
         .lean<MealOrderDoc[]>();
@@ -157,7 +161,9 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, body, actor }) => {
       assertStaffOf(actor, params.id);
       const now = clock();
-      const code = await PickupCode.findById(pickupCodeId(params.id, body.date ?? chinaDate(now), body.code)).lean();
+      const code = await PickupCode.findById(
+        pickupCodeId(params.id, body.date ?? chinaDate(now), body.code),
+      ).lean();
       if (!code) throw notFound('取餐码');
       const order = await loadOrderFor(actor, code.orderId);
       if (order.status === 'served') throw conflict('ALREADY_SERVED', '这份餐已经取过了');

@@ -67,7 +67,8 @@ export async function quote(actor: Actor, input: OrderInput, now: Date): Promise
   const canteen = await findCanteen(input.canteenId);
   const cutoffAt = slotCutoff(canteen, input.date, input.slot);
   if (!cutoffAt) throw validationFailed({ slot: '该食堂不提供这个餐次' });
-  if (!canteen.fulfilment.includes(input.fulfilment)) throw validationFailed({ fulfilment: '该食堂不提供这种取餐方式' });
+  if (!canteen.fulfilment.includes(input.fulfilment))
+    throw validationFailed({ fulfilment: '该食堂不提供这种取餐方式' });
   if (now.getTime() >= cutoffAt.getTime()) {
     throw conflict('PAST_CUTOFF', `已过订餐截止时间（${input.date} ${input.slot}）`);
   }
@@ -90,7 +91,11 @@ export async function quote(actor: Actor, input: OrderInput, now: Date): Promise
     priceWith: async (subsidisedMealsUsed) => {
       try {
         return computePricing({
-          elder: { birthDate: elder.birthDate, groups: elder.groups ?? [], careLevel: elder.careLevel ?? null },
+          elder: {
+            birthDate: elder.birthDate,
+            groups: elder.groups ?? [],
+            careLevel: elder.careLevel ?? null,
+          },
           canteen: { id: String(canteen._id), district: canteen.district, deliveryFee: canteen.deliveryFee },
           date: input.date,
           slot: input.slot,
@@ -100,7 +105,8 @@ export async function quote(actor: Actor, input: OrderInput, now: Date): Promise
           subsidisedMealsUsed,
         });
       } catch (err) {
-        if (err instanceof RangeError) throw new AppError(409, 'PRICING_UNAVAILABLE', `无法计算价格：${err.message}`);
+        if (err instanceof RangeError)
+          throw new AppError(409, 'PRICING_UNAVAILABLE', `无法计算价格：${err.message}`);
         throw err;
       }
     },
@@ -112,10 +118,19 @@ export async function quote(actor: Actor, input: OrderInput, now: Date): Promise
  * so reading k = 0 .. (largest cap in force − 1) counts them exactly (holes left by
  * cancellations included). The demo district's caps are 1: one read per order.
  */
-async function readClaims(elderId: string, date: string, slot: Slot): Promise<{ taken: boolean[]; count: number }> {
-  const maxCap = Math.min(MAX_CAP, Math.max(0, ...(await activeRules()).map((r) => r.perElderPerSlotPerDay ?? 0)));
+async function readClaims(
+  elderId: string,
+  date: string,
+  slot: Slot,
+): Promise<{ taken: boolean[]; count: number }> {
+  const maxCap = Math.min(
+    MAX_CAP,
+    Math.max(0, ...(await activeRules()).map((r) => r.perElderPerSlotPerDay ?? 0)),
+  );
   const taken = await Promise.all(
-    Array.from({ length: maxCap }, async (_, k) => Boolean(await SubsidyClaim.exists({ _id: claimId(elderId, date, slot, k) }))),
+    Array.from({ length: maxCap }, async (_, k) =>
+      Boolean(await SubsidyClaim.exists({ _id: claimId(elderId, date, slot, k) })),
+    ),
   );
   return { taken, count: taken.filter(Boolean).length };
 }
@@ -161,11 +176,18 @@ async function takeStock(id: string, lines: OrderLine[]): Promise<void> {
   forget(id);
   const short = lines.find((l) => (current?.remaining?.[l.dishId] ?? 0) < l.qty);
   const left = short ? (current?.remaining?.[short.dishId] ?? 0) : 0;
-  throw conflict('SOLD_OUT', short ? (left > 0 ? `「${short.name}」只剩 ${left} 份` : `「${short.name}」已售罄`) : '菜品已售罄');
+  throw conflict(
+    'SOLD_OUT',
+    short ? (left > 0 ? `「${short.name}」只剩 ${left} 份` : `「${short.name}」已售罄`) : '菜品已售罄',
+  );
 }
 
 /** Prices the order and, when a capped rule discounts it, holds a subsidy claim; retries when another order took it. */
-async function priceAndClaim(q: Quote, input: OrderInput, orderId: string): Promise<{ pricing: Pricing; claim?: string }> {
+async function priceAndClaim(
+  q: Quote,
+  input: OrderInput,
+  orderId: string,
+): Promise<{ pricing: Pricing; claim?: string }> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const { taken, count } = await readClaims(input.elderId, input.date, input.slot);
     const pricing = await q.priceWith(count);
@@ -199,7 +221,8 @@ async function reservePickupCode(canteenId: string, date: string, orderId: strin
 
 async function placeNewOrder(actor: Actor, input: OrderInput, now: Date): Promise<MealOrderDoc> {
   const q = await quote(actor, input, now);
-  if (input.fulfilment === 'delivery' && !(input.address ?? q.elder.address)) throw validationFailed({ address: '送餐需要地址' });
+  if (input.fulfilment === 'delivery' && !(input.address ?? q.elder.address))
+    throw validationFailed({ address: '送餐需要地址' });
   const orderId = new mongoose.Types.ObjectId();
   const undo: (() => Promise<unknown>)[] = [];
   const mId = q.menu._id;
@@ -240,7 +263,12 @@ async function placeNewOrder(actor: Actor, input: OrderInput, now: Date): Promis
 const requestHash = (input: OrderInput) => createHash('sha256').update(JSON.stringify(input)).digest('hex');
 
 /** Places an order once per (caller, Idempotency-Key); a repeat returns the same order. */
-export async function placeOrder(actor: Actor, input: OrderInput, key: string, now: () => Date): Promise<{ order: MealOrderDoc; replayed: boolean }> {
+export async function placeOrder(
+  actor: Actor,
+  input: OrderInput,
+  key: string,
+  now: () => Date,
+): Promise<{ order: MealOrderDoc; replayed: boolean }> {
   const keyId = `${actor.id}:${key}`;
   const hash = requestHash(input);
   const waitUntil = Date.now() + 15_000;
@@ -253,7 +281,8 @@ export async function placeOrder(actor: Actor, input: OrderInput, key: string, n
     }
     const existing = await IdempotencyKey.findById(keyId).lean();
     if (!existing) continue; // the holder failed and released it: try again
-    if (existing.requestHash !== hash) throw conflict('IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一笔不同的订单');
+    if (existing.requestHash !== hash)
+      throw conflict('IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一笔不同的订单');
     if (existing.state === 'done' && existing.orderId) {
       const order = await MealOrder.findById(existing.orderId).lean<MealOrderDoc>();
       if (order) return { order, replayed: true };
@@ -279,24 +308,49 @@ export async function loadOrderFor(actor: Actor, id: string): Promise<MealOrderD
   const visible =
     actor.role === 'canteen_staff'
       ? actor.canteenId === order.canteenId
-      : await mayActForElder(actor, { _id: new mongoose.Types.ObjectId(order.elderId), communityId: order.communityId });
+      : await mayActForElder(actor, {
+          _id: new mongoose.Types.ObjectId(order.elderId),
+          communityId: order.communityId,
+        });
   if (!visible) throw notFound('订单');
   return order;
 }
 
 /** Moves an order from one of `from` to `to` (one conditional write), or 409 naming its state. */
-export async function transition(order: MealOrderDoc, from: MealOrderStatus[], to: MealOrderStatus, actor: Actor, at: Date): Promise<MealOrderDoc> {
+export async function transition(
+  order: MealOrderDoc,
+  from: MealOrderStatus[],
+  to: MealOrderStatus,
+  actor: Actor,
+  at: Date,
+): Promise<MealOrderDoc> {
   const updated = await conditionalUpdate<MealOrderDoc>(
     MealOrder,
     String(order._id),
     { status: { $in: from } },
-    { $set: { status: to }, $push: { history: { status: to, at, by: { userId: actor.id, role: actor.role } } } },
+    {
+      $set: { status: to },
+      $push: { history: { status: to, at, by: { userId: actor.id, role: actor.role } } },
+    },
   );
   if (updated) return updated;
   const current = await MealOrder.findById(order._id).lean<MealOrderDoc>();
-  const names: Record<MealOrderStatus, string> = { placed: '已下单', confirmed: '已确认', served: '已取餐', cancelled: '已取消' };
-  const code = current?.status === 'served' ? 'ALREADY_SERVED' : current?.status === 'cancelled' ? 'ORDER_CANCELLED' : 'WRONG_STATE';
-  throw conflict(code, `订单${names[current?.status ?? order.status]}，不能再${({ confirmed: '确认', served: '取餐', cancelled: '取消', placed: '下单' } as const)[to]}`);
+  const names: Record<MealOrderStatus, string> = {
+    placed: '已下单',
+    confirmed: '已确认',
+    served: '已取餐',
+    cancelled: '已取消',
+  };
+  const code =
+    current?.status === 'served'
+      ? 'ALREADY_SERVED'
+      : current?.status === 'cancelled'
+        ? 'ORDER_CANCELLED'
+        : 'WRONG_STATE';
+  throw conflict(
+    code,
+    `订单${names[current?.status ?? order.status]}，不能再${({ confirmed: '确认', served: '取餐', cancelled: '取消', placed: '下单' } as const)[to]}`,
+  );
 }
 
 export async function cancelOrder(actor: Actor, id: string, now: Date): Promise<MealOrderDoc> {

@@ -17,7 +17,11 @@ const LocationSchema = new Schema<LngLat>({ lng: Number, lat: Number }, { _id: f
 export const Community = mongoose.model<CommunityDoc>(
   'Community',
   new Schema<CommunityDoc>(
-    { name: { type: String, required: true }, district: { type: String, required: true }, location: LocationSchema },
+    {
+      name: { type: String, required: true },
+      district: { type: String, required: true },
+      location: LocationSchema,
+    },
     { versionKey: false },
   ),
 );
@@ -49,7 +53,9 @@ export const Canteen = mongoose.model<CanteenDoc>(
       district: String,
       address: String,
       location: LocationSchema,
-      slots: [new Schema<SlotConfig>({ slot: String, cutoff: String, cutoffDayBefore: Boolean }, { _id: false })],
+      slots: [
+        new Schema<SlotConfig>({ slot: String, cutoff: String, cutoffDayBefore: Boolean }, { _id: false }),
+      ],
       fulfilment: [String],
       deliveryFee: { type: Number, required: true },
     },
@@ -57,7 +63,12 @@ export const Canteen = mongoose.model<CanteenDoc>(
   ),
 );
 
-export const publicCommunity = (c: CommunityDoc) => ({ id: String(c._id), name: c.name, district: c.district, location: c.location });
+export const publicCommunity = (c: CommunityDoc) => ({
+  id: String(c._id),
+  name: c.name,
+  district: c.district,
+  location: c.location,
+});
 
 export const publicCanteen = (c: CanteenDoc) => ({
   id: String(c._id),
@@ -66,7 +77,11 @@ export const publicCanteen = (c: CanteenDoc) => ({
   district: c.district,
   address: c.address,
   location: c.location,
-  slots: c.slots.map((s) => ({ slot: s.slot, cutoff: s.cutoff, cutoffDayBefore: Boolean(s.cutoffDayBefore) })),
+  slots: c.slots.map((s) => ({
+    slot: s.slot,
+    cutoff: s.cutoff,
+    cutoffDayBefore: Boolean(s.cutoffDayBefore),
+  })),
   fulfilment: c.fulfilment,
   deliveryFee: c.deliveryFee,
 });

@@ -49,7 +49,9 @@ export function placeRoutes(api: Api): void {
     tag: 'places',
     summary: '社区列表',
     access: 'signed_in',
-    handler: async () => ({ items: (await Community.find().sort({ name: 1 }).limit(500).lean()).map(publicCommunity) }),
+    handler: async () => ({
+      items: (await Community.find().sort({ name: 1 }).limit(500).lean()).map(publicCommunity),
+    }),
   });
 
   api.add({
@@ -78,10 +80,14 @@ export function placeRoutes(api: Api): void {
     query: NearbyCanteensQuerySchema,
     handler: async ({ query }) => {
       if ((query.lng === undefined) !== (query.lat === undefined)) {
-        throw validationFailed({ [query.lng === undefined ? 'query.lng' : 'query.lat']: '经纬度需要同时提供' });
+        throw validationFailed({
+          [query.lng === undefined ? 'query.lng' : 'query.lat']: '经纬度需要同时提供',
+        });
       }
       // Canteens per district are few; distance is computed here (FerretDB has no geo index).
-      const all = await Canteen.find(query.communityId ? { communityId: query.communityId } : {}).limit(2000).lean();
+      const all = await Canteen.find(query.communityId ? { communityId: query.communityId } : {})
+        .limit(2000)
+        .lean();
       if (query.lng === undefined || query.lat === undefined) {
         return { items: all.map(publicCanteen).sort((a, b) => a.name.localeCompare(b.name, 'zh')) };
       }

@@ -21,7 +21,10 @@ export function reportRoutes(api: Api): void {
         date: { $gte: `${query.month}-01`, $lte: `${query.month}-31` },
         status: { $in: ['placed', 'confirmed', 'served'] },
       }).lean<MealOrderDoc[]>();
-      const byRule = new Map<string, { ruleId: string; name: string; fundedBy: string; count: number; amount: number }>();
+      const byRule = new Map<
+        string,
+        { ruleId: string; name: string; fundedBy: string; count: number; amount: number }
+      >();
       const byFunder = new Map<string, { fundedBy: string; count: number; amount: number }>();
       let subtotal = 0;
       let payable = 0;
@@ -31,7 +34,13 @@ export function reportRoutes(api: Api): void {
         payable += o.pricing.payable;
         deliveryFees += o.pricing.deliveryFee;
         for (const d of o.pricing.discounts) {
-          const r = byRule.get(d.ruleId) ?? { ruleId: d.ruleId, name: d.name, fundedBy: d.fundedBy, count: 0, amount: 0 };
+          const r = byRule.get(d.ruleId) ?? {
+            ruleId: d.ruleId,
+            name: d.name,
+            fundedBy: d.fundedBy,
+            count: 0,
+            amount: 0,
+          };
           r.count += 1;
           r.amount += d.amount;
           byRule.set(d.ruleId, r);

@@ -6,7 +6,11 @@ export const LoginBodySchema = z.strictObject({
   password: z.string().min(1, '请输入密码').max(128),
 });
 
-export const RegisterBodySchema = z.strictObject({ phone: PhoneSchema, password: PasswordSchema, name: NameSchema });
+export const RegisterBodySchema = z.strictObject({
+  phone: PhoneSchema,
+  password: PasswordSchema,
+  name: NameSchema,
+});
 
 export const WechatLoginBodySchema = z.strictObject({ code: z.string().min(1).max(128) });
 

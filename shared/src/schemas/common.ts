@@ -31,7 +31,11 @@ export const LocationSchema = z.strictObject({
 });
 
 export const ErrorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
 });
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

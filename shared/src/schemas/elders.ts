@@ -20,7 +20,11 @@ export const IdCardNoSchema = z
   .superRefine((s, ctx) => {
     const parsed = parseIdCardNo(s);
     if (!parsed.ok) {
-      const messages = { format: '身份证号应为18位', birth_date: '身份证号中的出生日期无效', check_digit: '身份证号校验位不正确' };
+      const messages = {
+        format: '身份证号应为18位',
+        birth_date: '身份证号中的出生日期无效',
+        check_digit: '身份证号校验位不正确',
+      };
       ctx.addIssue({ code: 'custom', message: messages[parsed.problem] });
     }
   });
@@ -41,7 +45,10 @@ export const CreateElderBodySchema = z
     address: z.string().trim().min(1, '请填写住址').max(200),
     location: LocationSchema.optional(),
     communityId: IdSchema,
-    groups: z.array(GroupSchema).max(6).refine((g) => new Set(g).size === g.length, '类别不能重复'),
+    groups: z
+      .array(GroupSchema)
+      .max(6)
+      .refine((g) => new Set(g).size === g.length, '类别不能重复'),
     careLevel: CareLevelSchema.optional(),
     diet: z.array(z.string().trim().min(1).max(20)).max(20).optional(),
     emergencyContacts: z.array(EmergencyContactSchema).max(5).optional(),
@@ -63,5 +70,10 @@ export const ElderSearchQuerySchema = z.strictObject({
 });
 
 export const ElderAccountBodySchema = z.strictObject({ phone: PhoneSchema, password: PasswordSchema });
-export const FamilyLinkBodySchema = z.strictObject({ code: z.string().trim().regex(/^[A-Z0-9]{8}$/, '邀请码为8位字母数字') });
+export const FamilyLinkBodySchema = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Z0-9]{8}$/, '邀请码为8位字母数字'),
+});
 export const IdParamsSchema = z.strictObject({ id: IdSchema });

@@ -10,13 +10,19 @@ export const CreateDishBodySchema = z.strictObject({
   allergens: z.array(z.string().trim().min(1).max(20)).max(10).optional(),
 });
 
-const distinct = <T>(key: (x: T) => string) => (xs: T[]) => new Set(xs.map(key)).size === xs.length;
+const distinct =
+  <T>(key: (x: T) => string) =>
+  (xs: T[]) =>
+    new Set(xs.map(key)).size === xs.length;
 
 export const PutMenuBodySchema = z.strictObject({
   items: z
     .array(z.strictObject({ dishId: IdSchema, quota: z.int().min(0).max(10_000) }))
     .max(60)
-    .refine(distinct((i: { dishId: string }) => i.dishId), '菜品不能重复'),
+    .refine(
+      distinct((i: { dishId: string }) => i.dishId),
+      '菜品不能重复',
+    ),
 });
 
 export const MenuParamsSchema = z.strictObject({ id: IdSchema, date: DateSchema, slot: SlotSchema });
@@ -32,7 +38,10 @@ export const CreateDiscountRuleBodySchema = z
     groups: z.array(GroupSchema).max(6).optional(),
     careLevels: z.array(CareLevelSchema).max(4).optional(),
     slots: z.array(SlotSchema).max(3).optional(),
-    benefit: z.strictObject({ type: z.enum(['amount_off', 'percent_off', 'fixed_price']), value: MoneySchema }),
+    benefit: z.strictObject({
+      type: z.enum(['amount_off', 'percent_off', 'fixed_price']),
+      value: MoneySchema,
+    }),
     fundedBy: z.enum(['government', 'canteen']),
     perElderPerSlotPerDay: z.int().min(1).max(3).optional(),
     priority: z.int().min(-1000).max(1000).optional(),
@@ -56,7 +65,10 @@ export const OrderItemsSchema = z
   .array(z.strictObject({ dishId: IdSchema, qty: z.int().min(1).max(10) }))
   .min(1, '请至少选择一个菜品')
   .max(20)
-  .refine(distinct((i: { dishId: string }) => i.dishId), '同一菜品请合并数量');
+  .refine(
+    distinct((i: { dishId: string }) => i.dishId),
+    '同一菜品请合并数量',
+  );
 
 export const QuoteBodySchema = z.strictObject({
   elderId: IdSchema,
@@ -79,9 +91,15 @@ export const IdempotencyHeadersSchema = z.looseObject({
     .regex(/^[\x21-\x7e]+$/, '只能包含可见 ASCII 字符'),
 });
 
-export const MealOrderQuerySchema = z.strictObject({ elderId: IdSchema.optional(), date: DateSchema.optional() });
+export const MealOrderQuerySchema = z.strictObject({
+  elderId: IdSchema.optional(),
+  date: DateSchema.optional(),
+});
 export const CanteenOrdersQuerySchema = z.strictObject({ date: DateSchema, slot: SlotSchema.optional() });
-export const PickupBodySchema = z.strictObject({ code: z.string().regex(/^\d{6}$/, '取餐码为6位数字'), date: DateSchema.optional() });
+export const PickupBodySchema = z.strictObject({
+  code: z.string().regex(/^\d{6}$/, '取餐码为6位数字'),
+  date: DateSchema.optional(),
+});
 export const SettlementQuerySchema = z.strictObject({
   canteenId: IdSchema,
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),

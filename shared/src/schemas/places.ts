@@ -34,7 +34,8 @@ export const CreateCanteenBodySchema = z.strictObject({
 });
 
 /** A number in a query string; an empty value counts as absent (z.coerce would read '' as 0). */
-const queryNumber = (n: z.ZodNumber) => z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().pipe(n).optional());
+const queryNumber = (n: z.ZodNumber) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().pipe(n).optional());
 
 export const NearbyCanteensQuerySchema = z.strictObject({
   lng: queryNumber(z.number().min(-180).max(180)),
