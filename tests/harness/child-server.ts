@@ -1,0 +1,36 @@
+/**
+ * A BFF in a process of its own, for tests of what must hold across processes. Reads
+ * CHILD_MONGO_URI, CHILD_DB, CHILD_JWT_SECRET and CHILD_BOOTSTRAP from the environment
+ * (WRITE_LOCK too), prints `{"port":N}` once listening, and stops on SIGTERM.
+ */
+import { createApp } from '../../bff/src/app';
+import { configFromEnv } from '../../bff/src/config';
+import { ensureIndexes, openDatabase } from '../../bff/src/db';
+import { createLogger } from '../../bff/src/log';
+import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
+
+async function main() {
+  const env = process.env;
+  const db = await openDatabase({ uri: env.CHILD_MONGO_URI!, dbName: env.CHILD_DB! });
+  await ensureIndexes();
+  const config = {
+    ...configFromEnv({}),
+    jwtSecret: env.CHILD_JWT_SECRET!,
+    bootstrapAdmin: JSON.parse(env.CHILD_ADMIN!),
+  };
+  if (env.CHILD_BOOTSTRAP === '1') await bootstrapAdmin(config);
+  const { app } = createApp({ config, log: createLogger('error') });
+  const server = app.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
+  });
+  process.on('SIGTERM', async () => {
+    server.close();
+    await db.close();
+    process.exit(0);
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});
