@@ -15,7 +15,8 @@ import path from 'node:path';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 export const repoRoot = path.resolve(__dirname, '../../..');
-const toolsDir = path.join(repoRoot, '.tools');
+// YYT_TOOLS_DIR: another place for the built binary (tests of the setup step use a temp dir).
+const toolsDir = process.env.YYT_TOOLS_DIR || path.join(repoRoot, '.tools');
 export const ferretdbBinary = path.join(toolsDir, 'bin', `ferretdb-${FERRETDB_VERSION}`);
 
 export class SetupError extends Error {}
