@@ -67,20 +67,19 @@ export const MealOrder = mongoose.model<MealOrderDoc>(
 );
 
 /**
- * Idempotency keys, `_id` = `userId:key`. Inserted 'pending' before an order is placed
- * (E11000: someone already holds the key), set 'done' with the order id after.
+ * Idempotency keys, `_id` = `userId:key`, inserted before an order is placed with the id
+ * that order will get (E11000: someone already holds the key; the order existing means done).
  */
 export interface IdempotencyDoc {
   _id: string;
-  state: 'pending' | 'done';
   requestHash: string;
-  orderId?: string;
+  orderId: string;
   createdAt: Date;
 }
 export const IdempotencyKey = mongoose.model<IdempotencyDoc>(
   'IdempotencyKey',
   new Schema<IdempotencyDoc>(
-    { _id: String, state: String, requestHash: String, orderId: String },
+    { _id: String, requestHash: String, orderId: String },
     { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
   ),
   'idempotency_keys',

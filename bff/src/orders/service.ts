@@ -219,11 +219,15 @@ async function reservePickupCode(canteenId: string, date: string, orderId: strin
   }
 }
 
-async function placeNewOrder(actor: Actor, input: OrderInput, now: Date): Promise<MealOrderDoc> {
+async function placeNewOrder(
+  actor: Actor,
+  input: OrderInput,
+  now: Date,
+  orderId: mongoose.Types.ObjectId,
+): Promise<MealOrderDoc> {
   const q = await quote(actor, input, now);
   if (input.fulfilment === 'delivery' && !(input.address ?? q.elder.address))
     throw validationFailed({ address: '送餐需要地址' });
-  const orderId = new mongoose.Types.ObjectId();
   const undo: (() => Promise<unknown>)[] = [];
   const mId = q.menu._id;
   try {
@@ -262,7 +266,11 @@ async function placeNewOrder(actor: Actor, input: OrderInput, now: Date): Promis
 
 const requestHash = (input: OrderInput) => createHash('sha256').update(JSON.stringify(input)).digest('hex');
 
-/** Places an order once per (caller, Idempotency-Key); a repeat returns the same order. */
+/**
+ * Places an order once per (caller, Idempotency-Key); a repeat returns the same order.
+ * The key document names the order id it will create, so "done" is simply "that order
+ * exists"; a failed attempt deletes the key so the same key can be tried again.
+ */
 export async function placeOrder(
   actor: Actor,
   input: OrderInput,
@@ -271,29 +279,27 @@ export async function placeOrder(
 ): Promise<{ order: MealOrderDoc; replayed: boolean }> {
   const keyId = `${actor.id}:${key}`;
   const hash = requestHash(input);
+  const orderId = new mongoose.Types.ObjectId();
   const waitUntil = Date.now() + 15_000;
   for (;;) {
     try {
-      await IdempotencyKey.create({ _id: keyId, state: 'pending', requestHash: hash });
+      await IdempotencyKey.create({ _id: keyId, requestHash: hash, orderId: String(orderId) });
       break;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }
     const existing = await IdempotencyKey.findById(keyId).lean();
     if (!existing) continue; // the holder failed and released it: try again
-    if (existing.requestHash !== hash)
+    if (existing.requestHash !== hash) {
       throw conflict('IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一笔不同的订单');
-    if (existing.state === 'done' && existing.orderId) {
-      const order = await MealOrder.findById(existing.orderId).lean<MealOrderDoc>();
-      if (order) return { order, replayed: true };
     }
+    const order = existing.orderId ? await MealOrder.findById(existing.orderId).lean<MealOrderDoc>() : null;
+    if (order) return { order, replayed: true };
     if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '相同的订单正在处理中，请稍后刷新');
     await new Promise((r) => setTimeout(r, 25));
   }
   try {
-    const order = await placeNewOrder(actor, input, now());
-    await IdempotencyKey.updateOne({ _id: keyId }, { $set: { state: 'done', orderId: String(order._id) } });
-    return { order, replayed: false };
+    return { order: await placeNewOrder(actor, input, now(), orderId), replayed: false };
   } catch (err) {
     await IdempotencyKey.deleteOne({ _id: keyId }).catch(() => undefined);
     throw err;
