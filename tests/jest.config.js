@@ -17,6 +17,8 @@ const common = {
 };
 module.exports = {
   rootDir: root,
+  // testTimeout is a global option (jest ignores it inside projects).
+  testTimeout: 120000,
   globalSetup: '<rootDir>/tests/harness/global-setup.ts',
   globalTeardown: '<rootDir>/tests/harness/global-teardown.ts',
   projects: [
@@ -25,13 +27,11 @@ module.exports = {
       ...common,
       displayName: 'api',
       testMatch: ['<rootDir>/tests/api/**/*.test.ts'],
-      testTimeout: 60000,
     },
     {
       ...common,
       displayName: 'browser',
       testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
-      testTimeout: 120000,
     },
   ],
 };

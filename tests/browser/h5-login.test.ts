@@ -1,40 +1,24 @@
 // Browser test of the built H5 app (miniapp/dist-h5) against the real API, served on one
 // port by the test harness. Checks the login path and the 适老化 minimums on the way:
 // body text ≥ 18px, the 登录 button ≥ 48px tall, errors shown inline (never in a dialog).
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { field, launchChromium, smallestTextSize, visible } from '../harness/browser';
 import { startTestServer } from '../harness/server';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server: Server;
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-// Taro's H5 router keeps earlier pages in the DOM (hidden), so only look at visible nodes.
-const visible = (l: Locator) => l.filter({ visible: true }).first();
-// Taro H5 renders <Input> as <taro-input-core placeholder=…> wrapping a real <input placeholder=…>.
-const field = (page: Page, placeholder: string) =>
-  visible(page.locator(`taro-input-core input[placeholder="${placeholder}"]`));
 
 interface Opened {
   page: Page;
@@ -55,29 +39,6 @@ async function openLoginPage(): Promise<Opened> {
   await visible(page.getByText('去登录', { exact: true })).click();
   await field(page, '请输入手机号').waitFor();
   return { page, dialogs, close: () => context.close() };
-}
-
-/** Smallest computed font-size (px) of visible elements that hold text directly. */
-async function smallestTextSize(page: Page): Promise<{ size: number; text: string }> {
-  return page.evaluate(() => {
-    let min = { size: Infinity, text: '' };
-    const all = Array.from(document.querySelectorAll('body *')) as HTMLElement[];
-    for (const el of all) {
-      const own = Array.from(el.childNodes)
-        .filter((n) => n.nodeType === Node.TEXT_NODE)
-        .map((n) => n.textContent ?? '')
-        .join('')
-        .trim();
-      if (!own) continue;
-      const rect = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      if (rect.width === 0 || rect.height === 0 || style.visibility === 'hidden') continue;
-      if (el.closest('script,style,noscript,head')) continue;
-      const size = parseFloat(style.fontSize);
-      if (size < min.size) min = { size, text: own.slice(0, 40) };
-    }
-    return min;
-  });
 }
 
 async function fontSizeOf(l: Locator): Promise<number> {
