@@ -1,5 +1,5 @@
 // npm test: install what is missing, build FerretDB, the H5 app and the weapp build,
-// install Chromium when absent, then run the whole jest suite with the server in TZ=UTC.
+// install Chromium when absent, typecheck, then run the whole jest suite with the server in TZ=UTC.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import {
   ensureWeappBuilt,
   root,
   step,
+  typecheck,
 } from './lib/prepare.mjs';
 
 const started = Date.now();
@@ -20,6 +21,7 @@ try {
   ensureH5Built();
   ensureWeappBuilt();
   ensureChromium();
+  typecheck();
 } catch (err) {
   process.stderr.write(`\n✗ ${err.message}\n`);
   process.exit(1);

@@ -100,3 +100,11 @@ export function ensureChromium() {
   });
   done(t, 'Chromium installed');
 }
+
+/** The Taro builds do not typecheck, so the whole repo is checked here (strict TypeScript). */
+export function typecheck() {
+  const t = step('Typechecking (tsc: shared, bff, tests; miniapp)');
+  run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  run(bin('tsc'), ['-p', 'miniapp/tsconfig.json', '--noEmit']);
+  done(t, 'types check');
+}
