@@ -130,7 +130,7 @@ export function accountRoutes(
     tag: 'accounts',
     summary: '用户列表（管理员）',
     access: ['admin'],
-    query: z.strictObject({ role: CreateUserBodySchema.shape.role.optional() }),
+    query: z.object({ role: CreateUserBodySchema.shape.role.optional() }),
     handler: async ({ query }) => ({
       items: (
         await User.find(query.role ? { role: query.role } : {})

@@ -1,6 +1,8 @@
 /**
  * Routes are declared once, with zod schemas; the same declaration validates requests,
  * guards access by role, and produces the OpenAPI document.
+ * Bodies are strict (unknown keys → 400); query schemas strip unknown parameters, which
+ * never reach the database either (a cache-buster `?_=…` must not break a GET).
  */
 import Router from '@koa/router';
 import type Koa from 'koa';

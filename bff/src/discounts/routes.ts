@@ -35,7 +35,7 @@ export function discountRoutes(api: Api): void {
     tag: 'discounts',
     summary: '优惠/补贴规则列表',
     access: 'signed_in',
-    query: z.strictObject({ canteenId: IdSchema.optional() }),
+    query: z.object({ canteenId: IdSchema.optional() }),
     handler: async ({ query }) => {
       const docs = await DiscountRuleModel.find({}).sort({ priority: -1, _id: 1 }).limit(1000).lean();
       const rules = docs

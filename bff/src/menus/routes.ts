@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   CreateDishBodySchema,
   IdParamsSchema,
@@ -133,7 +132,6 @@ export function menuRoutes(api: Api): void {
     summary: '某天的菜单（各餐次、截止时间、余量）',
     access: 'public',
     params: MenuDayParamsSchema,
-    query: z.strictObject({}),
     handler: async ({ params }) => {
       const canteen = await findCanteen(params.id);
       const offered = SLOTS.filter((slot) => canteen.slots.some((s) => s.slot === slot));

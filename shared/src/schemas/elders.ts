@@ -64,7 +64,7 @@ export const CreateElderBodySchema = z
     }
   });
 
-export const ElderSearchQuerySchema = z.strictObject({
+export const ElderSearchQuerySchema = z.object({
   q: z.string().trim().max(40).optional(),
   communityId: IdSchema.optional(),
 });

@@ -91,16 +91,16 @@ export const IdempotencyHeadersSchema = z.looseObject({
     .regex(/^[\x21-\x7e]+$/, '只能包含可见 ASCII 字符'),
 });
 
-export const MealOrderQuerySchema = z.strictObject({
+export const MealOrderQuerySchema = z.object({
   elderId: IdSchema.optional(),
   date: DateSchema.optional(),
 });
-export const CanteenOrdersQuerySchema = z.strictObject({ date: DateSchema, slot: SlotSchema.optional() });
+export const CanteenOrdersQuerySchema = z.object({ date: DateSchema, slot: SlotSchema.optional() });
 export const PickupBodySchema = z.strictObject({
   code: z.string().regex(/^\d{6}$/, '取餐码为6位数字'),
   date: DateSchema.optional(),
 });
-export const SettlementQuerySchema = z.strictObject({
+export const SettlementQuerySchema = z.object({
   canteenId: IdSchema,
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),
 });

@@ -37,7 +37,7 @@ export const CreateCanteenBodySchema = z.strictObject({
 const queryNumber = (n: z.ZodNumber) =>
   z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().pipe(n).optional());
 
-export const NearbyCanteensQuerySchema = z.strictObject({
+export const NearbyCanteensQuerySchema = z.object({
   lng: queryNumber(z.number().min(-180).max(180)),
   lat: queryNumber(z.number().min(-90).max(90)),
   radius: queryNumber(z.number().positive().max(100_000)),
