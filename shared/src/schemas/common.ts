@@ -17,7 +17,8 @@ export const ROLE_NAMES: Record<Role, string> = {
 /** Object ids are 24 hex characters; we accept them as strings only. */
 export const IdSchema = z.string().regex(/^[0-9a-f]{24}$/, '编号格式不正确');
 export const PhoneSchema = z.string().regex(/^1[3-9]\d{9}$/, '请输入11位手机号');
-export const PasswordSchema = z.string().min(8, '密码至少8位').max(128, '密码太长');
+// 6 is the floor: many elders use a 6-digit number, as for a bank card.
+export const PasswordSchema = z.string().min(6, '密码至少6位').max(128, '密码太长');
 export const NameSchema = z.string().trim().min(1, '请填写姓名').max(40, '姓名太长');
 export const DateSchema = z
   .string()
