@@ -46,6 +46,11 @@ try {
     `\n${connections} connections, ${seconds} s each, on ${(await import('node:os')).cpus().length} cores\n`,
   );
   const bare = await measure('bare Koa', { url: env.bare });
+  // A small cached read through the whole middleware stack: what the stack itself costs.
+  const stack = await measure('canteen read', {
+    url: `${env.api}/api/canteens/${env.canteenId}`,
+    headers: { authorization: `Bearer ${env.token}` },
+  });
   const menu = await measure('menu read', {
     url: `${env.api}/api/canteens/${env.canteenId}/menus/${env.date}`,
     headers: { authorization: `Bearer ${env.token}` },
@@ -78,7 +83,8 @@ try {
   });
   const ratio = (a, b) => (b.reqPerSec ? (a.reqPerSec / b.reqPerSec).toFixed(3) : 'n/a');
   process.stdout.write(
-    `\nmenu read / bare       ${ratio(menu, bare)}   (target ≥ 0.5)\n` +
+    `\ncanteen read / bare    ${ratio(stack, bare)}   (the middleware stack alone)\n` +
+      `menu read / bare       ${ratio(menu, bare)}   (target ≥ 0.5)\n` +
       `placement / bare       ${ratio(place, bare)}   (target ≥ 0.1)\n` +
       `placement p99          ${place.p99} ms   (target ≤ 100 ms at 50 connections)\n`,
   );
