@@ -1,5 +1,10 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/login/login', 'pages/meal-booking/meal-booking'],
+  pages: [
+    'pages/index/index',
+    'pages/login/login',
+    'pages/meal-booking/meal-booking',
+    'pages/canteen-counter/canteen-counter',
+  ],
   window: {
     navigationBarTitleText: '颐养通',
     navigationBarBackgroundColor: '#0b57d0',

@@ -45,6 +45,9 @@ export default function IndexPage() {
     setSoon(key);
   };
 
+  // 食堂工作人员: the counter page instead of the elder features.
+  const openCounter = () => void Taro.navigateTo({ url: '/pages/canteen-counter/canteen-counter' });
+
   const goLogin = () => Taro.navigateTo({ url: '/pages/login/login' });
   const logout = () => {
     clearToken();
@@ -82,16 +85,24 @@ export default function IndexPage() {
           <Text className="index__greeting">您好，{me.data.name}</Text>
           <Text className="hint index__role">身份：{roleLabel(me.data.role)}</Text>
 
-          <View className="index__features">
-            {FEATURES.map((f) => (
-              <View key={f.key} className="index__feature">
-                <Button className={f.danger ? 'btn btn--danger' : 'btn'} onClick={() => openFeature(f.key)}>
-                  {f.label}
-                </Button>
-                {soon === f.key && <Text className="hint index__soon">{f.label}即将上线</Text>}
-              </View>
-            ))}
-          </View>
+          {me.data.role === 'canteen_staff' ? (
+            <View className="index__features">
+              <Button className="btn" onClick={openCounter}>
+                食堂柜台
+              </Button>
+            </View>
+          ) : (
+            <View className="index__features">
+              {FEATURES.map((f) => (
+                <View key={f.key} className="index__feature">
+                  <Button className={f.danger ? 'btn btn--danger' : 'btn'} onClick={() => openFeature(f.key)}>
+                    {f.label}
+                  </Button>
+                  {soon === f.key && <Text className="hint index__soon">{f.label}即将上线</Text>}
+                </View>
+              ))}
+            </View>
+          )}
 
           <Button className="btn btn--secondary" onClick={logout}>
             退出登录

@@ -1,0 +1,325 @@
+/**
+ * 食堂柜台 (canteen_staff). One page, one path, everything inline (no modals/toasts):
+ *   哪天 (今天/明天, China time) · 哪一餐 → 核销取餐 (6-digit 取餐码) → 备餐汇总 (server totals)
+ *   → 订单列表 (确认 each placed order).
+ * Every figure comes from GET /api/canteens/:id/orders; after a pickup or a confirmation the
+ * list is fetched again.
+ */
+import { useState } from 'react';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { Button, Input, Text, View } from '@tarojs/components';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, api, getToken } from '../../api/client';
+import { canteenApi, itemsText, statusLabel, type OrderStatus } from '../../api/canteen';
+import type { MealOrder } from '../../api/meals';
+import { addDays, chinaDate, dateLabel, fulfilmentLabel, slotLabel, type Slot } from '../../format';
+import { roleLabel } from '../../roles';
+import './canteen-counter.scss';
+
+const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
+const COUNT_KEYS: OrderStatus[] = ['placed', 'confirmed', 'served', 'cancelled'];
+
+/** A 4xx answer will not change on retry; network failures and 5xx may. */
+const noRetryOn4xx = (count: number, err: Error) =>
+  !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 1;
+
+function cls(...names: (string | false | null | undefined)[]): string {
+  return names.filter(Boolean).join(' ');
+}
+
+/** A big choice button; the chosen one is filled and marked with ✓ (not by colour alone). */
+function Choice(props: { selected: boolean; onClick: () => void; label: string; sub?: string }) {
+  const { selected, onClick, label, sub } = props;
+  return (
+    <Button
+      className={cls('btn', 'counter__choice', selected ? 'counter__choice--on' : 'btn--secondary')}
+      onClick={onClick}
+    >
+      <View className="counter__choice-body">
+        <View className="counter__choice-line">
+          {selected && <Text className="counter__check">✓ </Text>}
+          <Text className="counter__choice-label">{label}</Text>
+        </View>
+        {sub && <Text className="counter__choice-sub">{sub}</Text>}
+      </View>
+    </Button>
+  );
+}
+
+/** 「代订」 when someone other than the elder booked. */
+function bookedByText(o: MealOrder): string {
+  if (o.bookedBy.role === 'elder') return '长者本人订';
+  const who = roleLabel(o.bookedBy.role);
+  return o.bookedBy.name ? `${who} ${o.bookedBy.name} 代订` : `${who}代订`;
+}
+
+export default function CanteenCounterPage() {
+  const queryClient = useQueryClient();
+  const [token, setTokenState] = useState(getToken());
+  useDidShow(() => setTokenState(getToken()));
+
+  // The full profile (the login answer seeded under ['me', token] has no canteenId).
+  const me = useQuery({
+    queryKey: ['me', token, 'profile'],
+    queryFn: api.me,
+    enabled: !!token,
+    retry: noRetryOn4xx,
+  });
+  const role = me.data?.role;
+  const canteenId = role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : '';
+
+  // ---- 哪天 / 哪一餐 ----------------------------------------------------------------------------
+  const [dayOffset, setDayOffset] = useState<0 | 1>(0);
+  const [slot, setSlot] = useState<Slot>('lunch');
+  const today = chinaDate(Date.now());
+  const date = addDays(today, dayOffset);
+
+  const orders = useQuery({
+    queryKey: ['canteen-orders', canteenId, date, slot],
+    queryFn: () => canteenApi.orders(canteenId, date, slot),
+    enabled: !!canteenId,
+    retry: noRetryOn4xx,
+    staleTime: 0,
+  });
+  const refreshOrders = () => queryClient.invalidateQueries({ queryKey: ['canteen-orders', canteenId] });
+
+  // ---- 核销取餐 ----------------------------------------------------------------------------------
+  const [code, setCode] = useState('');
+  const [codeError, setCodeError] = useState('');
+  const [served, setServed] = useState<MealOrder | null>(null);
+  const pickup = useMutation({
+    mutationFn: (v: { code: string; date: string }) => canteenApi.pickup(canteenId, v.code, v.date),
+    onMutate: () => {
+      setServed(null);
+      setCodeError('');
+    },
+    onSuccess: (order) => {
+      setServed(order);
+      setCode('');
+      void refreshOrders();
+    },
+    onError: (err) => {
+      setCodeError(err instanceof ApiError && err.status === 404 ? '取餐码不存在' : err.message);
+      void refreshOrders();
+    },
+  });
+  const checkOut = () => {
+    if (pickup.isPending) return;
+    const c = code.trim();
+    if (!/^\d{6}$/.test(c)) {
+      setServed(null);
+      setCodeError('请输入6位数字取餐码');
+      return;
+    }
+    pickup.mutate({ code: c, date });
+  };
+
+  // ---- 确认订单 ----------------------------------------------------------------------------------
+  const confirm = useMutation({
+    mutationFn: (orderId: string) => canteenApi.confirm(orderId),
+    onSettled: () => refreshOrders(),
+  });
+
+  const goHome = () => {
+    if (Taro.getCurrentPages().length > 1) void Taro.navigateBack();
+    else void Taro.reLaunch({ url: '/pages/index/index' });
+  };
+  const goLogin = () => Taro.navigateTo({ url: '/pages/login/login' });
+
+  // ---- Render -----------------------------------------------------------------------------------
+  if (!token || (me.error instanceof ApiError && me.error.status === 401)) {
+    return (
+      <View className="page counter">
+        <Text className="title">食堂柜台</Text>
+        <Text className="text counter__lead">请先登录。</Text>
+        <Button className="btn" onClick={goLogin}>
+          去登录
+        </Button>
+      </View>
+    );
+  }
+  if (me.isPending) {
+    return (
+      <View className="page counter">
+        <Text className="title">食堂柜台</Text>
+        <Text className="text">正在加载…</Text>
+      </View>
+    );
+  }
+  if (me.isError) {
+    return (
+      <View className="page counter">
+        <Text className="title">食堂柜台</Text>
+        <Text className="error-box">{me.error.message}</Text>
+        <Button className="btn btn--secondary" onClick={() => me.refetch()}>
+          重试
+        </Button>
+      </View>
+    );
+  }
+  if (!canteenId) {
+    return (
+      <View className="page counter">
+        <Text className="title">食堂柜台</Text>
+        <Text className="text counter__lead">
+          {role === 'canteen_staff'
+            ? '您的账号还没有关联食堂，请联系管理员。'
+            : '只有食堂工作人员可以使用食堂柜台。'}
+        </Text>
+        <Button className="btn btn--secondary" onClick={goHome}>
+          返回首页
+        </Button>
+      </View>
+    );
+  }
+
+  const data = orders.data;
+  const confirmingId = confirm.isPending ? confirm.variables : undefined;
+  const confirmErrorId = confirm.isError ? confirm.variables : undefined;
+
+  return (
+    <View className="page counter">
+      <Text className="title">食堂柜台</Text>
+
+      <View className="counter__row">
+        <Choice
+          selected={dayOffset === 0}
+          label="今天"
+          sub={dateLabel(today)}
+          onClick={() => setDayOffset(0)}
+        />
+        <Choice
+          selected={dayOffset === 1}
+          label="明天"
+          sub={dateLabel(addDays(today, 1))}
+          onClick={() => setDayOffset(1)}
+        />
+      </View>
+      <View className="counter__row">
+        {SLOTS.map((s) => (
+          <Choice key={s} selected={s === slot} label={slotLabel(s)} onClick={() => setSlot(s)} />
+        ))}
+      </View>
+
+      {/* 1. 核销取餐 */}
+      <View className="counter__section counter__pickup">
+        <Text className="counter__heading">核销取餐</Text>
+        <Input
+          className="counter__code"
+          type="number"
+          maxlength={6}
+          placeholder="输入6位取餐码"
+          placeholderClass="counter__placeholder"
+          value={code}
+          onInput={(e) => {
+            const v = String(e.detail.value ?? '')
+              .replace(/\D/g, '')
+              .slice(0, 6);
+            setCode(v);
+            return v;
+          }}
+          onConfirm={checkOut}
+        />
+        <Button
+          className={cls('btn', 'counter__checkout', pickup.isPending && 'btn--busy')}
+          onClick={checkOut}
+        >
+          {pickup.isPending ? '正在核销…' : '核销'}
+        </Button>
+        {served && (
+          <View className="counter__served">
+            <Text className="counter__served-text">
+              已取餐：{served.elderName ?? ''} {itemsText(served.items)}
+            </Text>
+            {(served.slot !== slot || served.date !== date) && (
+              <Text className="hint">
+                {dateLabel(served.date)} {slotLabel(served.slot)}
+              </Text>
+            )}
+          </View>
+        )}
+        {codeError && <Text className="error-box counter__code-error">{codeError}</Text>}
+      </View>
+
+      <Text className="hint counter__when">
+        {dayOffset === 0 ? '今天' : '明天'} {dateLabel(date)} · {slotLabel(slot)}
+      </Text>
+
+      {orders.isPending && <Text className="text">正在加载订单…</Text>}
+      {orders.isError && (
+        <View>
+          <Text className="error-box">{orders.error.message}</Text>
+          <Button className="btn btn--secondary" onClick={() => orders.refetch()}>
+            重新加载
+          </Button>
+        </View>
+      )}
+
+      {/* 2. 备餐汇总 */}
+      {data && (
+        <View className="counter__section counter__totals">
+          <Text className="counter__heading">备餐汇总</Text>
+          {data.totals.length === 0 && <Text className="text">这一餐还没有要做的菜。</Text>}
+          {data.totals.map((t) => (
+            <View key={`${t.slot}:${t.dishId}`} className="counter__total">
+              <Text className="counter__total-name">{t.name}</Text>
+              <Text className="counter__total-qty">× {t.qty}</Text>
+            </View>
+          ))}
+          <View className="counter__counts">
+            {COUNT_KEYS.map((k) => (
+              <View key={k} className={cls('counter__count', `counter__count--${k}`)}>
+                <Text className="counter__count-label">{statusLabel(k)}</Text>
+                <Text className="counter__count-value">{data.counts[k] ?? 0}</Text>
+              </View>
+            ))}
+          </View>
+        </View>
+      )}
+
+      {/* 3. 订单列表 */}
+      {data && (
+        <View className="counter__section counter__orders">
+          <Text className="counter__heading">订单列表（{data.items.length}）</Text>
+          {data.items.length === 0 && <Text className="text">这一餐还没有订单。</Text>}
+          {data.items.map((o) => (
+            <View key={o.id} className={cls('counter__order', `counter__order--${o.status}`)}>
+              <View className="counter__order-head">
+                <Text className="counter__order-name">{o.elderName ?? ''}</Text>
+                <Text className={cls('counter__status', `counter__status--${o.status}`)}>
+                  {statusLabel(o.status)}
+                </Text>
+              </View>
+              <Text className="text counter__order-items">{itemsText(o.items)}</Text>
+              <Text className="hint counter__order-meta">
+                {fulfilmentLabel(o.fulfilment)}
+                {o.address ? `（${o.address}）` : ''} · {bookedByText(o)}
+              </Text>
+              {o.status === 'placed' && (
+                <Button
+                  className={cls('btn', 'counter__confirm', confirmingId === o.id && 'btn--busy')}
+                  onClick={() => !confirm.isPending && confirm.mutate(o.id)}
+                >
+                  {confirmingId === o.id ? '正在确认…' : '确认'}
+                </Button>
+              )}
+              {confirmErrorId === o.id && confirm.error && (
+                <Text className="error-box">{confirm.error.message}</Text>
+              )}
+            </View>
+          ))}
+        </View>
+      )}
+
+      {data && (
+        <Button className="btn btn--secondary" onClick={() => void refreshOrders()}>
+          {orders.isFetching ? '正在刷新…' : '刷新订单'}
+        </Button>
+      )}
+
+      <Button className="btn btn--secondary" onClick={goHome}>
+        返回首页
+      </Button>
+    </View>
+  );
+}
