@@ -143,6 +143,9 @@ async function quoteThenOrder(body: OrderBody): Promise<{ quoted: Pricing; order
   expect(q.status).toBe(200);
   const o = await m.order(worker.token, body);
   expect(o.status).toBe(201);
+  // Every breakdown adds up: payable = subtotal − Σ discounts + delivery fee.
+  expect(balances(q.body)).toBe(true);
+  expect(balances(o.body.pricing)).toBe(true);
   return { quoted: q.body, order: o.body };
 }
 

@@ -6,7 +6,17 @@
 // its 取餐码 (API: served), and sees inline errors for an unknown and an already-used code.
 // 适老化 checked on the way: text ≥ 18px, buttons ≥ 48px tall, contrast ≥ 4.5:1, no dialogs.
 import type { Browser, Locator, Page } from 'playwright-core';
-import { field, launchChromium, smallestTextSize, visible } from '../harness/browser';
+import {
+  contrastOf,
+  expectNoPopups,
+  expectTall,
+  expectText,
+  field,
+  hasText,
+  launchChromium,
+  smallestTextSize,
+  visible,
+} from '../harness/browser';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
@@ -146,69 +156,6 @@ async function openCounterAs(user: TestUser): Promise<Opened> {
   return { page, dialogs, close: () => context.close() };
 }
 
-async function expectTall(l: Locator, what: string): Promise<void> {
-  const box = await l.boundingBox();
-  expect({ what, ok: box !== null && box.height >= 48, height: box?.height }).toEqual({
-    what,
-    ok: true,
-    height: box?.height,
-  });
-}
-
-/** Contrast ratio (WCAG) of an element's text colour on its (first opaque) background. */
-async function contrastOf(l: Locator): Promise<number> {
-  return l.evaluate((el) => {
-    const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = ([r, g, b]: number[]) => {
-      const f = (v: number) => {
-        const x = v / 255;
-        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-      };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    let bgEl: Element | null = el;
-    let bg = [255, 255, 255, 1];
-    while (bgEl) {
-      const c = rgba(getComputedStyle(bgEl).backgroundColor);
-      if (c.length >= 3 && (c[3] ?? 1) === 1) {
-        bg = c;
-        break;
-      }
-      bgEl = bgEl.parentElement;
-    }
-    const fg = rgba(getComputedStyle(el).color);
-    const a = fg[3] ?? 1;
-    const mixed = [0, 1, 2].map((i) => fg[i] * a + bg[i] * (1 - a));
-    const [l1, l2] = [lum(mixed), lum(bg)].sort((x, y) => y - x);
-    return (l1 + 0.05) / (l2 + 0.05);
-  });
-}
-
-async function expectNoPopups(o: Opened): Promise<void> {
-  expect(o.dialogs).toEqual([]);
-  const popups = o.page.locator(
-    '[role="dialog"], [role="alertdialog"], dialog[open], .taro__modal, .taro__mask, .taro-modal__mask, .taro__toast',
-  );
-  expect(await popups.filter({ visible: true }).count()).toBe(0);
-}
-
-async function expectText(l: Locator, s: string): Promise<void> {
-  await l.waitFor();
-  for (let i = 0; i < 50; i++) {
-    if ((await l.innerText().catch(() => '')).includes(s)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(await l.innerText()).toContain(s);
-}
-
-async function hasText(l: Locator, s: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    if ((await l.innerText().catch(() => '')).trim() === s) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect((await l.innerText()).trim()).toBe(s);
-}
-
 async function lunchOrders(): Promise<any> {
   const res = await server.api.get(`/api/canteens/${canteen.id}/orders?date=${today}&slot=lunch`, {
     token: staff.token,
@@ -222,13 +169,6 @@ async function statusOf(orderId: string): Promise<string> {
   expect(res.status).toBe(200);
   return res.body.status;
 }
-
-const STATUS: Record<string, string> = {
-  placed: '已下单',
-  confirmed: '已确认',
-  served: '已取餐',
-  cancelled: '已取消',
-};
 
 async function expectCounts(page: Page, counts: Record<string, number>): Promise<void> {
   for (const [k, n] of Object.entries(counts))

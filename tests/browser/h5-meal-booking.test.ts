@@ -5,7 +5,17 @@
 // (409) is shown inline in the red box and the menu refreshes. 适老化 checked on the way:
 // text ≥ 18px, main buttons ≥ 48px tall, no dialogs.
 import type { Browser, Locator, Page } from 'playwright-core';
-import { field, launchChromium, smallestTextSize, visible } from '../harness/browser';
+import {
+  contrastOf,
+  expectNoPopups,
+  expectTall,
+  expectText,
+  field,
+  hasText,
+  launchChromium,
+  smallestTextSize,
+  visible,
+} from '../harness/browser';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
@@ -106,52 +116,6 @@ async function openMealBookingAs(user: TestUser): Promise<Opened> {
   return { page, dialogs, quotes, close: () => context.close() };
 }
 
-async function expectTall(l: Locator, what: string): Promise<void> {
-  const box = await l.boundingBox();
-  expect({ what, ok: box !== null && box.height >= 48, height: box?.height }).toEqual({
-    what,
-    ok: true,
-    height: box?.height,
-  });
-}
-
-/** Contrast ratio (WCAG) of an element's text colour on its (first opaque) background. */
-async function contrastOf(l: Locator): Promise<number> {
-  return l.evaluate((el) => {
-    const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = ([r, g, b]: number[]) => {
-      const f = (v: number) => {
-        const x = v / 255;
-        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-      };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    let bgEl: Element | null = el;
-    let bg = [255, 255, 255, 1];
-    while (bgEl) {
-      const c = rgba(getComputedStyle(bgEl).backgroundColor);
-      if (c.length >= 3 && (c[3] ?? 1) === 1) {
-        bg = c;
-        break;
-      }
-      bgEl = bgEl.parentElement;
-    }
-    const fg = rgba(getComputedStyle(el).color);
-    const a = fg[3] ?? 1; // blend a translucent text colour over the background
-    const mixed = [0, 1, 2].map((i) => fg[i] * a + bg[i] * (1 - a));
-    const [l1, l2] = [lum(mixed), lum(bg)].sort((x, y) => y - x);
-    return (l1 + 0.05) / (l2 + 0.05);
-  });
-}
-
-async function expectNoPopups(o: Opened): Promise<void> {
-  expect(o.dialogs).toEqual([]);
-  const popups = o.page.locator(
-    '[role="dialog"], [role="alertdialog"], dialog[open], .taro__modal, .taro__mask, .taro-modal__mask, .taro__toast',
-  );
-  expect(await popups.filter({ visible: true }).count()).toBe(0);
-}
-
 /** Canteen → 明天 → 午餐, as the elder would tap them. */
 async function chooseLunchTomorrow(page: Page): Promise<void> {
   await button(page, canteen.name).click();
@@ -165,24 +129,6 @@ async function add(page: Page, name: string, times: number): Promise<void> {
   const row = dishRow(page, name);
   for (let i = 0; i < times; i++) await row.locator('.meal__step').filter({ hasText: '+' }).click();
   await hasText(row.locator('.meal__qty'), String(times));
-}
-
-async function expectText(l: Locator, s: string): Promise<void> {
-  await l.waitFor();
-  for (let i = 0; i < 50; i++) {
-    if ((await l.innerText()).includes(s)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(await l.innerText()).toContain(s);
-}
-
-/** Waits until the node's whole text is exactly `s`, then asserts it. */
-async function hasText(l: Locator, s: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
-    if ((await l.innerText().catch(() => '')).trim() === s) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect((await l.innerText()).trim()).toBe(s);
 }
 
 test('an elder books tomorrow’s lunch: the quote shown is the server’s, the 取餐码 is the order’s, portions go down', async () => {

@@ -45,3 +45,67 @@ export async function smallestTextSize(page: Page): Promise<{ size: number; text
     return min;
   });
 }
+
+export async function expectTall(l: Locator, what: string): Promise<void> {
+  const box = await l.boundingBox();
+  expect({ what, ok: box !== null && box.height >= 48, height: box?.height }).toEqual({
+    what,
+    ok: true,
+    height: box?.height,
+  });
+}
+
+/** Contrast ratio (WCAG) of an element's text colour on its (first opaque) background. */
+export async function contrastOf(l: Locator): Promise<number> {
+  return l.evaluate((el) => {
+    const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => {
+        const x = v / 255;
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    let bgEl: Element | null = el;
+    let bg = [255, 255, 255, 1];
+    while (bgEl) {
+      const c = rgba(getComputedStyle(bgEl).backgroundColor);
+      if (c.length >= 3 && (c[3] ?? 1) === 1) {
+        bg = c;
+        break;
+      }
+      bgEl = bgEl.parentElement;
+    }
+    const fg = rgba(getComputedStyle(el).color);
+    const a = fg[3] ?? 1; // blend a translucent text colour over the background
+    const mixed = [0, 1, 2].map((i) => fg[i] * a + bg[i] * (1 - a));
+    const [l1, l2] = [lum(mixed), lum(bg)].sort((x, y) => y - x);
+    return (l1 + 0.05) / (l2 + 0.05);
+  });
+}
+
+export async function expectNoPopups(o: { page: Page; dialogs: string[] }): Promise<void> {
+  expect(o.dialogs).toEqual([]);
+  const popups = o.page.locator(
+    '[role="dialog"], [role="alertdialog"], dialog[open], .taro__modal, .taro__mask, .taro-modal__mask, .taro__toast',
+  );
+  expect(await popups.filter({ visible: true }).count()).toBe(0);
+}
+
+export async function expectText(l: Locator, s: string): Promise<void> {
+  await l.waitFor();
+  for (let i = 0; i < 50; i++) {
+    if ((await l.innerText().catch(() => '')).includes(s)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await l.innerText()).toContain(s);
+}
+
+/** Waits until the node's whole text is exactly `s`, then asserts it. */
+export async function hasText(l: Locator, s: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if ((await l.innerText().catch(() => '')).trim() === s) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect((await l.innerText()).trim()).toBe(s);
+}

@@ -6,26 +6,19 @@
  * list is fetched again.
  */
 import { useState } from 'react';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, getToken } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { canteenApi, itemsText, statusLabel, type OrderStatus } from '../../api/canteen';
 import type { MealOrder } from '../../api/meals';
 import { addDays, chinaDate, dateLabel, fulfilmentLabel, slotLabel, type Slot } from '../../format';
 import { roleLabel } from '../../roles';
+import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
 import './canteen-counter.scss';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const COUNT_KEYS: OrderStatus[] = ['placed', 'confirmed', 'served', 'cancelled'];
-
-/** A 4xx answer will not change on retry; network failures and 5xx may. */
-const noRetryOn4xx = (count: number, err: Error) =>
-  !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 1;
-
-function cls(...names: (string | false | null | undefined)[]): string {
-  return names.filter(Boolean).join(' ');
-}
 
 /** A big choice button; the chosen one is filled and marked with ✓ (not by colour alone). */
 function Choice(props: { selected: boolean; onClick: () => void; label: string; sub?: string }) {
@@ -55,16 +48,7 @@ function bookedByText(o: MealOrder): string {
 
 export default function CanteenCounterPage() {
   const queryClient = useQueryClient();
-  const [token, setTokenState] = useState(getToken());
-  useDidShow(() => setTokenState(getToken()));
-
-  // The full profile (the login answer seeded under ['me', token] has no canteenId).
-  const me = useQuery({
-    queryKey: ['me', token, 'profile'],
-    queryFn: api.me,
-    enabled: !!token,
-    retry: noRetryOn4xx,
-  });
+  const { token, me } = useProfile();
   const role = me.data?.role;
   const canteenId = role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : '';
 

@@ -6,10 +6,10 @@
  * only formats fen as 元.
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import Taro, { useDidShow } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, getToken, type User } from '../../api/client';
+import { ApiError, type User } from '../../api/client';
 import {
   mealApi,
   newIdempotencyKey,
@@ -33,6 +33,7 @@ import {
   type Fulfilment,
   type Slot,
 } from '../../format';
+import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
 import './meal-booking.scss';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
@@ -40,14 +41,6 @@ const DAY_CHOICES: { offset: 1 | 2; label: string }[] = [
   { offset: 1, label: '明天' },
   { offset: 2, label: '后天' },
 ];
-
-/** A 4xx answer will not change on retry; network failures and 5xx may. */
-const noRetryOn4xx = (count: number, err: Error) =>
-  !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 1;
-
-function cls(...names: (string | false | null | undefined)[]): string {
-  return names.filter(Boolean).join(' ');
-}
 
 /** A big choice button; the chosen one is filled and marked with ✓ (not by colour alone). */
 function Choice(props: {
@@ -135,17 +128,7 @@ function distanceText(m?: number): string {
 
 export default function MealBookingPage() {
   const queryClient = useQueryClient();
-  const [token, setTokenState] = useState(getToken());
-  useDidShow(() => setTokenState(getToken()));
-
-  // Not ['me', token]: the login page seeds that key with the login answer ({id, role, name}),
-  // which lacks elderId/communityId. This one is always the full GET /api/me.
-  const me = useQuery({
-    queryKey: ['me', token, 'profile'],
-    queryFn: api.me,
-    enabled: !!token,
-    retry: noRetryOn4xx,
-  });
+  const { token, me } = useProfile();
   const user: User | undefined = me.data;
   const role = user?.role;
   const canBook = !!role && BOOKING_ROLES.includes(role);
