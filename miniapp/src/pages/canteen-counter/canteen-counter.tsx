@@ -6,7 +6,6 @@
  * list is fetched again.
  */
 import { useState } from 'react';
-import Taro from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client';
@@ -15,6 +14,7 @@ import type { MealOrder } from '../../api/meals';
 import { addDays, chinaDate, dateLabel, fulfilmentLabel, slotLabel, type Slot } from '../../format';
 import { roleLabel } from '../../roles';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
+import { goHome, profileGate } from '../../components/profile-gate';
 import './canteen-counter.scss';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
@@ -104,58 +104,21 @@ export default function CanteenCounterPage() {
     onSettled: () => refreshOrders(),
   });
 
-  const goHome = () => {
-    if (Taro.getCurrentPages().length > 1) void Taro.navigateBack();
-    else void Taro.reLaunch({ url: '/pages/index/index' });
-  };
-  const goLogin = () => Taro.navigateTo({ url: '/pages/login/login' });
-
   // ---- Render -----------------------------------------------------------------------------------
-  if (!token || (me.error instanceof ApiError && me.error.status === 401)) {
-    return (
-      <View className="page counter">
-        <Text className="title">食堂柜台</Text>
-        <Text className="text counter__lead">请先登录。</Text>
-        <Button className="btn" onClick={goLogin}>
-          去登录
-        </Button>
-      </View>
-    );
-  }
-  if (me.isPending) {
-    return (
-      <View className="page counter">
-        <Text className="title">食堂柜台</Text>
-        <Text className="text">正在加载…</Text>
-      </View>
-    );
-  }
-  if (me.isError) {
-    return (
-      <View className="page counter">
-        <Text className="title">食堂柜台</Text>
-        <Text className="error-box">{me.error.message}</Text>
-        <Button className="btn btn--secondary" onClick={() => me.refetch()}>
-          重试
-        </Button>
-      </View>
-    );
-  }
-  if (!canteenId) {
-    return (
-      <View className="page counter">
-        <Text className="title">食堂柜台</Text>
-        <Text className="text counter__lead">
-          {role === 'canteen_staff'
-            ? '您的账号还没有关联食堂，请联系管理员。'
-            : '只有食堂工作人员可以使用食堂柜台。'}
-        </Text>
-        <Button className="btn btn--secondary" onClick={goHome}>
-          返回首页
-        </Button>
-      </View>
-    );
-  }
+  const gate = profileGate({
+    title: '食堂柜台',
+    pageClass: 'counter',
+    leadClass: 'counter__lead',
+    signInLead: '请先登录。',
+    token,
+    me,
+    notForYou: canteenId
+      ? null
+      : role === 'canteen_staff'
+        ? '您的账号还没有关联食堂，请联系管理员。'
+        : '只有食堂工作人员可以使用食堂柜台。',
+  });
+  if (gate) return gate;
 
   const data = orders.data;
   const confirmingId = confirm.isPending ? confirm.variables : undefined;

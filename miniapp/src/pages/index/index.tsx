@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, clearToken, getToken } from '../../api/client';
 import { roleLabel } from '../../roles';
 import './index.scss';
+import { goLogin } from '../../components/profile-gate';
 
 type Feature = 'meal' | 'service' | 'emergency';
 
@@ -48,7 +49,6 @@ export default function IndexPage() {
   // 食堂工作人员: the counter page instead of the elder features.
   const openCounter = () => void Taro.navigateTo({ url: '/pages/canteen-counter/canteen-counter' });
 
-  const goLogin = () => Taro.navigateTo({ url: '/pages/login/login' });
   const logout = () => {
     clearToken();
     queryClient.removeQueries({ queryKey: ['me'] });

@@ -34,6 +34,7 @@ import {
   type Slot,
 } from '../../format';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
+import { goHome, profileGate } from '../../components/profile-gate';
 import './meal-booking.scss';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
@@ -307,56 +308,21 @@ export default function MealBookingPage() {
     });
   };
 
-  const goHome = () => {
-    if (Taro.getCurrentPages().length > 1) void Taro.navigateBack();
-    else void Taro.reLaunch({ url: '/pages/index/index' });
-  };
-  const goLogin = () => Taro.navigateTo({ url: '/pages/login/login' });
-
   // ---- Render -----------------------------------------------------------------------------------
-  if (!token || (me.error instanceof ApiError && me.error.status === 401)) {
-    return (
-      <View className="page meal">
-        <Text className="title">订餐</Text>
-        <Text className="text meal__lead">请先登录，再订餐。</Text>
-        <Button className="btn" onClick={goLogin}>
-          去登录
-        </Button>
-      </View>
-    );
-  }
-  if (me.isPending) {
-    return (
-      <View className="page meal">
-        <Text className="title">订餐</Text>
-        <Text className="text">正在加载…</Text>
-      </View>
-    );
-  }
-  if (me.isError) {
-    return (
-      <View className="page meal">
-        <Text className="title">订餐</Text>
-        <Text className="error-box">{me.error.message}</Text>
-        <Button className="btn btn--secondary" onClick={() => me.refetch()}>
-          重试
-        </Button>
-      </View>
-    );
-  }
-  if (!canBook || (role === 'elder' && !ownElderId)) {
-    return (
-      <View className="page meal">
-        <Text className="title">订餐</Text>
-        <Text className="text meal__lead">
-          {canBook ? '您的账号还没有关联长者档案，请联系社区助老员。' : '您的身份不能为长者订餐。'}
-        </Text>
-        <Button className="btn btn--secondary" onClick={goHome}>
-          返回首页
-        </Button>
-      </View>
-    );
-  }
+  const gate = profileGate({
+    title: '订餐',
+    pageClass: 'meal',
+    leadClass: 'meal__lead',
+    signInLead: '请先登录，再订餐。',
+    token,
+    me,
+    notForYou: !canBook
+      ? '您的身份不能为长者订餐。'
+      : role === 'elder' && !ownElderId
+        ? '您的账号还没有关联长者档案，请联系社区助老员。'
+        : null,
+  });
+  if (gate) return gate;
 
   if (result) {
     const bookedBySomeoneElse = role !== 'elder' || result.bookedBy.userId !== user?.id;

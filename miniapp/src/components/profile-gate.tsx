@@ -1,0 +1,69 @@
+import Taro from '@tarojs/taro';
+import { Button, Text, View } from '@tarojs/components';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { ApiError, type User } from '../api/client';
+
+export function goHome(): void {
+  if (Taro.getCurrentPages().length > 1) void Taro.navigateBack();
+  else void Taro.reLaunch({ url: '/pages/index/index' });
+}
+
+export function goLogin(): void {
+  void Taro.navigateTo({ url: '/pages/login/login' });
+}
+
+interface GateProps {
+  title: string;
+  pageClass: string;
+  leadClass: string;
+  signInLead: string;
+  token: string;
+  me: UseQueryResult<User, Error>;
+  /** Set once the profile is known: why this page is not for this user (null: it is). */
+  notForYou: string | null;
+}
+
+/**
+ * What a task page shows before its task — sign in, loading, a failed load with 重试, or why
+ * the page is not for this user — all inline, one clear next step each; null when ready.
+ */
+export function profileGate({ title, pageClass, leadClass, signInLead, token, me, notForYou }: GateProps) {
+  const page = (children: JSX.Element | JSX.Element[]) => (
+    <View className={`page ${pageClass}`}>
+      <Text className="title">{title}</Text>
+      {children}
+    </View>
+  );
+  if (!token || (me.error instanceof ApiError && me.error.status === 401)) {
+    return page([
+      <Text key="lead" className={`text ${leadClass}`}>
+        {signInLead}
+      </Text>,
+      <Button key="go" className="btn" onClick={goLogin}>
+        去登录
+      </Button>,
+    ]);
+  }
+  if (me.isPending) return page(<Text className="text">正在加载…</Text>);
+  if (me.isError) {
+    return page([
+      <Text key="err" className="error-box">
+        {me.error.message}
+      </Text>,
+      <Button key="retry" className="btn btn--secondary" onClick={() => me.refetch()}>
+        重试
+      </Button>,
+    ]);
+  }
+  if (notForYou) {
+    return page([
+      <Text key="lead" className={`text ${leadClass}`}>
+        {notForYou}
+      </Text>,
+      <Button key="home" className="btn btn--secondary" onClick={goHome}>
+        返回首页
+      </Button>,
+    ]);
+  }
+  return null;
+}
