@@ -109,3 +109,22 @@ test('admin logs in on H5 and is greeted by name; text ≥ 18px, 登录 button �
     await close();
   }
 });
+
+test('opening 订餐 without signing in asks to sign in, inline, and 去登录 leads to the login form', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  try {
+    await page.goto(`${server.baseUrl}/#/pages/meal-booking/meal-booking`);
+    await visible(page.getByText('请先登录，再订餐。', { exact: true })).waitFor();
+    await visible(page.getByText('去登录', { exact: true })).click();
+    await field(page, '请输入手机号').waitFor();
+    expect(dialogs).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
