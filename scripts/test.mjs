@@ -1,5 +1,5 @@
 // npm test: install what is missing, build FerretDB, the H5 app and the weapp build,
-// install Chromium when absent, typecheck, then run the whole jest suite with the server in TZ=UTC.
+// install Chromium when absent, typecheck and lint, then run the whole jest suite with the server in TZ=UTC.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import {
   ensureFerretdb,
   ensureH5Built,
   ensureWeappBuilt,
+  lint,
   root,
   step,
   typecheck,
@@ -22,6 +23,7 @@ try {
   ensureWeappBuilt();
   ensureChromium();
   typecheck();
+  lint();
 } catch (err) {
   process.stderr.write(`\n✗ ${err.message}\n`);
   process.exit(1);

@@ -108,3 +108,11 @@ export function typecheck() {
   run(bin('tsc'), ['-p', 'miniapp/tsconfig.json', '--noEmit']);
   done(t, 'types check');
 }
+
+/** ESLint (typescript-eslint, React hooks) and Prettier over the whole repo. */
+export function lint() {
+  const t = step('Linting (eslint, prettier)');
+  run(path.join(root, 'tests', 'node_modules', '.bin', 'eslint'), ['-c', 'tests/eslint.config.mjs', '.']);
+  run(bin('prettier'), ['--check', '.', '--log-level', 'warn']);
+  done(t, 'lint clean');
+}

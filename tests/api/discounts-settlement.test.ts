@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../harness/server';
 import type { TestUser } from './fixtures';
 import { MealFixtures, type OrderBody, type Slot } from './meal-fixtures';
 
-let now = new Date('2026-11-29T00:00:00Z');
+const now = new Date('2026-11-29T00:00:00Z');
 
 let t: TestServer;
 let m: MealFixtures;

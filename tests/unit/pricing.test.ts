@@ -890,7 +890,7 @@ describe('property: generated contexts', () => {
         // rule order does not matter
         expect(computePricing({ ...c, rules: [...c.rules].reverse() })).toEqual(p);
       } catch (e) {
-        throw new Error(`${label}\n${(e as Error).message}`);
+        throw new Error(`${label}\n${(e as Error).message}`, { cause: e });
       }
     }
   });

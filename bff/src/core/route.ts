@@ -47,7 +47,6 @@ export interface RouteDef<
   handler(req: Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>): Promise<unknown> | unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyRoute = RouteDef<any, any, any, any>;
 
 export function fieldsOf(error: z.ZodError): Record<string, string> {
