@@ -14,6 +14,8 @@ import {
   field,
   hasText,
   launchChromium,
+  openPhonePage,
+  type PhonePage,
   smallestTextSize,
   visible,
 } from '../harness/browser';
@@ -124,20 +126,8 @@ const button = (page: Page, s: string) => visible(page.locator('taro-button-core
 const orderRow = (page: Page, elderName: string) =>
   visible(page.locator('.counter__order').filter({ hasText: elderName }));
 
-interface Opened {
-  page: Page;
-  dialogs: string[];
-  close(): Promise<void>;
-}
-
-async function openCounterAs(user: TestUser): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+async function openCounterAs(user: TestUser): Promise<PhonePage> {
+  const { page, dialogs, close } = await openPhonePage(browser);
   await page.goto(`${server.baseUrl}/`);
   await text(page, '去登录').click();
   await field(page, '请输入手机号').fill(user.phone);
@@ -153,7 +143,7 @@ async function openCounterAs(user: TestUser): Promise<Opened> {
   await expectTall(button(page, '食堂柜台'), '食堂柜台 (home)');
   await button(page, '食堂柜台').click();
   await text(page, '备餐汇总').waitFor();
-  return { page, dialogs, close: () => context.close() };
+  return { page, dialogs, close };
 }
 
 async function lunchOrders(): Promise<any> {

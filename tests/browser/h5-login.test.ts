@@ -1,8 +1,15 @@
 // Browser test of the built H5 app (miniapp/dist-h5) against the real API, served on one
 // port by the test harness. Checks the login path and the 适老化 minimums on the way:
 // body text ≥ 18px, the 登录 button ≥ 48px tall, errors shown inline (never in a dialog).
-import type { Browser, Locator, Page } from 'playwright-core';
-import { field, launchChromium, smallestTextSize, visible } from '../harness/browser';
+import type { Browser, Locator } from 'playwright-core';
+import {
+  field,
+  launchChromium,
+  openPhonePage,
+  smallestTextSize,
+  visible,
+  type PhonePage,
+} from '../harness/browser';
 import { startTestServer } from '../harness/server';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -20,25 +27,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Opened {
-  page: Page;
-  dialogs: string[];
-  close(): Promise<void>;
-}
-
-async function openLoginPage(): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+async function openLoginPage(): Promise<PhonePage> {
+  const { page, dialogs, close } = await openPhonePage(browser);
   await page.goto(`${server.baseUrl}/`);
   await visible(page.getByText('颐养通', { exact: true })).waitFor();
   await visible(page.getByText('去登录', { exact: true })).click();
   await field(page, '请输入手机号').waitFor();
-  return { page, dialogs, close: () => context.close() };
+  return { page, dialogs, close };
 }
 
 async function fontSizeOf(l: Locator): Promise<number> {
@@ -111,13 +106,7 @@ test('admin logs in on H5 and is greeted by name; text ≥ 18px, 登录 button �
 });
 
 test('opening 订餐 without signing in asks to sign in, inline, and 去登录 leads to the login form', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  const { page, dialogs, close } = await openPhonePage(browser);
   try {
     await page.goto(`${server.baseUrl}/#/pages/meal-booking/meal-booking`);
     await visible(page.getByText('请先登录，再订餐。', { exact: true })).waitFor();
@@ -125,6 +114,6 @@ test('opening 订餐 without signing in asks to sign in, inline, and 去登录 l
     await field(page, '请输入手机号').waitFor();
     expect(dialogs).toEqual([]);
   } finally {
-    await context.close();
+    await close();
   }
 });

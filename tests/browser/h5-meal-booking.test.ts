@@ -13,6 +13,8 @@ import {
   field,
   hasText,
   launchChromium,
+  openPhonePage,
+  type PhonePage,
   smallestTextSize,
   visible,
 } from '../harness/browser';
@@ -85,21 +87,12 @@ const button = (page: Page, s: string) => visible(page.locator('taro-button-core
 const dishRow = (page: Page, name: string) => visible(page.locator('.meal__dish').filter({ hasText: name }));
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
-interface Opened {
-  page: Page;
-  dialogs: string[];
+interface Opened extends PhonePage {
   quotes: { request: any; response: any }[];
-  close(): Promise<void>;
 }
 
 async function openMealBookingAs(user: TestUser): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  const { page, dialogs, close } = await openPhonePage(browser);
   const quotes: Opened['quotes'] = [];
   page.on('response', async (r) => {
     if (!r.url().endsWith('/api/pricing/quote') || r.status() !== 200) return;
@@ -113,7 +106,7 @@ async function openMealBookingAs(user: TestUser): Promise<Opened> {
   await text(page, `您好，${user.name}`).waitFor();
   await text(page, '订餐').click();
   await text(page, '1. 为谁订餐').waitFor();
-  return { page, dialogs, quotes, close: () => context.close() };
+  return { page, dialogs, quotes, close };
 }
 
 /** Canteen → 明天 → 午餐, as the elder would tap them. */

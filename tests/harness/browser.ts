@@ -12,6 +12,24 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** A phone-sized page (390×844, zh-CN) that records any dialog instead of showing it. */
+export interface PhonePage {
+  page: Page;
+  dialogs: string[];
+  close(): Promise<void>;
+}
+
+export async function openPhonePage(browser: Browser): Promise<PhonePage> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return { page, dialogs, close: () => context.close() };
+}
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
