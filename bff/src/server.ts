@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     h5Dir: fs.existsSync(path.join(h5Dir, 'index.html')) ? h5Dir : undefined,
   };
   const log = createLogger(config.logLevel);
-  const db = await openDatabase({ dataDir: path.join(dataDir, 'ferretdb') });
+  const db = await openDatabase({ dataDir });
   await ensureIndexes();
   const createdAdmin = await bootstrapAdmin(config);
   const seeded = process.env.SEED_DEMO !== '0' && (await seedDemoDistrict());

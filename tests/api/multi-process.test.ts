@@ -8,7 +8,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import { ApiClient } from '../harness/client';
-import { workerMongoUri, type TestServer } from '../harness/server';
+import { workerConnection, type TestServer } from '../harness/server';
 import { MealFixtures } from './meal-fixtures';
 
 const root = path.resolve(__dirname, '../..');
@@ -17,7 +17,7 @@ const dbName = `mp_${process.env.JEST_WORKER_ID}_${Date.now().toString(36)}`;
 const children: ChildProcess[] = [];
 
 async function startChild(bootstrap: boolean): Promise<ApiClient> {
-  const sep = workerMongoUri().includes('?') ? '&' : '?';
+  const db = workerConnection();
   const child = spawn(
     path.join(root, 'node_modules/.bin/tsx'),
     [path.join(root, 'tests/harness/child-server.ts')],
@@ -27,7 +27,8 @@ async function startChild(bootstrap: boolean): Promise<ApiClient> {
       env: {
         ...process.env,
         WRITE_LOCK: 'database',
-        CHILD_MONGO_URI: `${workerMongoUri()}/${sep}directConnection=true`,
+        CHILD_MONGO_URI: db.uri,
+        CHILD_PG_URL: db.postgresUrl ?? '',
         CHILD_DB: dbName,
         CHILD_JWT_SECRET: 'multi-process-secret',
         CHILD_ADMIN: JSON.stringify(admin),

@@ -1,6 +1,6 @@
 /**
  * A BFF in a process of its own, for tests of what must hold across processes. Reads
- * CHILD_MONGO_URI, CHILD_DB, CHILD_JWT_SECRET and CHILD_BOOTSTRAP from the environment
+ * CHILD_MONGO_URI, CHILD_PG_URL (FerretDB's PostgreSQL), CHILD_DB, CHILD_JWT_SECRET and CHILD_BOOTSTRAP from the environment
  * (WRITE_LOCK too), prints `{"port":N}` once listening, and stops on SIGTERM.
  */
 import { createApp } from '../../bff/src/app';
@@ -11,7 +11,11 @@ import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
 
 async function main() {
   const env = process.env;
-  const db = await openDatabase({ uri: env.CHILD_MONGO_URI!, dbName: env.CHILD_DB! });
+  const db = await openDatabase({
+    uri: env.CHILD_MONGO_URI!,
+    postgresUrl: env.CHILD_PG_URL || undefined,
+    dbName: env.CHILD_DB!,
+  });
   await ensureIndexes();
   const config = {
     ...configFromEnv({}),

@@ -22,12 +22,29 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export function workerMongoUri(): string {
-  const uris = JSON.parse(process.env.TEST_MONGO_URIS || '[]') as string[];
-  if (!uris.length)
-    throw new Error('TEST_MONGO_URIS is not set: run the tests through jest with tests/jest.config.js');
+export interface WorkerDatabase {
+  /** mongodb://host:port (no database name). */
+  uri: string;
+  /** The PostgreSQL under FerretDB (absent on a real mongod). */
+  postgresUrl?: string;
+}
+
+export function workerDatabase(): WorkerDatabase {
+  const dbs = JSON.parse(process.env.TEST_DATABASES || '[]') as WorkerDatabase[];
+  if (!dbs.length)
+    throw new Error('TEST_DATABASES is not set: run the tests through jest with tests/jest.config.js');
   const worker = Number(process.env.JEST_WORKER_ID || 1);
-  return uris[(worker - 1) % uris.length];
+  return dbs[(worker - 1) % dbs.length];
+}
+
+export function workerMongoUri(): string {
+  return workerDatabase().uri;
+}
+
+/** A connection string for database `dbName`… on this worker's server. */
+export function workerConnection(): { uri: string; postgresUrl?: string } {
+  const { uri, postgresUrl } = workerDatabase();
+  return { uri: `${uri}/?directConnection=true`, postgresUrl };
 }
 
 let fileCounter = 0;
@@ -35,8 +52,7 @@ let fileCounter = 0;
 export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
   const admin = { phone: '13900009999', password: 'Admin@Test123', name: '测试管理员' };
   const dbName = `t${process.env.JEST_WORKER_ID ?? 0}_${Date.now().toString(36)}_${fileCounter++}_${Math.random().toString(36).slice(2, 6)}`;
-  const sep = workerMongoUri().includes('?') ? '&' : '?';
-  const db = await openDatabase({ uri: `${workerMongoUri()}/${sep}directConnection=true`, dbName });
+  const db = await openDatabase({ ...workerConnection(), dbName });
   await ensureIndexes();
   const h5Dir = path.resolve(__dirname, '../../miniapp/dist-h5');
   const config: AppConfig = {

@@ -4,7 +4,8 @@
  * - `MONGODB_URI` (or `uri`) set → connect to it. Production: a replica set or Atlas, e.g.
  *   `mongodb+srv://user:pass@cluster/yiyangtong?retryWrites=true&w=majority` or
  *   `mongodb://h1,h2,h3/yiyangtong?replicaSet=rs0&w=majority&readPreference=primary`.
- * - else → start the embedded FerretDB (SQLite) with data in `dataDir`.
+ * - else → start the embedded database (FerretDB v1.24.2 on PostgreSQL 16, ./embedded.ts)
+ *   with data in `dataDir`.
  *
  * Compatibility rules (FerretDB v1 and MongoDB both must run our code):
  * - no multi-document transactions: one logical change = one document update;
@@ -14,11 +15,14 @@
  * - no partial/sparse/TTL/text/geo indexes, no collation, no $lookup/$facet, no projection
  *   on findOneAnd*, no `select:false`, no positional `$`/arrayFilters; aggregation only
  *   $match $group $sort $project $addFields $unwind $count with $sum;
- * - only `_id` lookups are indexed on FerretDB-SQLite: hot documents get deterministic _ids.
+ * - on FerretDB, only equality filters on fields the models index can use an index
+ *   (./pg-indexes.ts): key queries on growing collections by equality (a day, a month).
  */
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { repoRoot, startFerretdb, type RunningFerretdb } from './ferretdb';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
+import { repoRoot } from './ferretdb';
+import { ensureGinIndexes, type CollectionIndexSpec } from './pg-indexes';
 
 // Indexes are created explicitly (ensureIndexes): FerretDB's listIndexes reports only
 // `unique`, so mongoose's autoIndex/syncIndexes would keep rebuilding them.
@@ -29,6 +33,8 @@ mongoose.set('strictQuery', true);
 export interface DatabaseHandle {
   kind: 'mongodb' | 'ferretdb';
   uri: string;
+  /** The PostgreSQL under FerretDB (embedded, or given), where our own indexes live. */
+  postgresUrl?: string;
   dbName: string;
   connection: mongoose.Connection;
   close(): Promise<void>;
@@ -38,20 +44,26 @@ export interface OpenDatabaseOptions {
   dbName?: string;
   /** A server to use instead of MONGODB_URI / the embedded one (tests pass theirs). */
   uri?: string;
-  /** Where the embedded FerretDB keeps its files. */
+  /** With `uri`: the server is FerretDB on this PostgreSQL (tests and child processes pass it). */
+  postgresUrl?: string;
+  /** Where the embedded database keeps its files (default `./data`). */
   dataDir?: string;
 }
+
+let current: DatabaseHandle | undefined;
 
 export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   const dbName = opts.dbName ?? process.env.MONGODB_DB ?? 'yiyangtong';
   const given = opts.uri ?? process.env.MONGODB_URI;
-  let ferret: RunningFerretdb | undefined;
+  let embedded: EmbeddedDatabase | undefined;
   let uri: string;
+  let postgresUrl = opts.uri ? opts.postgresUrl : undefined;
   if (given) {
     uri = given;
   } else {
-    ferret = await startFerretdb({ dataDir: opts.dataDir ?? path.join(repoRoot, 'data', 'ferretdb') });
-    uri = `${ferret.uri}/?directConnection=true`;
+    embedded = await startEmbeddedDatabase({ dataDir: opts.dataDir ?? path.join(repoRoot, 'data') });
+    uri = `${embedded.uri}/?directConnection=true`;
+    postgresUrl = embedded.postgresUrl;
   }
   try {
     await mongoose.connect(uri, {
@@ -60,29 +72,74 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
       monitorCommands: process.env.MONGO_MONITOR === '1',
     });
   } catch (err) {
-    await ferret?.stop();
+    await embedded?.stop();
     throw err;
   }
-  return {
-    kind: ferret ? 'ferretdb' : 'mongodb',
+  const handle: DatabaseHandle = {
+    kind: postgresUrl ? 'ferretdb' : 'mongodb',
     uri,
+    postgresUrl,
     dbName,
     connection: mongoose.connection,
     async close() {
+      if (current === handle) current = undefined;
       await mongoose.disconnect();
-      await ferret?.stop();
+      await embedded?.stop();
     },
   };
+  current = handle;
+  return handle;
 }
 
-/** Creates every registered model's collection and indexes (idempotent). */
-export async function ensureIndexes(): Promise<void> {
+/** Collections used without a mongoose model (looked up by `_id` only). */
+const RAW_COLLECTIONS = ['write_locks'];
+
+/** For every collection: the fields its model's indexes name (what queries look up by equality). */
+export function indexedFields(): CollectionIndexSpec[] {
+  const specs: CollectionIndexSpec[] = RAW_COLLECTIONS.map((collection) => ({ collection, fields: [] }));
   for (const model of Object.values(mongoose.models)) {
-    await model.createCollection().catch((err: { code?: number }) => {
-      if (err.code !== 48) throw err; // 48: NamespaceExists
-    });
-    await model.createIndexes();
+    const fields = new Set<string>();
+    for (const [keys] of model.schema.indexes()) for (const f of Object.keys(keys)) fields.add(f);
+    specs.push({ collection: model.collection.collectionName, fields: [...fields] });
   }
+  return specs;
+}
+
+/**
+ * Creates every registered model's collection and indexes (idempotent, safe from several
+ * processes). On MongoDB: the models' indexes. On FerretDB: only the unique ones through
+ * FerretDB (they enforce E11000; its other indexes are never used by its queries and only
+ * slow inserts), and our GIN indexes for `_id` and every indexed field (./pg-indexes.ts).
+ */
+export async function ensureIndexes(): Promise<void> {
+  const ferretdb = current?.kind === 'ferretdb';
+  for (const name of RAW_COLLECTIONS) await createCollection(() => mongoose.connection.createCollection(name));
+  for (const model of Object.values(mongoose.models)) {
+    await createCollection(() => model.createCollection());
+    if (!ferretdb) {
+      await model.createIndexes();
+      continue;
+    }
+    for (const [keys, options] of model.schema.indexes()) {
+      if (options?.unique) {
+        await model.collection.createIndex(keys as Record<string, 1 | -1>, { unique: true, name: options.name });
+      }
+    }
+  }
+  if (ferretdb && current?.postgresUrl) {
+    await ensureGinIndexes(current.postgresUrl, current.dbName, indexedFields());
+  }
+}
+
+async function createCollection(create: () => Promise<unknown>): Promise<void> {
+  await create().catch((err: { code?: number }) => {
+    if (err.code !== 48) throw err; // 48: NamespaceExists
+  });
+}
+
+/** The database opened last by this process. */
+export function currentDatabase(): DatabaseHandle | undefined {
+  return current;
 }
 
 export function isDuplicateKeyError(err: unknown): boolean {

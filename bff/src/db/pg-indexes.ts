@@ -1,0 +1,138 @@
+/**
+ * Indexes FerretDB's own queries can use, on the embedded PostgreSQL.
+ *
+ * Why this module exists: FerretDB v1.24.2 pushes an equality filter down to PostgreSQL as
+ * `_jsonb->'field' @> '"value"'` (`_jsonb #> '{a,b}' @> …` for a dotted path), but the
+ * indexes it creates itself are btree indexes on `(_jsonb->'field')`, which cannot serve
+ * `@>`. So every lookup, `_id` included, was a sequential scan that grew with the
+ * collection. A GIN index on the same expression with `jsonb_path_ops` serves `@>`.
+ *
+ * FerretDB does not know these indexes exist (they are not in `listIndexes`), so we keep
+ * them: for every collection, one index on `_id` and one per field that the models index
+ * (`schema.index(...)`), created if missing, then ANALYZE. Idempotent and safe to run from
+ * several processes at once; run at every start (ensureIndexes) and by the test harness.
+ * Unique indexes stay FerretDB's own: they are what enforces E11000.
+ *
+ * Range filters (`$gt`, `$lt`…) and `$in`/`$or` are never pushed down by FerretDB v1:
+ * queries on growing collections are keyed by equality (a day, a month, a sheet key).
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+export interface CollectionIndexSpec {
+  collection: string;
+  /** Top-level or dotted field names looked up by equality; `_id` is always added. */
+  fields: string[];
+}
+
+/** FerretDB's metadata table in each database's schema: `_id` = collection, `table` = table. */
+const METADATA_TABLE = '_ferretdb_database_metadata';
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The expression FerretDB's pushdown uses for `field`, so that the planner matches it. */
+export function jsonbPathExpression(field: string): string {
+  const parts = field.split('.');
+  return parts.length === 1
+    ? `(_jsonb -> ${literal(field)})`
+    : `(_jsonb #> ${literal(`{${parts.map((p) => p.replace(/[{},"\\]/g, '')).join(',')}}`)}::text[])`;
+}
+
+/** PostgreSQL identifiers are at most 63 bytes: a readable prefix plus a hash keeps them unique. */
+export function ginIndexName(table: string, field: string): string {
+  const hash = createHash('sha256').update(`${table}\0${field}`).digest('hex').slice(0, 8);
+  const readable = `yyt_gin_${table}_${field}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 50);
+  return `${readable}_${hash}`;
+}
+
+export interface EnsureResult {
+  created: string[];
+  tables: number;
+}
+
+/**
+ * Creates the missing GIN indexes for `specs` in database `dbName` (a PostgreSQL schema of the
+ * same name) and ANALYZEs the tables that got new ones. Collections that do not exist yet
+ * are skipped; call again after creating them.
+ */
+export async function ensureGinIndexes(
+  postgresUrl: string,
+  dbName: string,
+  specs: CollectionIndexSpec[],
+): Promise<EnsureResult> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  const created: string[] = [];
+  let tables = 0;
+  try {
+    const meta = await client.query<{ coll: string; tbl: string }>(
+      `SELECT _jsonb->>'_id' AS coll, _jsonb->>'table' AS tbl FROM ${ident(dbName)}.${ident(METADATA_TABLE)}`,
+    );
+    const tableOf = new Map(meta.rows.map((r) => [r.coll, r.tbl]));
+    const existing = new Set(
+      (
+        await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [
+          dbName,
+        ])
+      ).rows.map((r) => r.indexname),
+    );
+    for (const spec of specs) {
+      const table = tableOf.get(spec.collection);
+      if (!table) continue;
+      tables += 1;
+      let added = false;
+      for (const field of new Set(['_id', ...spec.fields])) {
+        const name = ginIndexName(table, field);
+        if (existing.has(name)) continue;
+        try {
+          await client.query(
+            `CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${ident(dbName)}.${ident(table)} ` +
+              `USING gin (${jsonbPathExpression(field)} jsonb_path_ops)`,
+          );
+          created.push(name);
+          added = true;
+        } catch (err) {
+          // Another process created it at the same moment (IF NOT EXISTS is not race-free).
+          const code = (err as { code?: string }).code;
+          if (code !== '23505' && code !== '42P07') throw err;
+        }
+      }
+      if (added) await client.query(`ANALYZE ${ident(dbName)}.${ident(table)}`);
+    }
+  } finally {
+    await client.end();
+  }
+  return { created, tables };
+}
+
+/** Drops one of our indexes (the explain test proves it then fails). */
+export async function dropGinIndex(postgresUrl: string, dbName: string, collection: string, field: string) {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ tbl: string }>(
+      `SELECT _jsonb->>'table' AS tbl FROM ${ident(dbName)}.${ident(METADATA_TABLE)} WHERE _jsonb->>'_id' = $1`,
+      [collection],
+    );
+    if (!rows[0]) return;
+    await client.query(`DROP INDEX IF EXISTS ${ident(dbName)}.${ident(ginIndexName(rows[0].tbl, field))}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** ANALYZE every table of a database (after a bulk load; autovacuum does it later anyway). */
+export async function analyzeDatabase(postgresUrl: string, dbName: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ tablename: string }>(
+      'SELECT tablename FROM pg_tables WHERE schemaname = $1',
+      [dbName],
+    );
+    for (const r of rows) await client.query(`ANALYZE ${ident(dbName)}.${ident(r.tablename)}`);
+  } finally {
+    await client.end();
+  }
+}
