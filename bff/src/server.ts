@@ -54,13 +54,18 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);
 
+  // A signal may come twice (to the process group and relayed by npm/tsx): stop once, and
+  // never let a second one kill us before the database has shut down.
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     server.close();
     await db.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((err) => {

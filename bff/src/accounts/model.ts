@@ -26,12 +26,12 @@ export const User = mongoose.model<UserDoc>(
       elderId: String,
     },
     { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ),
+  ).index({ role: 1 }),
 );
 
 /**
  * How a user signs in, keyed by a deterministic `_id` so that uniqueness and the login
- * lookup are both `_id` operations (indexed on FerretDB-SQLite, unique everywhere):
+ * lookup are both `_id` operations (index-backed and unique everywhere):
  * `phone:<phone>` holds a password hash; `wechat:<openid>` a WeChat identity.
  */
 export interface CredentialDoc {

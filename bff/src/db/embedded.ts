@@ -17,7 +17,7 @@ export interface EmbeddedDatabase {
   /** The PostgreSQL under it, for the index module. */
   postgresUrl: string;
   stop(): Promise<void>;
-  /** SIGKILL to FerretDB and the whole PostgreSQL process group (crash tests). */
+  /** SIGKILL to FerretDB and to PostgreSQL with its backends (crash tests). */
   kill(): void;
 }
 

@@ -113,7 +113,8 @@ export function indexedFields(): CollectionIndexSpec[] {
  */
 export async function ensureIndexes(): Promise<void> {
   const ferretdb = current?.kind === 'ferretdb';
-  for (const name of RAW_COLLECTIONS) await createCollection(() => mongoose.connection.createCollection(name));
+  for (const name of RAW_COLLECTIONS)
+    await createCollection(() => mongoose.connection.createCollection(name));
   for (const model of Object.values(mongoose.models)) {
     await createCollection(() => model.createCollection());
     if (!ferretdb) {
@@ -122,7 +123,10 @@ export async function ensureIndexes(): Promise<void> {
     }
     for (const [keys, options] of model.schema.indexes()) {
       if (options?.unique) {
-        await model.collection.createIndex(keys as Record<string, 1 | -1>, { unique: true, name: options.name });
+        await model.collection.createIndex(keys as Record<string, 1 | -1>, {
+          unique: true,
+          name: options.name,
+        });
       }
     }
   }

@@ -168,8 +168,8 @@ export async function startPostgres(opts: { dataDir: string; port?: number }): P
     'log_min_messages=warning',
   ];
   const child: ChildProcess = spawn(bins.postgres, args, {
+    // In our process group: Ctrl+C or a signal to `npm start`'s group reaches it too.
     stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true, // its own process group: a kill reaches the backends too
     ...(as ?? {}),
     env: { ...process.env, LC_ALL: 'C' },
   });
@@ -187,7 +187,9 @@ export async function startPostgres(opts: { dataDir: string; port?: number }): P
     if (exited) throw new SetupError(`PostgreSQL exited at start:\n${stderr}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new SetupError(`PostgreSQL did not accept connections on 127.0.0.1:${port} within 60 s:\n${stderr}`);
+      throw new SetupError(
+        `PostgreSQL did not accept connections on 127.0.0.1:${port} within 60 s:\n${stderr}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -207,11 +209,9 @@ export async function startPostgres(opts: { dataDir: string; port?: number }): P
       }),
     kill: () => {
       if (exited || !child.pid) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      // The backends first, then the postmaster: nothing of it may outlive a simulated crash.
+      spawnSync('pkill', ['-KILL', '-P', String(child.pid)]);
+      child.kill('SIGKILL');
     },
   };
 }

@@ -30,7 +30,7 @@ export const DiscountRuleModel = mongoose.model<DiscountRuleDoc>(
       createdBy: String,
     },
     { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ),
+  ).index({ active: 1 }),
 );
 
 export function toRule(d: DiscountRuleDoc): DiscountRule {

@@ -34,20 +34,46 @@ export async function loadElderFor(actor: Actor, elderId: string): Promise<Elder
   return elder;
 }
 
-/** The filter for listing the elders a caller may see (bounded by the caller's scope). */
-export async function visibleEldersFilter(actor: Actor): Promise<Record<string, unknown> | null> {
+/**
+ * The elders a family member or an elder may see, by id: each is then read by `_id`
+ * (an `$in` list is never index-backed on the embedded FerretDB).
+ */
+export async function visibleElderIds(actor: Actor): Promise<string[]> {
   switch (actor.role) {
-    case 'admin':
-      return {};
-    case 'worker':
-      return actor.communityId ? { communityId: actor.communityId } : null;
     case 'elder':
-      return actor.elderId ? { _id: objectIdOrNull(actor.elderId) } : null;
-    case 'family': {
-      const links = await FamilyLink.find({ familyUserId: actor.id }).limit(50).lean();
-      return links.length ? { _id: { $in: links.map((l) => objectIdOrNull(l.elderId)) } } : null;
-    }
+      return actor.elderId ? [actor.elderId] : [];
+    case 'family':
+      return (await FamilyLink.find({ familyUserId: actor.id }).limit(50).lean()).map((l) => l.elderId);
     default:
-      return null;
+      return [];
   }
+}
+
+/**
+ * The elders a caller may see, optionally of one community: workers their community's,
+ * admin all (bounded), family and elders by id.
+ */
+export async function listVisibleElders(
+  actor: Actor,
+  communityId?: string,
+  limit = 1000,
+): Promise<ElderDoc[]> {
+  if (actor.role === 'family' || actor.role === 'elder') {
+    const ids = (await visibleElderIds(actor)).map(objectIdOrNull).filter(Boolean);
+    const elders = await Promise.all(ids.map((id) => Elder.findById(id).lean<ElderDoc>()));
+    return elders.filter(
+      (e): e is ElderDoc => Boolean(e) && (!communityId || e!.communityId === communityId),
+    );
+  }
+  let filter: Record<string, unknown>;
+  if (actor.role === 'admin') filter = communityId ? { communityId } : {};
+  else if (
+    actor.role === 'worker' &&
+    actor.communityId &&
+    (!communityId || communityId === actor.communityId)
+  )
+    filter = { communityId: actor.communityId };
+  else return [];
+  const elders = await Elder.find(filter).limit(limit).lean<ElderDoc[]>();
+  return elders.sort((a, b) => String(a._id).localeCompare(String(b._id)));
 }

@@ -51,6 +51,7 @@ const elderSchema = new Schema<ElderDoc>(
 );
 // One elder per identity number, across processes (E11000 → 409).
 elderSchema.index({ idCardNo: 1 }, { unique: true });
+elderSchema.index({ communityId: 1 });
 export const Elder = mongoose.model<ElderDoc>('Elder', elderSchema);
 
 /** Invite codes: `_id` is the code itself; single use, 7 days. */
@@ -87,7 +88,7 @@ export const FamilyLink = mongoose.model<FamilyLinkDoc>(
   new Schema<FamilyLinkDoc>(
     { _id: String, familyUserId: String, elderId: String },
     { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ),
+  ).index({ familyUserId: 1 }),
 );
 export const familyLinkId = (familyUserId: string, elderId: string) => `${familyUserId}:${elderId}`;
 

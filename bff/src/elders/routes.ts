@@ -13,7 +13,7 @@ import { conditionalUpdate } from '../db/write-lock';
 import { conflict, forbidden, notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { communityExists } from '../places/routes';
-import { loadElderFor, visibleEldersFilter } from './access';
+import { loadElderFor, listVisibleElders } from './access';
 import { Elder, elderView, FamilyLink, familyLinkId, Invite, type InviteDoc } from './model';
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud over the phone
@@ -55,14 +55,7 @@ export function elderRoutes(api: Api): void {
     access: ['admin', 'worker', 'family', 'elder'],
     query: ElderSearchQuerySchema,
     handler: async ({ query, actor }) => {
-      const scope = await visibleEldersFilter(actor);
-      if (!scope) return { items: [] };
-      const filter: Record<string, unknown> = { ...scope };
-      if (query.communityId) {
-        if (actor.role === 'worker' && query.communityId !== actor.communityId) return { items: [] };
-        filter.communityId = query.communityId;
-      }
-      const elders = await Elder.find(filter).sort({ _id: 1 }).limit(1000).lean();
+      const elders = await listVisibleElders(actor, query.communityId);
       // Matching in TypeScript: names are Chinese (no collation), phones match on the last digits.
       const q = query.q;
       const matched = q
@@ -190,8 +183,7 @@ export function elderRoutes(api: Api): void {
     summary: '我绑定的长者',
     access: ['family'],
     handler: async ({ actor }) => {
-      const filter = await visibleEldersFilter(actor);
-      const elders = filter ? await Elder.find(filter).lean() : [];
+      const elders = await listVisibleElders(actor);
       return { items: elders.map((e) => elderView(e, actor)) };
     },
   });

@@ -21,7 +21,7 @@ export const Dish = mongoose.model<DishDoc>(
       allergens: [String],
     },
     { versionKey: false },
-  ),
+  ).index({ canteenId: 1 }),
 );
 
 export interface MenuItem {

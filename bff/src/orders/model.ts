@@ -29,6 +29,11 @@ export interface MealOrderDoc {
   address?: string;
   pricing: Pricing; // stored as charged: the monthly settlement adds these up
   pickupCode: string;
+  // Equality keys for the lists that grow with the district (see orderKeys below).
+  canteenDay: string;
+  communityDay: string;
+  elderMonth: string;
+  canteenMonth: string;
   subsidyClaimId?: string;
   bookedBy: { userId: string; role: Role; name: string };
   status: MealOrderStatus;
@@ -37,34 +42,57 @@ export interface MealOrderDoc {
   createdAt: Date;
 }
 
+/**
+ * On the embedded FerretDB only equality on an indexed field reaches an index (no ranges,
+ * no sort), so every list that grows with the district is keyed by one equality:
+ * the staff's day sheet, a community's day, an elder's month, a canteen's month (settlement).
+ */
+export function orderKeys(o: { canteenId: string; communityId: string; elderId: string; date: string }) {
+  const month = o.date.slice(0, 7);
+  return {
+    canteenDay: `${o.canteenId}:${o.date}`,
+    communityDay: `${o.communityId}:${o.date}`,
+    elderMonth: `${o.elderId}:${month}`,
+    canteenMonth: `${o.canteenId}:${month}`,
+  };
+}
+
 const by = new Schema({ userId: String, role: String, name: String }, { _id: false });
-export const MealOrder = mongoose.model<MealOrderDoc>(
-  'MealOrder',
-  new Schema<MealOrderDoc>(
-    {
-      elderId: String,
-      elderName: String,
-      communityId: String,
-      canteenId: String,
-      date: String,
-      slot: String,
-      items: [
-        new Schema<OrderLine>({ dishId: String, name: String, price: Number, qty: Number }, { _id: false }),
-      ],
-      fulfilment: String,
-      address: String,
-      pricing: Schema.Types.Mixed,
-      pickupCode: String,
-      subsidyClaimId: String,
-      bookedBy: by,
-      status: String,
-      history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
-      cutoffAt: Date,
-    },
-    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ),
-  'meal_orders',
+const mealOrderSchema = new Schema<MealOrderDoc>(
+  {
+    elderId: String,
+    elderName: String,
+    communityId: String,
+    canteenId: String,
+    date: String,
+    slot: String,
+    items: [
+      new Schema<OrderLine>({ dishId: String, name: String, price: Number, qty: Number }, { _id: false }),
+    ],
+    fulfilment: String,
+    address: String,
+    pricing: Schema.Types.Mixed,
+    pickupCode: String,
+    canteenDay: String,
+    communityDay: String,
+    elderMonth: String,
+    canteenMonth: String,
+    subsidyClaimId: String,
+    bookedBy: by,
+    status: String,
+    history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
+    cutoffAt: Date,
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
+/** Pickup codes are unique per canteen and day (E11000 → draw another code). */
+export const PICKUP_CODE_INDEX = 'pickup_code_per_canteen_day';
+mealOrderSchema.index({ canteenDay: 1, pickupCode: 1 }, { unique: true, name: PICKUP_CODE_INDEX });
+mealOrderSchema.index({ communityDay: 1 });
+mealOrderSchema.index({ date: 1 });
+mealOrderSchema.index({ elderMonth: 1 });
+mealOrderSchema.index({ canteenMonth: 1 });
+export const MealOrder = mongoose.model<MealOrderDoc>('MealOrder', mealOrderSchema, 'meal_orders');
 
 /**
  * Idempotency keys, `_id` = `userId:key`, inserted before an order is placed with the id
@@ -101,15 +129,3 @@ export const SubsidyClaim = mongoose.model<SubsidyClaimDoc>(
 );
 export const claimId = (elderId: string, date: string, slot: Slot, k: number) =>
   `${elderId}:${date}:${slot}:${k}`;
-
-/** Pickup codes are unique per canteen and day: `_id` = `canteenId:date:code`. */
-export interface PickupCodeDoc {
-  _id: string;
-  orderId: string;
-}
-export const PickupCode = mongoose.model<PickupCodeDoc>(
-  'PickupCode',
-  new Schema<PickupCodeDoc>({ _id: String, orderId: String }, { versionKey: false }),
-  'pickup_codes',
-);
-export const pickupCodeId = (canteenId: string, date: string, code: string) => `${canteenId}:${date}:${code}`;

@@ -8,31 +8,13 @@ import {
   PickupBodySchema,
   QuoteBodySchema,
 } from '@yiyangtong/shared';
-import type { Actor } from '../core/auth';
 import { conflict, notFound } from '../core/errors';
 import type { Api } from '../core/route';
-import { loadElderFor, visibleEldersFilter } from '../elders/access';
 import { assertStaffOf } from '../menus/routes';
 import { findCanteen } from '../places/routes';
-import { MealOrder, PickupCode, pickupCodeId, type MealOrderDoc } from './model';
+import { MealOrder, type MealOrderDoc } from './model';
+import { listVisibleOrders } from './queries';
 import { cancelOrder, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
-
-async function visibleOrdersFilter(actor: Actor): Promise<Record<string, unknown> | null> {
-  switch (actor.role) {
-    case 'admin':
-      return {};
-    case 'canteen_staff':
-      return actor.canteenId ? { canteenId: actor.canteenId } : null;
-    case 'worker':
-      return actor.communityId ? { communityId: actor.communityId } : null;
-    default: {
-      const elders = await visibleEldersFilter(actor);
-      if (!elders) return null;
-      const ids = elders._id as { $in?: unknown[] } | undefined;
-      return { elderId: ids && '$in' in ids ? { $in: ids.$in!.map(String) } : String(ids) };
-    }
-  }
-}
 
 export function orderRoutes(api: Api, clock: () => Date): void {
   api.add({
@@ -68,18 +50,9 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     summary: '我能看到的订餐记录',
     access: 'signed_in',
     query: MealOrderQuerySchema,
-    handler: async ({ query, actor }) => {
-      const scope = await visibleOrdersFilter(actor);
-      if (!scope) return { items: [] };
-      const filter: Record<string, unknown> = { ...scope };
-      if (query.elderId) {
-        if (actor.role !== 'canteen_staff') await loadElderFor(actor, query.elderId);
-        filter.elderId = query.elderId;
-      }
-      if (query.date) filter.date = query.date;
-      const orders = await MealOrder.find(filter).sort({ _id: -1 }).limit(200).lean<MealOrderDoc[]>();
-      return { items: orders.map((o) => orderView(o, actor)) };
-    },
+    handler: async ({ query, actor }) => ({
+      items: (await listVisibleOrders(actor, query, clock())).map((o) => orderView(o, actor)),
+    }),
   });
 
   api.add({
@@ -126,14 +99,14 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, query, actor }) => {
       assertStaffOf(actor, params.id);
       await findCanteen(params.id);
-      const orders = await MealOrder.find({
-        canteenId: params.id,
-        date: query.date,
-        ...(query.slot ? { slot: query.slot } : {}),
-      })
-        .sort({ _id: 1 })
-        .limit(5000)
-        .lean<MealOrderDoc[]>();
+      const orders = (
+        await MealOrder.find({
+          canteenDay: `${params.id}:${query.date}`,
+          ...(query.slot ? { slot: query.slot } : {}),
+        })
+          .limit(5000)
+          .lean<MealOrderDoc[]>()
+      ).sort((a, b) => String(a._id).localeCompare(String(b._id)));
       const totals = new Map<string, { dishId: string; name: string; slot: string; qty: number }>();
       for (const o of orders) {
         if (o.status === 'cancelled') continue;
@@ -161,11 +134,13 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, body, actor }) => {
       assertStaffOf(actor, params.id);
       const now = clock();
-      const code = await PickupCode.findById(
-        pickupCodeId(params.id, body.date ?? chinaDate(now), body.code),
-      ).lean();
-      if (!code) throw notFound('取餐码');
-      const order = await loadOrderFor(actor, code.orderId);
+      const found = await MealOrder.findOne({
+        canteenDay: `${params.id}:${body.date ?? chinaDate(now)}`,
+        pickupCode: body.code,
+      }).lean<MealOrderDoc>();
+      // assertStaffOf above and the canteen in the key: the order is this caller's to serve.
+      if (!found || found.status === 'cancelled') throw notFound('取餐码');
+      const order = found;
       if (order.status === 'served') throw conflict('ALREADY_SERVED', '这份餐已经取过了');
       return orderView(await transition(order, ['placed', 'confirmed'], 'served', actor, now), actor);
     },

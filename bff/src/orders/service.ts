@@ -7,7 +7,10 @@
  *     dishes on the menu, pricing by the shared engine.
  *  3. Stock: one conditional update of the menu document through the write lock.
  *  4. Subsidy claim `elderId:date:slot:k` when a capped rule discounts it (unique `_id`).
- *  5. Pickup code `canteenId:date:code` (unique `_id`), then the order itself.
+ *  5. The order itself, with a pickup code unique per canteen and day (unique index).
+ *
+ * Round trips per new order (counted by a test): key, elder, stock, claim (only when a
+ * capped rule discounts the meal), order.
  */
 import { createHash, randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
@@ -28,8 +31,8 @@ import {
   claimId,
   IdempotencyKey,
   MealOrder,
-  PickupCode,
-  pickupCodeId,
+  orderKeys,
+  PICKUP_CODE_INDEX,
   SubsidyClaim,
   type MealOrderDoc,
   type MealOrderStatus,
@@ -182,12 +185,34 @@ async function takeStock(id: string, lines: OrderLine[]): Promise<void> {
   );
 }
 
+/** Tries to hold claim `id`; false when another order holds it. */
+async function tryClaim(id: string, orderId: string): Promise<boolean> {
+  try {
+    await SubsidyClaim.create({ _id: id, orderId });
+    return true;
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    return false;
+  }
+}
+
 /** Prices the order and, when a capped rule discounts it, holds a subsidy claim; retries when another order took it. */
 async function priceAndClaim(
   q: Quote,
   input: OrderInput,
   orderId: string,
 ): Promise<{ pricing: Pricing; claim?: string }> {
+  // The usual case, caps of 1 (one subsidised meal per slot and day): claim 0 is the only
+  // claim, so price as if none were used and try to take it — one write, no reads. Taken
+  // already → priced again with it counted.
+  const maxCap = Math.max(0, ...(await activeRules()).map((r) => r.perElderPerSlotPerDay ?? 0));
+  if (maxCap === 1) {
+    const pricing = await q.priceWith(0);
+    if ((await appliedCap(pricing)) === null) return { pricing };
+    const id = claimId(input.elderId, input.date, input.slot, 0);
+    if (await tryClaim(id, orderId)) return { pricing, claim: id };
+    return { pricing: await q.priceWith(1) };
+  }
   for (let attempt = 0; attempt < 10; attempt++) {
     const { taken, count } = await readClaims(input.elderId, input.date, input.slot);
     const pricing = await q.priceWith(count);
@@ -197,27 +222,13 @@ async function priceAndClaim(
     const k = taken.findIndex((t, i) => !t && i < cap);
     if (k < 0) continue;
     const id = claimId(input.elderId, input.date, input.slot, k);
-    try {
-      await SubsidyClaim.create({ _id: id, orderId });
-      return { pricing, claim: id };
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err; // another order took claim k: count again
-    }
+    if (await tryClaim(id, orderId)) return { pricing, claim: id };
+    // another order took claim k: count again
   }
   throw conflict('BUSY', '同一时间的订单太多，请稍后再试');
 }
 
-async function reservePickupCode(canteenId: string, date: string, orderId: string): Promise<string> {
-  for (;;) {
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    try {
-      await PickupCode.create({ _id: pickupCodeId(canteenId, date, code), orderId });
-      return code;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
-  }
-}
+const drawPickupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
 async function placeNewOrder(
   actor: Actor,
@@ -235,10 +246,8 @@ async function placeNewOrder(
     undo.push(() => giveBackStock(mId, q.lines));
     const { pricing, claim } = await priceAndClaim(q, input, String(orderId));
     if (claim) undo.push(() => SubsidyClaim.deleteOne({ _id: claim }));
-    const pickupCode = await reservePickupCode(input.canteenId, input.date, String(orderId));
-    undo.push(() => PickupCode.deleteOne({ _id: pickupCodeId(input.canteenId, input.date, pickupCode) }));
     const by = { userId: actor.id, role: actor.role };
-    const order = await MealOrder.create({
+    const fields = {
       _id: orderId,
       elderId: input.elderId,
       elderName: q.elder.name,
@@ -250,14 +259,23 @@ async function placeNewOrder(
       fulfilment: input.fulfilment,
       ...(input.fulfilment === 'delivery' ? { address: input.address ?? q.elder.address } : {}),
       pricing,
-      pickupCode,
+      ...orderKeys({ ...input, communityId: q.elder.communityId }),
       ...(claim ? { subsidyClaimId: claim } : {}),
       bookedBy: { ...by, name: actor.name },
-      status: 'placed',
-      history: [{ status: 'placed', at: now, by }],
+      status: 'placed' as const,
+      history: [{ status: 'placed' as const, at: now, by }],
       cutoffAt: q.cutoffAt,
-    });
-    return order.toObject();
+    };
+    for (;;) {
+      try {
+        const order = await MealOrder.create({ ...fields, pickupCode: drawPickupCode() });
+        return order.toObject();
+      } catch (err) {
+        // The code is taken at this canteen today: draw another (1 in 10⁶ per order).
+        if (!(isDuplicateKeyError(err) && String((err as Error).message).includes(PICKUP_CODE_INDEX)))
+          throw err;
+      }
+    }
   } catch (err) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw err;
@@ -366,10 +384,9 @@ export async function cancelOrder(actor: Actor, id: string, now: Date): Promise<
     throw conflict('PAST_CUTOFF', '已过订餐截止时间，不能取消');
   }
   const cancelled = await transition(order, ['placed', 'confirmed'], 'cancelled', actor, now);
-  // Portions go back to the menu; the subsidy slot and the pickup code are released.
+  // Portions go back to the menu and the subsidy slot is released.
   await giveBackStock(menuId(order.canteenId, order.date, order.slot), order.items);
   if (order.subsidyClaimId) await SubsidyClaim.deleteOne({ _id: order.subsidyClaimId });
-  await PickupCode.deleteOne({ _id: pickupCodeId(order.canteenId, order.date, order.pickupCode) });
   return cancelled;
 }
 

@@ -60,7 +60,7 @@ export const Canteen = mongoose.model<CanteenDoc>(
       deliveryFee: { type: Number, required: true },
     },
     { versionKey: false },
-  ),
+  ).index({ communityId: 1 }),
 );
 
 export const publicCommunity = (c: CommunityDoc) => ({

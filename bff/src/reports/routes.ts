@@ -15,12 +15,10 @@ export function reportRoutes(api: Api): void {
     handler: async ({ query, actor }) => {
       assertStaffOf(actor, query.canteenId);
       await findCanteen(query.canteenId);
-      // Dates are YYYY-MM-DD strings, so a month is a string range. Cancelled orders are not settled.
-      const orders = await MealOrder.find({
-        canteenId: query.canteenId,
-        date: { $gte: `${query.month}-01`, $lte: `${query.month}-31` },
-        status: { $in: ['placed', 'confirmed', 'served'] },
-      }).lean<MealOrderDoc[]>();
+      // One equality key per canteen and month (index-backed); cancelled orders are not settled.
+      const orders = (
+        await MealOrder.find({ canteenMonth: `${query.canteenId}:${query.month}` }).lean<MealOrderDoc[]>()
+      ).filter((o) => o.status !== 'cancelled');
       const byRule = new Map<
         string,
         { ruleId: string; name: string; fundedBy: string; count: number; amount: number }
