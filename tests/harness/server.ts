@@ -3,6 +3,7 @@
  * real HTTP listener on a free port, the built H5 app when present, logs captured.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,6 +13,7 @@ import { ensureIndexes, openDatabase } from '../../bff/src/db';
 import { createLogger } from '../../bff/src/log';
 import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
 import { ApiClient } from './client';
+import { describeViolations, QueryGuard } from './query-guard';
 
 export interface TestServer {
   baseUrl: string;
@@ -54,6 +56,8 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
   const dbName = `t${process.env.JEST_WORKER_ID ?? 0}_${Date.now().toString(36)}_${fileCounter++}_${Math.random().toString(36).slice(2, 6)}`;
   const db = await openDatabase({ ...workerConnection(), dbName });
   await ensureIndexes();
+  const guard = new QueryGuard();
+  guard.install();
   const h5Dir = path.resolve(__dirname, '../../miniapp/dist-h5');
   const config: AppConfig = {
     ...configFromEnv({}),
@@ -72,7 +76,7 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
   });
   const { app } = createApp({ config, log: createLogger('info', sink) });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = http.createServer(guard.track(app.callback())).listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as { port: number };
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -85,8 +89,16 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
       const closed = new Promise((r) => server.close(r));
       server.closeAllConnections();
       await closed;
+      const scans = guard.violations();
       await db.connection.dropDatabase().catch(() => undefined);
       await db.close();
+      if (scans.length && process.env.YYT_QUERY_GUARD !== 'report') {
+        throw new Error(
+          `Queries the database cannot answer through an index (declare the field with schema.index ` +
+            `and filter by equality on it):\n${describeViolations(scans)}`,
+        );
+      }
+      if (scans.length) process.stderr.write(`QUERY-GUARD ${describeViolations(scans)}\n`);
     },
   };
 }

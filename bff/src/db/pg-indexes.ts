@@ -136,3 +136,26 @@ export async function analyzeDatabase(postgresUrl: string, dbName: string): Prom
     await client.end();
   }
 }
+
+const PUSHED_DOWN_SCALARS = ['string', 'number', 'boolean'];
+
+function isScalarEquality(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  if (PUSHED_DOWN_SCALARS.includes(typeof value) || value instanceof Date) return true;
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if ((v as { _bsontype?: string })._bsontype === 'ObjectId') return true;
+    if ('$eq' in v) return isScalarEquality(v.$eq);
+  }
+  return false;
+}
+
+/**
+ * Whether FerretDB can answer `filter` through one of our indexes: some top-level field in
+ * `indexed` (or `_id`) compared by plain equality. `$in`, `$or`, ranges, regexes and
+ * array/object values are filtered in FerretDB after a full scan.
+ */
+export function isIndexBacked(filter: Record<string, unknown>, indexed: Iterable<string>): boolean {
+  const fields = new Set(['_id', ...indexed]);
+  return Object.entries(filter).some(([k, v]) => fields.has(k) && isScalarEquality(v));
+}
