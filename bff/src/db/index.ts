@@ -48,6 +48,8 @@ export interface OpenDatabaseOptions {
   postgresUrl?: string;
   /** Where the embedded database keeps its files (default `./data`). */
   dataDir?: string;
+  /** Emit the driver's command events (tests count round trips with them). */
+  monitorCommands?: boolean;
 }
 
 let current: DatabaseHandle | undefined;
@@ -69,7 +71,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     await mongoose.connect(uri, {
       dbName,
       serverSelectionTimeoutMS: 15_000,
-      monitorCommands: process.env.MONGO_MONITOR === '1',
+      monitorCommands: opts.monitorCommands ?? process.env.MONGO_MONITOR === '1',
     });
   } catch (err) {
     await embedded?.stop();

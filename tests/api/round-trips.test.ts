@@ -1,0 +1,98 @@
+/**
+ * Database round trips per order, counted with the driver's command events: each one is a
+ * wait on the database, and at the lunch rush they add up. A new order costs: the
+ * Idempotency-Key, the elder, the stock, the subsidy claim (only when a capped rule
+ * discounts it) and the order itself.
+ */
+import mongoose from 'mongoose';
+import { startTestServer, type TestServer } from '../harness/server';
+import type { TestUser } from './fixtures';
+import { MealFixtures, type OrderBody } from './meal-fixtures';
+
+const now = new Date('2026-11-30T00:00:00Z'); // 08:00 China time
+const DATE = '2026-12-01';
+let t: TestServer;
+let m: MealFixtures;
+let worker: TestUser;
+let canteenId: string;
+let dishId: string;
+let subsidised: string; // 80, 低保: the capped rules apply
+let young: string; // 55, no group: no rule applies
+
+let commands: string[] = [];
+const record = (e: { commandName: string; command: Record<string, unknown> }) => {
+  commands.push(`${e.commandName} ${String(e.command[e.commandName])}`);
+};
+
+beforeAll(async () => {
+  t = await startTestServer({ clock: () => now });
+  m = new MealFixtures(t);
+  const community = await m.community();
+  canteenId = (await m.canteen(community.id)).id;
+  const staff = await m.user('canteen_staff', { canteenId });
+  worker = await m.user('worker', { communityId: community.id });
+  dishId = (await m.dish(staff.token, canteenId, '清蒸鲈鱼', 900)).id;
+  await m.putMenu(staff.token, canteenId, DATE, 'lunch', [{ dishId, quota: 100 }]);
+  await m.rule({
+    name: '80岁以上每餐减3元',
+    minAge: 80,
+    benefit: { type: 'amount_off', value: 300 },
+    fundedBy: 'government',
+    perElderPerSlotPerDay: 1,
+    validFrom: '2026-01-01',
+  });
+  subsidised = (await m.elder(worker.token, community.id, { birthDate: '1945-05-01' })).id;
+  young = (await m.elder(worker.token, community.id, { birthDate: '1971-05-01', groups: [] })).id;
+  mongoose.connection.getClient().on('commandStarted', record);
+});
+afterAll(async () => {
+  mongoose.connection.getClient().off('commandStarted', record);
+  await t.close();
+});
+
+const lunch = (elderId: string): OrderBody => ({
+  elderId,
+  canteenId,
+  date: DATE,
+  slot: 'lunch',
+  items: [{ dishId, qty: 1 }],
+});
+
+async function countedOrder(elderId: string) {
+  await m.placed(worker.token, lunch(young)); // warm caches (canteen, menu, rules), as at the rush
+  commands = [];
+  const order = await m.placed(worker.token, lunch(elderId));
+  return { order, commands: [...commands] };
+}
+
+const subsidisedTrips = [
+  'insert idempotency_keys',
+  'find elders',
+  'findAndModify menus',
+  'insert subsidy_claims',
+  'insert meal_orders',
+];
+
+test('a subsidised order takes 5 round trips: key, elder, stock, subsidy claim, order', async () => {
+  const { order, commands: seen } = await countedOrder(subsidised);
+  expect(order.pricing.discounts.map((d: { amount: number }) => d.amount)).toEqual([300]);
+  expect(seen).toEqual(subsidisedTrips);
+});
+
+test("the same slot's second meal tries the claim, finds it held, and is charged in full", async () => {
+  const { order, commands: seen } = await countedOrder(subsidised);
+  expect(order.pricing.discounts).toEqual([]);
+  expect(order.pricing.payable).toBe(900);
+  expect(seen).toEqual(subsidisedTrips);
+});
+
+test('an order no capped rule discounts skips the claim: 4 round trips', async () => {
+  const { order, commands: seen } = await countedOrder(young);
+  expect(order.pricing.discounts).toEqual([]);
+  expect(seen).toEqual([
+    'insert idempotency_keys',
+    'find elders',
+    'findAndModify menus',
+    'insert meal_orders',
+  ]);
+});
