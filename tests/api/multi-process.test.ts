@@ -3,45 +3,28 @@
  * still sold once, because the per-document write lock is a lease document with a
  * unique _id, not only an in-process queue.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import readline from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { addDays, chinaDate } from '@yiyangtong/shared';
-import { ApiClient } from '../harness/client';
+import type { ApiClient } from '../harness/client';
+import { startChildBff } from '../harness/child-bff';
 import { workerConnection, type TestServer } from '../harness/server';
 import { MealFixtures } from './meal-fixtures';
 
-const root = path.resolve(__dirname, '../..');
 const admin = { phone: '13900008888', password: 'Admin@Multi123', name: '多进程测试管理员' };
 const dbName = `mp_${process.env.JEST_WORKER_ID}_${Date.now().toString(36)}`;
 const children: ChildProcess[] = [];
 
 async function startChild(bootstrap: boolean): Promise<ApiClient> {
-  const db = workerConnection();
-  const child = spawn(
-    path.join(root, 'node_modules/.bin/tsx'),
-    [path.join(root, 'tests/harness/child-server.ts')],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        WRITE_LOCK: 'database',
-        CHILD_MONGO_URI: db.uri,
-        CHILD_PG_URL: db.postgresUrl ?? '',
-        CHILD_DB: dbName,
-        CHILD_JWT_SECRET: 'multi-process-secret',
-        CHILD_ADMIN: JSON.stringify(admin),
-        CHILD_BOOTSTRAP: bootstrap ? '1' : '0',
-      },
-    },
-  );
-  children.push(child);
-  const line = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`child server exited with ${code}`)));
+  const child = await startChildBff({
+    ...workerConnection(),
+    dbName,
+    admin,
+    bootstrap,
+    jwtSecret: 'multi-process-secret',
+    env: { WRITE_LOCK: 'database' },
   });
-  return new ApiClient(`http://127.0.0.1:${JSON.parse(line).port}`);
+  children.push(child.process);
+  return child.api;
 }
 
 let a: ApiClient;
