@@ -1,12 +1,15 @@
 /**
- * The server side of `npm run bench`: a fresh embedded FerretDB, the real BFF with a
- * canteen, a menu with ample portions and 200 elders, and a bare Koa app beside it on the
- * same process. Prints one JSON line with the URLs and a worker token, then serves.
+ * The server side of `npm run bench`: a fresh embedded database (FerretDB on PostgreSQL, or
+ * MONGODB_URI), the real BFF with a canteen, a menu with ample portions and 200 elders, a
+ * bare Koa app beside it on the same process, and a control endpoint the runner uses to
+ * grow the stored orders between measurements (POST /load, /sheet, /raw-insert). Prints
+ * one JSON line with the URLs and tokens, then serves.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
+import mongoose from 'mongoose';
 import { addDays, chinaDate, makeIdCardNo } from '@yiyangtong/shared';
 import { actorOf } from '../bff/src/accounts/routes';
 import { createUser } from '../bff/src/accounts/service';
@@ -19,6 +22,8 @@ import { createLogger } from '../bff/src/log';
 import { Dish, Menu, menuId } from '../bff/src/menus/model';
 import { Canteen, Community } from '../bff/src/places/model';
 import { seedDemoDistrict } from '../bff/src/seed/demo';
+import { analyzeDatabase } from '../bff/src/db/pg-indexes';
+import { OrderLoader } from './load-orders';
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yyt-bench-'));
@@ -73,7 +78,34 @@ async function main() {
     password: 'Bench@12345',
     communityId: String(community!._id),
   });
-  const token = tokenService(config.jwtSecret, '2h').sign(actorOf(worker));
+  const staff = await createUser({
+    role: 'canteen_staff',
+    name: '压测食堂员工',
+    phone: '13911110001',
+    password: 'Bench@12345',
+    canteenId,
+  });
+  const tokens = tokenService(config.jwtSecret, '2h');
+  const token = tokens.sign(actorOf(worker));
+  const staffToken = tokens.sign(actorOf(staff));
+  const loader = new OrderLoader(
+    { canteenId, communityId: String(community!._id) },
+    addDays(chinaDate(), -1),
+  );
+  const control = new Koa();
+  control.use(async (ctx) => {
+    const started = Date.now();
+    const n = Number(ctx.query.count ?? 0);
+    if (ctx.path === '/load') await loader.loadBackground(n);
+    else if (ctx.path === '/sheet') {
+      ctx.body = { codes: await loader.loadSheet(String(ctx.query.date), 'lunch', n) };
+    } else if (ctx.path === '/raw-insert') ctx.body = await rawInsertRate(Number(ctx.query.seconds ?? 10));
+    else if (ctx.path === '/analyze') {
+      if (db.postgresUrl) await analyzeDatabase(db.postgresUrl, db.dbName);
+    }
+    ctx.body = { ...(ctx.body as object), seconds: (Date.now() - started) / 1000 };
+  });
+  const controlServer = control.listen(0, '127.0.0.1');
 
   const { app } = createApp({ config, log: createLogger('warn') });
   const server = app.listen(0, '127.0.0.1');
@@ -88,7 +120,10 @@ async function main() {
     `${JSON.stringify({
       api: `http://127.0.0.1:${port(server)}`,
       bare: `http://127.0.0.1:${port(bareServer)}/`,
+      control: `http://127.0.0.1:${port(controlServer)}`,
+      database: db.kind,
       token,
+      staffToken,
       canteenId,
       date,
       dishIds: items.map((i) => i.dishId),
@@ -98,12 +133,30 @@ async function main() {
   const stop = async () => {
     server.close();
     bareServer.close();
+    controlServer.close();
     await db.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** Single 1-KB documents inserted by 50 concurrent writers into a collection of their own. */
+async function rawInsertRate(seconds: number): Promise<{ insertsPerSec: number }> {
+  const coll = mongoose.connection.db!.collection('bench_raw_inserts');
+  const payload = 'x'.repeat(1000);
+  const until = Date.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (Date.now() < until) {
+        await coll.insertOne({ payload, at: new Date() });
+        done += 1;
+      }
+    }),
+  );
+  return { insertsPerSec: Math.round(done / seconds) };
 }
 
 main().catch((err) => {
