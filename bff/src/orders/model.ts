@@ -38,9 +38,7 @@ export interface MealOrderDoc {
 }
 
 const by = new Schema({ userId: String, role: String, name: String }, { _id: false });
-export const MealOrder = mongoose.model<MealOrderDoc>(
-  'MealOrder',
-  new Schema<MealOrderDoc>(
+const mealOrderSchema = new Schema<MealOrderDoc>(
     {
       elderId: String,
       elderName: String,
@@ -62,9 +60,10 @@ export const MealOrder = mongoose.model<MealOrderDoc>(
       cutoffAt: Date,
     },
     { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ),
-  'meal_orders',
 );
+// Query: {date} (the figures' recount of a day).
+mealOrderSchema.index({ date: 1 });
+export const MealOrder = mongoose.model<MealOrderDoc>('MealOrder', mealOrderSchema, 'meal_orders');
 
 /**
  * Idempotency keys, `_id` = `userId:key`, inserted before an order is placed with the id

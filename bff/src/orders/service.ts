@@ -24,6 +24,7 @@ import { Menu, menuId, type MenuDoc } from '../menus/model';
 import type { CanteenDoc } from '../places/model';
 import { objectIdOrNull } from '../places/model';
 import { findCanteen } from '../places/routes';
+import { onMealPlaced, onMealTransition } from '../reports/meal-events';
 import {
   claimId,
   IdempotencyKey,
@@ -230,6 +231,7 @@ async function placeNewOrder(
     throw validationFailed({ address: '送餐需要地址' });
   const undo: (() => Promise<unknown>)[] = [];
   const mId = q.menu._id;
+  let placed: MealOrderDoc;
   try {
     await takeStock(mId, q.lines);
     undo.push(() => giveBackStock(mId, q.lines));
@@ -257,11 +259,13 @@ async function placeNewOrder(
       history: [{ status: 'placed', at: now, by }],
       cutoffAt: q.cutoffAt,
     });
-    return order.toObject();
+    placed = order.toObject();
   } catch (err) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw err;
   }
+  await onMealPlaced(placed);
+  return placed;
 }
 
 const requestHash = (input: OrderInput) => createHash('sha256').update(JSON.stringify(input)).digest('hex');
@@ -339,7 +343,10 @@ export async function transition(
       $push: { history: { status: to, at, by: { userId: actor.id, role: actor.role } } },
     },
   );
-  if (updated) return updated;
+  if (updated) {
+    await onMealTransition(order, updated);
+    return updated;
+  }
   const current = await MealOrder.findById(order._id).lean<MealOrderDoc>();
   const names: Record<MealOrderStatus, string> = {
     placed: '已下单',
