@@ -1,8 +1,8 @@
 /** Fixtures for home-service tests: catalogue items and a visit booked through the API. */
 import type { TestServer } from '../harness/server';
-import { Fixtures } from './fixtures';
+import { MealFixtures } from './meal-fixtures';
 
-export class ServiceFixtures extends Fixtures {
+export class ServiceFixtures extends MealFixtures {
   constructor(t: TestServer) {
     super(t);
   }
