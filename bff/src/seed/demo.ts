@@ -10,6 +10,8 @@ import { Elder, FamilyLink, familyLinkId } from '../elders/model';
 import { DiscountRuleModel } from '../discounts/model';
 import { Dish, Menu, menuId } from '../menus/model';
 import { Canteen, Community } from '../places/model';
+import type { Who } from '../services/model';
+import { seedDemoServices } from './services-demo';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 
@@ -102,9 +104,9 @@ export async function seedDemoDistrict(): Promise<boolean> {
     })),
   );
   const [worker, staff, provider, family, elderAccount] = DEMO_ACCOUNTS;
-  await createUser({ ...worker, password: DEMO_PASSWORD, communityId: String(communities[0]._id) });
+  const workerUser = await createUser({ ...worker, password: DEMO_PASSWORD, communityId: String(communities[0]._id) });
   await createUser({ ...staff, password: DEMO_PASSWORD, canteenId: String(canteens[0]._id) });
-  await createUser({ ...provider, password: DEMO_PASSWORD, providerId: 'guandu-home-care' });
+  const providerUser = await createUser({ ...provider, password: DEMO_PASSWORD, providerId: 'guandu-home-care' });
   const familyUser = await createUser({ ...family, password: DEMO_PASSWORD });
   const elderId = String(elders[0]._id);
   const elderUser = await createUser({
@@ -120,6 +122,13 @@ export async function seedDemoDistrict(): Promise<boolean> {
     elderId,
   });
   await seedMeals(canteens.map((c) => String(c._id)));
+  const who = (u: { _id: unknown; role: string; name: string }) =>
+    ({ userId: String(u._id), role: u.role, name: u.name }) as Who;
+  await seedDemoServices({
+    elders: elders.map((e, i) => ({ ...e.toObject(), ...(i === 0 ? { userId: String(elderUser._id) } : {}) })),
+    workers: { [String(communities[0]._id)]: who(workerUser) },
+    provider: who(providerUser),
+  });
   return true;
 }
 
