@@ -96,7 +96,7 @@ export default function ProviderVisitsPage() {
   const all = visits.data?.items ?? [];
   const active = (v: Visit) => ['dispatched', 'accepted', 'in_service'].includes(v.status);
   const todays = all.filter((v) => v.day === today && (active(v) || v.status === 'completed'));
-  const later = all.filter((v) => v.day !== today && active(v));
+  const later = all.filter((v) => v.day !== today && (active(v) || v.status === 'completed'));
   return (
     <View className="page provider">
       <Text className="title">我的上门服务</Text>

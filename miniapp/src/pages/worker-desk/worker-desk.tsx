@@ -65,7 +65,7 @@ function DispatchCard({ visit }: { visit: Visit }) {
     onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-visits'] }),
   });
   return (
-    <View className="care__card" aria-label={`${visit.elderName} ${visit.item.name} 待派单`}>
+    <View className="care__card" aria-label={`${visit.elderName} ${visit.item.name} ${chinaDateTime(visit.scheduledAt)} 待派单`}>
       <Text className="care__strong">
         {visit.item.name} · {visit.elderName}
       </Text>
@@ -95,7 +95,7 @@ function FollowUpCard({ visit }: { visit: Visit }) {
     onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-visits'] }),
   });
   return (
-    <View className="care__card" aria-label={`${visit.elderName} ${visit.item.name} 待回访`}>
+    <View className="care__card" aria-label={`${visit.elderName} ${visit.item.name} ${chinaDateTime(visit.scheduledAt)} 待回访`}>
       <Text className="care__strong">
         {visit.item.name} · {visit.elderName}
       </Text>
