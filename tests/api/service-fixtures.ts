@@ -18,7 +18,11 @@ export class ServiceFixtures extends MealFixtures {
   }
 
   async visit(token: string, elderId: string, itemId: string, scheduledAt: string, extra = {}): Promise<any> {
-    const res = await this.api.post('/api/service-orders', { elderId, itemId, scheduledAt, ...extra }, { token });
+    const res = await this.api.post(
+      '/api/service-orders',
+      { elderId, itemId, scheduledAt, ...extra },
+      { token },
+    );
     if (res.status !== 201) throw new Error(`book visit: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }

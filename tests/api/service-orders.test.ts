@@ -42,7 +42,13 @@ beforeAll(async () => {
   daughter = await f.family('李女士');
   await f.link(elderLogin.token, elder.id, daughter);
   bath = await f.item();
-  cleaning = await f.item({ category: 'clean', name: '居家保洁', price: 3000, unit: 'hour', durationMin: 120 });
+  cleaning = await f.item({
+    category: 'clean',
+    name: '居家保洁',
+    price: 3000,
+    unit: 'hour',
+    durationMin: 120,
+  });
   const rule = await t.api.post(
     '/api/discount-rules',
     {
@@ -63,7 +69,9 @@ afterAll(() => t?.close());
 test('the catalogue lists items; only admin adds them; bad input is a 400 naming the field', async () => {
   const list = await t.api.get('/api/service-items', { token: elderLogin.token });
   expect(list.body.items.map((i: any) => i.name)).toEqual(['上门助浴', '居家保洁']);
-  expect((await t.api.post('/api/service-items', { category: 'bath' }, { token: worker.token })).status).toBe(403);
+  expect((await t.api.post('/api/service-items', { category: 'bath' }, { token: worker.token })).status).toBe(
+    403,
+  );
   const bad = await t.api.post(
     '/api/service-items',
     { category: 'spa', name: 'x', price: -1, unit: 'visit', durationMin: 60 },
@@ -96,36 +104,65 @@ test('a visit is priced by the shared engine: the 80+ bath subsidy applies, clea
 
 test('the whole loop, with the timeline naming who and when', async () => {
   at('2026-12-01T01:00:00Z');
-  const v = await f.visit(daughter.token, elder.id, bath.id, '2026-12-02T02:00:00Z', { notes: '怕冷，水温高一点' });
+  const v = await f.visit(daughter.token, elder.id, bath.id, '2026-12-02T02:00:00Z', {
+    notes: '怕冷，水温高一点',
+  });
   expect(v).toMatchObject({ status: 'requested', day: '2026-12-02', pricing: { payable: 3000 } });
   const id = v.id;
 
   // Nobody may rate, check out or accept yet.
-  expect((await t.api.post(`/api/service-orders/${id}/rating`, { score: 5 }, { token: elderLogin.token })).status).toBe(409);
-  expect((await t.api.post(`/api/service-orders/${id}/check-out`, {}, { token: providerA.token })).status).toBe(404);
+  expect(
+    (await t.api.post(`/api/service-orders/${id}/rating`, { score: 5 }, { token: elderLogin.token })).status,
+  ).toBe(409);
+  expect(
+    (await t.api.post(`/api/service-orders/${id}/check-out`, {}, { token: providerA.token })).status,
+  ).toBe(404);
   // Another community's worker cannot see or dispatch it.
   expect(
-    (await t.api.post(`/api/service-orders/${id}/dispatch`, { providerUserId: providerA.id }, { token: otherWorker.token }))
-      .status,
+    (
+      await t.api.post(
+        `/api/service-orders/${id}/dispatch`,
+        { providerUserId: providerA.id },
+        { token: otherWorker.token },
+      )
+    ).status,
   ).toBe(404);
   // The elder cannot dispatch.
   expect(
-    (await t.api.post(`/api/service-orders/${id}/dispatch`, { providerUserId: providerA.id }, { token: elderLogin.token }))
-      .status,
+    (
+      await t.api.post(
+        `/api/service-orders/${id}/dispatch`,
+        { providerUserId: providerA.id },
+        { token: elderLogin.token },
+      )
+    ).status,
   ).toBe(403);
 
   at('2026-12-01T01:05:00Z');
-  const d = await t.api.post(`/api/service-orders/${id}/dispatch`, { providerUserId: providerA.id }, { token: worker.token });
+  const d = await t.api.post(
+    `/api/service-orders/${id}/dispatch`,
+    { providerUserId: providerA.id },
+    { token: worker.token },
+  );
   expect(d.status).toBe(200);
-  expect(d.body).toMatchObject({ status: 'dispatched', provider: { userId: providerA.id, name: '刘护理员' } });
+  expect(d.body).toMatchObject({
+    status: 'dispatched',
+    provider: { userId: providerA.id, name: '刘护理员' },
+  });
 
   // Provider B does not see it and cannot accept it.
-  expect((await t.api.post(`/api/service-orders/${id}/accept`, {}, { token: providerB.token })).status).toBe(404);
+  expect((await t.api.post(`/api/service-orders/${id}/accept`, {}, { token: providerB.token })).status).toBe(
+    404,
+  );
   expect((await t.api.get('/api/service-orders', { token: providerB.token })).body.items).toEqual([]);
   // Check-in before accepting is out of order.
-  expect((await t.api.post(`/api/service-orders/${id}/check-in`, {}, { token: providerA.token })).status).toBe(409);
+  expect(
+    (await t.api.post(`/api/service-orders/${id}/check-in`, {}, { token: providerA.token })).status,
+  ).toBe(409);
 
-  expect((await t.api.post(`/api/service-orders/${id}/accept`, {}, { token: providerA.token })).body.status).toBe('accepted');
+  expect(
+    (await t.api.post(`/api/service-orders/${id}/accept`, {}, { token: providerA.token })).body.status,
+  ).toBe('accepted');
   // Check-out before check-in.
   const early = await t.api.post(`/api/service-orders/${id}/check-out`, {}, { token: providerA.token });
   expect(early.status).toBe(409);
@@ -133,31 +170,62 @@ test('the whole loop, with the timeline naming who and when', async () => {
 
   at('2026-12-02T02:00:00Z');
   const far = { lng: BASE.lng + 0.01, lat: BASE.lat }; // ~1 km east
-  const ci = await t.api.post(`/api/service-orders/${id}/check-in`, { location: far }, { token: providerA.token });
+  const ci = await t.api.post(
+    `/api/service-orders/${id}/check-in`,
+    { location: far },
+    { token: providerA.token },
+  );
   expect(ci.status).toBe(200);
   expect(ci.body.status).toBe('in_service');
   expect(ci.body.checkIn.farFromHome).toBe(true);
   expect(ci.body.checkIn.distanceM).toBeGreaterThan(900);
 
   at('2026-12-02T02:47:00Z');
-  const co = await t.api.post(`/api/service-orders/${id}/check-out`, { notes: '已协助洗澡，皮肤无破损' }, { token: providerA.token });
+  const co = await t.api.post(
+    `/api/service-orders/${id}/check-out`,
+    { notes: '已协助洗澡，皮肤无破损' },
+    { token: providerA.token },
+  );
   expect(co.body).toMatchObject({ status: 'completed', durationMin: 47 });
 
   // Provider and worker may not rate; the daughter may.
-  expect((await t.api.post(`/api/service-orders/${id}/rating`, { score: 5 }, { token: providerA.token })).status).toBe(403);
-  expect((await t.api.post(`/api/service-orders/${id}/rating`, { score: 6 }, { token: daughter.token })).status).toBe(400);
-  const r = await t.api.post(`/api/service-orders/${id}/rating`, { score: 5, comment: '很细心' }, { token: daughter.token });
+  expect(
+    (await t.api.post(`/api/service-orders/${id}/rating`, { score: 5 }, { token: providerA.token })).status,
+  ).toBe(403);
+  expect(
+    (await t.api.post(`/api/service-orders/${id}/rating`, { score: 6 }, { token: daughter.token })).status,
+  ).toBe(400);
+  const r = await t.api.post(
+    `/api/service-orders/${id}/rating`,
+    { score: 5, comment: '很细心' },
+    { token: daughter.token },
+  );
   expect(r.body).toMatchObject({ status: 'rated', rating: { score: 5, comment: '很细心' } });
-  expect((await t.api.post(`/api/service-orders/${id}/rating`, { score: 1 }, { token: elderLogin.token })).status).toBe(409);
+  expect(
+    (await t.api.post(`/api/service-orders/${id}/rating`, { score: 1 }, { token: elderLogin.token })).status,
+  ).toBe(409);
 
   // Follow-up: not by the elder; by the worker.
   expect(
-    (await t.api.post(`/api/service-orders/${id}/follow-up`, { satisfied: true }, { token: elderLogin.token })).status,
+    (
+      await t.api.post(
+        `/api/service-orders/${id}/follow-up`,
+        { satisfied: true },
+        { token: elderLogin.token },
+      )
+    ).status,
   ).toBe(403);
   at('2026-12-03T03:00:00Z');
-  const fu = await t.api.post(`/api/service-orders/${id}/follow-up`, { satisfied: true, notes: '电话回访，老人满意' }, { token: worker.token });
+  const fu = await t.api.post(
+    `/api/service-orders/${id}/follow-up`,
+    { satisfied: true, notes: '电话回访，老人满意' },
+    { token: worker.token },
+  );
   expect(fu.body.status).toBe('followed_up');
-  expect((await t.api.post(`/api/service-orders/${id}/follow-up`, { satisfied: false }, { token: worker.token })).status).toBe(409);
+  expect(
+    (await t.api.post(`/api/service-orders/${id}/follow-up`, { satisfied: false }, { token: worker.token }))
+      .status,
+  ).toBe(409);
 
   const mine = await t.api.get(`/api/service-orders?elderId=${elder.id}`, { token: elderLogin.token });
   const got = mine.body.items.find((x: any) => x.id === id);
@@ -177,7 +245,11 @@ test('two concurrent dispatches of one order: one 200, one 409', async () => {
   const v = await f.visit(worker.token, elder.id, cleaning.id, '2026-12-04T02:00:00Z');
   const admin = await f.adminToken();
   const [a, b] = await Promise.all([
-    t.api.post(`/api/service-orders/${v.id}/dispatch`, { providerUserId: providerA.id }, { token: worker.token }),
+    t.api.post(
+      `/api/service-orders/${v.id}/dispatch`,
+      { providerUserId: providerA.id },
+      { token: worker.token },
+    ),
     t.api.post(`/api/service-orders/${v.id}/dispatch`, { providerUserId: providerB.id }, { token: admin }),
   ]);
   expect([a.status, b.status].sort()).toEqual([200, 409]);
@@ -193,21 +265,39 @@ test('suggestions list providers with their open visits that day, fewest first; 
   const v1 = await f.visit(worker.token, elder.id, bath.id, `${day}T01:00:00Z`);
   const v2 = await f.visit(worker.token, elder.id, bath.id, `${day}T06:00:00Z`);
   for (const v of [v1, v2])
-    await t.api.post(`/api/service-orders/${v.id}/dispatch`, { providerUserId: providerA.id }, { token: worker.token });
+    await t.api.post(
+      `/api/service-orders/${v.id}/dispatch`,
+      { providerUserId: providerA.id },
+      { token: worker.token },
+    );
   const s = await t.api.get(`/api/providers/suggestions?date=${day}`, { token: worker.token });
   expect(s.body.items.map((p: any) => [p.name, p.openVisits])).toEqual([
     ['陈师傅', 0],
     ['刘护理员', 2],
   ]);
-  expect((await t.api.get(`/api/providers/suggestions?date=${day}`, { token: elderLogin.token })).status).toBe(403);
+  expect(
+    (await t.api.get(`/api/providers/suggestions?date=${day}`, { token: elderLogin.token })).status,
+  ).toBe(403);
 
-  const rej = await t.api.post(`/api/service-orders/${v2.id}/reject`, { notes: '当天排满' }, { token: providerA.token });
+  const rej = await t.api.post(
+    `/api/service-orders/${v2.id}/reject`,
+    { notes: '当天排满' },
+    { token: providerA.token },
+  );
   expect(rej.body.status).toBe('rejected');
-  const again = await t.api.post(`/api/service-orders/${v2.id}/dispatch`, { providerUserId: providerB.id }, { token: worker.token });
+  const again = await t.api.post(
+    `/api/service-orders/${v2.id}/dispatch`,
+    { providerUserId: providerB.id },
+    { token: worker.token },
+  );
   expect(again.body).toMatchObject({ status: 'dispatched', provider: { userId: providerB.id } });
   // The elder cancels the other before it starts; a cancelled visit cannot be accepted.
-  expect((await t.api.post(`/api/service-orders/${v1.id}/cancel`, {}, { token: elderLogin.token })).body.status).toBe('cancelled');
-  expect((await t.api.post(`/api/service-orders/${v1.id}/accept`, {}, { token: providerA.token })).status).toBe(409);
+  expect(
+    (await t.api.post(`/api/service-orders/${v1.id}/cancel`, {}, { token: elderLogin.token })).body.status,
+  ).toBe('cancelled');
+  expect(
+    (await t.api.post(`/api/service-orders/${v1.id}/accept`, {}, { token: providerA.token })).status,
+  ).toBe(409);
 });
 
 test('unknown and malformed ids are 404 and 400, never 5xx', async () => {
@@ -232,14 +322,21 @@ test('unknown and malformed ids are 404 and 400, never 5xx', async () => {
   );
   expect(hours.status).toBe(400);
   expect(
-    (await t.api.post('/api/service-orders', { elderId: elder.id, itemId: bath.id, scheduledAt: 'tomorrow', $where: 1 }, { token: worker.token }))
-      .status,
+    (
+      await t.api.post(
+        '/api/service-orders',
+        { elderId: elder.id, itemId: bath.id, scheduledAt: 'tomorrow', $where: 1 },
+        { token: worker.token },
+      )
+    ).status,
   ).toBe(400);
 });
 
 test('the provider is told of a dispatch, the family of a finished visit', async () => {
   const p = await t.api.get('/api/notifications', { token: providerA.token });
-  expect(p.body.items.some((n: any) => n.kind === 'visit_dispatched' && n.body.includes('李秀兰'))).toBe(true);
+  expect(p.body.items.some((n: any) => n.kind === 'visit_dispatched' && n.body.includes('李秀兰'))).toBe(
+    true,
+  );
   const fam = await t.api.get('/api/notifications?unread=1', { token: daughter.token });
   expect(fam.body.items.map((n: any) => n.title)).toContain('上门服务已完成');
   expect(fam.body.unread).toBeGreaterThan(0);

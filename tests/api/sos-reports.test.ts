@@ -80,24 +80,38 @@ test('raise → a second raise returns the same open alarm → ack (seconds stor
   });
   // Another community sees nothing, and cannot ack it.
   expect((await t.api.get('/api/sos?status=open', { token: otherWorker.token })).body.items).toEqual([]);
-  expect((await t.api.post(`/api/sos/${first.body.id}/ack`, {}, { token: otherWorker.token })).status).toBe(404);
+  expect((await t.api.post(`/api/sos/${first.body.id}/ack`, {}, { token: otherWorker.token })).status).toBe(
+    404,
+  );
   // The family sees the status, with the phones masked.
   const fam = await t.api.get('/api/sos', { token: daughter.token });
   expect(fam.body.items[0]).toMatchObject({ id: first.body.id, status: 'open' });
   expect(JSON.stringify(fam.body)).not.toContain('13812345678');
   // Resolving before acknowledging is out of order; the elder may not ack.
-  expect((await t.api.post(`/api/sos/${first.body.id}/resolve`, {}, { token: worker.token })).status).toBe(409);
-  expect((await t.api.post(`/api/sos/${first.body.id}/ack`, {}, { token: elderLogin.token })).status).toBe(403);
+  expect((await t.api.post(`/api/sos/${first.body.id}/resolve`, {}, { token: worker.token })).status).toBe(
+    409,
+  );
+  expect((await t.api.post(`/api/sos/${first.body.id}/ack`, {}, { token: elderLogin.token })).status).toBe(
+    403,
+  );
 
   at('2026-12-01T01:01:30Z');
   const ack = await t.api.post(`/api/sos/${first.body.id}/ack`, {}, { token: worker.token });
-  expect(ack.body).toMatchObject({ status: 'acknowledged', ackSeconds: 90, statusText: '社区已收到，正在联系您' });
+  expect(ack.body).toMatchObject({
+    status: 'acknowledged',
+    ackSeconds: 90,
+    statusText: '社区已收到，正在联系您',
+  });
   ackTimes.push(90);
   expect((await t.api.post(`/api/sos/${first.body.id}/ack`, {}, { token: worker2.token })).status).toBe(409);
   const mine = await t.api.get(`/api/sos/${first.body.id}`, { token: elderLogin.token });
   expect(mine.body.statusText).toBe('社区已收到，正在联系您');
 
-  const res = await t.api.post(`/api/sos/${first.body.id}/resolve`, { notes: '老人摔倒，已送医' }, { token: worker.token });
+  const res = await t.api.post(
+    `/api/sos/${first.body.id}/resolve`,
+    { notes: '老人摔倒，已送医' },
+    { token: worker.token },
+  );
   expect(res.body).toMatchObject({ status: 'resolved', resolution: { notes: '老人摔倒，已送医' } });
   // Once resolved, a new press raises a new alarm.
   at('2026-12-01T03:00:00Z');
@@ -115,7 +129,9 @@ test('an alarm unacknowledged for more than five minutes shows as overdue; a wor
   const sos = await t.api.post('/api/sos', { elderId: elder2.id }, { token: worker.token });
   expect(sos.status).toBe(201);
   at('2026-12-02T02:04:59Z');
-  expect((await t.api.get('/api/sos?status=open', { token: worker.token })).body.items[0].overdue).toBe(false);
+  expect((await t.api.get('/api/sos?status=open', { token: worker.token })).body.items[0].overdue).toBe(
+    false,
+  );
   at('2026-12-02T02:05:01Z');
   expect((await t.api.get('/api/sos?status=open', { token: worker.token })).body.items[0].overdue).toBe(true);
   at('2026-12-02T02:06:40Z');
@@ -136,11 +152,17 @@ test('SOS notices reach the family and the community workers; read and read-all'
   const kinds = fam.body.items.map((n: any) => n.kind);
   expect(kinds).toEqual(expect.arrayContaining(['sos_raised', 'sos_acked']));
   const before = fam.body.unread;
-  const one = await t.api.post(`/api/notifications/${fam.body.items[0].id}/read`, {}, { token: daughter.token });
+  const one = await t.api.post(
+    `/api/notifications/${fam.body.items[0].id}/read`,
+    {},
+    { token: daughter.token },
+  );
   expect(one.body.readAt).toBeTruthy();
   expect((await t.api.get('/api/notifications', { token: daughter.token })).body.unread).toBe(before - 1);
   // Someone else's notice is not found.
-  expect((await t.api.post(`/api/notifications/${fam.body.items[1].id}/read`, {}, { token: worker.token })).status).toBe(404);
+  expect(
+    (await t.api.post(`/api/notifications/${fam.body.items[1].id}/read`, {}, { token: worker.token })).status,
+  ).toBe(404);
   await t.api.post('/api/notifications/read-all', {}, { token: daughter.token });
   const after = await t.api.get('/api/notifications?unread=1', { token: daughter.token });
   expect(after.body).toEqual({ items: [], unread: 0 });
@@ -157,13 +179,26 @@ test('the summary equals counts computed here, and the day counters equal a full
   const admin = await f.adminToken();
   await t.api.post(
     '/api/discount-rules',
-    { name: '低保助餐', groups: ['dibao'], benefit: { type: 'amount_off', value: 300 }, fundedBy: 'government', validFrom: '2026-01-01' },
+    {
+      name: '低保助餐',
+      groups: ['dibao'],
+      benefit: { type: 'amount_off', value: 300 },
+      fundedBy: 'government',
+      validFrom: '2026-01-01',
+    },
     { token: admin },
   );
   const book = (key: string) =>
     t.api.post(
       '/api/meal-orders',
-      { elderId: elder.id, canteenId: canteen.id, date: '2026-12-01', slot: 'lunch', items: [{ dishId: dish.id, qty: 1 }], fulfilment: 'dine_in' },
+      {
+        elderId: elder.id,
+        canteenId: canteen.id,
+        date: '2026-12-01',
+        slot: 'lunch',
+        items: [{ dishId: dish.id, qty: 1 }],
+        fulfilment: 'dine_in',
+      },
       { token: worker.token, headers: { 'idempotency-key': key } },
     );
   const o1 = await book('k1');
@@ -171,7 +206,11 @@ test('the summary equals counts computed here, and the day counters equal a full
   expect(o1.body.pricing.discounts[0].amount).toBe(300);
   await t.api.post(`/api/meal-orders/${o2.body.id}/cancel`, {}, { token: worker.token });
   await t.api.post(`/api/meal-orders/${o1.body.id}/confirm`, {}, { token: staff.token });
-  await t.api.post(`/api/canteens/${canteen.id}/pickups`, { code: o1.body.pickupCode, date: '2026-12-01' }, { token: staff.token });
+  await t.api.post(
+    `/api/canteens/${canteen.id}/pickups`,
+    { code: o1.body.pickupCode, date: '2026-12-01' },
+    { token: staff.token },
+  );
   // The booker was told of the confirmation.
   const wn = await t.api.get('/api/notifications', { token: worker.token });
   expect(wn.body.items.some((n: any) => n.kind === 'meal_confirmed' && n.refId === o1.body.id)).toBe(true);
@@ -180,7 +219,11 @@ test('the summary equals counts computed here, and the day counters equal a full
   const item = await f.item();
   const v = await f.visit(worker.token, elder.id, item.id, '2026-12-01T06:00:00Z');
   await f.visit(worker.token, elder2.id, item.id, '2026-12-02T06:00:00Z');
-  await t.api.post(`/api/service-orders/${v.id}/dispatch`, { providerUserId: provider.id }, { token: worker.token });
+  await t.api.post(
+    `/api/service-orders/${v.id}/dispatch`,
+    { providerUserId: provider.id },
+    { token: worker.token },
+  );
   await t.api.post(`/api/service-orders/${v.id}/accept`, {}, { token: provider.token });
   at('2026-12-01T06:00:00Z');
   await t.api.post(`/api/service-orders/${v.id}/check-in`, {}, { token: provider.token });
@@ -209,12 +252,21 @@ test('the summary equals counts computed here, and the day counters equal a full
   const district = await q(admin);
   expect(district.body.sosCount).toBe(4);
   expect(district.body.sosMedianAckSeconds).toBe(median([...ackTimes, 60]));
-  const otherOnly = await t.api.get('/api/reports/summary?from=2026-11-30&to=2026-12-02', { token: otherWorker.token });
+  const otherOnly = await t.api.get('/api/reports/summary?from=2026-11-30&to=2026-12-02', {
+    token: otherWorker.token,
+  });
   expect(otherOnly.body).toMatchObject({ sosCount: 1, mealOrders: 0, sosMedianAckSeconds: 60 });
   // A range outside the events is empty; bad ranges are 400; elders may not see figures.
-  expect((await t.api.get('/api/reports/summary?from=2026-12-03&to=2026-12-31', { token: admin })).body.sosCount).toBe(0);
-  expect((await t.api.get('/api/reports/summary?from=2026-12-03&to=2026-12-01', { token: admin })).status).toBe(400);
-  expect((await t.api.get('/api/reports/summary?from=2026-12-01&to=2026-12-02', { token: elderLogin.token })).status).toBe(403);
+  expect(
+    (await t.api.get('/api/reports/summary?from=2026-12-03&to=2026-12-31', { token: admin })).body.sosCount,
+  ).toBe(0);
+  expect(
+    (await t.api.get('/api/reports/summary?from=2026-12-03&to=2026-12-01', { token: admin })).status,
+  ).toBe(400);
+  expect(
+    (await t.api.get('/api/reports/summary?from=2026-12-01&to=2026-12-02', { token: elderLogin.token }))
+      .status,
+  ).toBe(403);
 
   // Running counters == a full recount, field by field, for every day touched.
   for (let d = '2026-11-30'; d <= '2026-12-03'; d = addDays(d, 1)) {
@@ -223,7 +275,12 @@ test('the summary equals counts computed here, and the day counters equal a full
     for (const c of stored) {
       const r = recount.get(c.communityId);
       const svc = Object.fromEntries(Object.entries(c.svc ?? {}).filter(([, n]) => n !== 0));
-      expect({ ...emptyCounts(), ...c, svc, sosAckSeconds: [...(c.sosAckSeconds ?? [])].sort(num) }).toMatchObject({
+      expect({
+        ...emptyCounts(),
+        ...c,
+        svc,
+        sosAckSeconds: [...(c.sosAckSeconds ?? [])].sort(num),
+      }).toMatchObject({
         mealOrders: r?.mealOrders ?? 0,
         mealsServed: r?.mealsServed ?? 0,
         subsidyTotal: r?.subsidyTotal ?? 0,

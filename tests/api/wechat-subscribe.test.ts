@@ -46,8 +46,10 @@ beforeAll(async () => {
           expireNext = false;
           return send({ errcode: 42001, errmsg: 'access_token expired' });
         }
-        if (query.access_token !== `TOKEN${tokenSeq}`) return send({ errcode: 40001, errmsg: 'invalid credential' });
-        if (notSubscribed.has(call.body.touser)) return send({ errcode: 43101, errmsg: 'user refuse to accept the msg' });
+        if (query.access_token !== `TOKEN${tokenSeq}`)
+          return send({ errcode: 40001, errmsg: 'invalid credential' });
+        if (notSubscribed.has(call.body.touser))
+          return send({ errcode: 43101, errmsg: 'user refuse to accept the msg' });
         return send({ errcode: 0, errmsg: 'ok', msgid: 1 });
       }
       res.statusCode = 404;
@@ -153,7 +155,9 @@ describe('in the BFF', () => {
     const { Credential } = await import('../../bff/src/accounts/model');
     await Credential.create({ _id: 'wechat:openid-worker', userId: worker.id });
 
-    expect((await t.api.post('/api/sos', { elderId: elder.id }, { token: elderLogin.token })).status).toBe(201);
+    expect((await t.api.post('/api/sos', { elderId: elder.id }, { token: elderLogin.token })).status).toBe(
+      201,
+    );
     const sent = calls.filter((c) => c.path === '/cgi-bin/message/subscribe/send');
     expect(sent.map((c) => [c.body.touser, c.body.template_id])).toEqual([['openid-worker', 'TPL-SOS']]);
     const inApp = await t.api.get('/api/notifications', { token: worker.token });

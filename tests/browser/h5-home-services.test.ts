@@ -112,7 +112,11 @@ test('an elder books a bath, a provider serves it in another browser, the elder 
     // The office dispatches (by API: the worker page has its own test below).
     const [visit] = (await f.api.get('/api/service-orders', { token: elderUser.token })).body.items;
     expect(visit.pricing.payable).toBe(3000);
-    await f.api.post(`/api/service-orders/${visit.id}/dispatch`, { providerUserId: provider.id }, { token: worker.token });
+    await f.api.post(
+      `/api/service-orders/${visit.id}/dispatch`,
+      { providerUserId: provider.id },
+      { token: worker.token },
+    );
 
     // The provider, in the other browser.
     await text(p.page, '上门服务').click();
@@ -197,11 +201,16 @@ test('a worker dispatches a requested visit and records the follow-up', async ()
     await follow.waitFor({ timeout: 15000 });
     await expectText(follow, '长者未评价');
     await visible(follow.locator('[role="button"][aria-label="满意"]')).click();
-    await visible(follow.locator('taro-input-core input[placeholder="回访记录"]')).fill('电话回访，老人说很好');
+    await visible(follow.locator('taro-input-core input[placeholder="回访记录"]')).fill(
+      '电话回访，老人说很好',
+    );
     await visible(follow.locator('[role="button"][aria-label="记录回访：张桂兰"]')).click();
     await follow.waitFor({ state: 'detached', timeout: 10000 });
     const done = await f.api.get(`/api/service-orders/${v.id}`, { token: worker.token });
-    expect(done.body).toMatchObject({ status: 'followed_up', followUp: { satisfied: true, notes: '电话回访，老人说很好' } });
+    expect(done.body).toMatchObject({
+      status: 'followed_up',
+      followUp: { satisfied: true, notes: '电话回访，老人说很好' },
+    });
     expect(done.body.timeline.at(-1)).toMatchObject({ status: 'followed_up', by: { name: '王助老员' } });
     await expectNoPopups(w);
   } finally {

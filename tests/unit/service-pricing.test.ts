@@ -28,7 +28,12 @@ const ctx = (over: Partial<ServicePricingContext> = {}): ServicePricingContext =
 });
 
 test('no rule: 原价 = 应付, no delivery fee', () => {
-  expect(computeServicePricing(ctx())).toEqual({ subtotal: 6000, discounts: [], deliveryFee: 0, payable: 6000 });
+  expect(computeServicePricing(ctx())).toEqual({
+    subtotal: 6000,
+    discounts: [],
+    deliveryFee: 0,
+    payable: 6000,
+  });
 });
 
 test('an 80+ bath subsidy applies to a bath, not to cleaning', () => {
@@ -40,7 +45,9 @@ test('an 80+ bath subsidy applies to a bath, not to cleaning', () => {
     payable: 3000,
   });
   expect(computeServicePricing(ctx({ rules, category: 'clean' })).discounts).toEqual([]);
-  expect(computeServicePricing(ctx({ rules, elder: { birthDate: '1950-01-01', groups: [] } })).discounts).toEqual([]);
+  expect(
+    computeServicePricing(ctx({ rules, elder: { birthDate: '1950-01-01', groups: [] } })).discounts,
+  ).toEqual([]);
 });
 
 test('groups, district, validity and combining work as for meals', () => {
@@ -48,7 +55,12 @@ test('groups, district, validity and combining work as for meals', () => {
     rule({ id: 'dibao', groups: ['dibao'], benefit: { type: 'fixed_price', value: 1000 }, priority: 5 }),
     rule({ id: 'age', minAge: 80 }),
     rule({ id: 'stack', benefit: { type: 'amount_off', value: 200 }, stackable: true }),
-    rule({ id: 'other-district', district: '西山区', benefit: { type: 'amount_off', value: 5000 }, priority: 9 }),
+    rule({
+      id: 'other-district',
+      district: '西山区',
+      benefit: { type: 'amount_off', value: 5000 },
+      priority: 9,
+    }),
     rule({ id: 'expired', validTo: '2026-06-30', benefit: { type: 'amount_off', value: 5000 }, priority: 9 }),
   ];
   const p = computeServicePricing(ctx({ rules, elder: { birthDate: '1944-06-01', groups: ['dibao'] } }));
@@ -88,8 +100,12 @@ test('canteen-scoped rules do not apply to visits; hourly items charge hours', (
 
 test('bad input throws RangeError', () => {
   expect(() => computeServicePricing(ctx({ date: '2026-02-30' }))).toThrow(RangeError);
-  expect(() => computeServicePricing(ctx({ items: [{ dishId: 'x', price: -1, qty: 1 }] }))).toThrow(RangeError);
-  expect(() => computeServicePricing(ctx({ rules: [rule({ id: 'x', appliesTo: 'spa' as never })] }))).toThrow(RangeError);
+  expect(() => computeServicePricing(ctx({ items: [{ dishId: 'x', price: -1, qty: 1 }] }))).toThrow(
+    RangeError,
+  );
+  expect(() => computeServicePricing(ctx({ rules: [rule({ id: 'x', appliesTo: 'spa' as never })] }))).toThrow(
+    RangeError,
+  );
 });
 
 test('median', () => {

@@ -33,7 +33,8 @@ describe('allowed transitions', () => {
 
 const forbidden: [ServiceStatus, ServiceAction][] = [];
 for (const s of SERVICE_STATUSES)
-  for (const a of SERVICE_ACTIONS) if (!ALLOWED.some(([f, act]) => f === s && act === a)) forbidden.push([s, a]);
+  for (const a of SERVICE_ACTIONS)
+    if (!ALLOWED.some(([f, act]) => f === s && act === a)) forbidden.push([s, a]);
 
 describe('forbidden transitions', () => {
   test('there are 9 × 8 − 13 of them', () => expect(forbidden).toHaveLength(9 * 8 - ALLOWED.length));
@@ -44,7 +45,8 @@ describe('forbidden transitions', () => {
 
 test('the closed loop in order reaches followed_up; final states accept nothing', () => {
   let s: ServiceStatus = 'requested';
-  for (const a of ['dispatch', 'accept', 'check_in', 'check_out', 'rate', 'follow_up'] as const) s = nextStatus(s, a)!;
+  for (const a of ['dispatch', 'accept', 'check_in', 'check_out', 'rate', 'follow_up'] as const)
+    s = nextStatus(s, a)!;
   expect(s).toBe('followed_up');
   for (const end of ['followed_up', 'cancelled'] as const)
     for (const a of SERVICE_ACTIONS) expect(nextStatus(end, a)).toBeNull();
@@ -53,6 +55,7 @@ test('the closed loop in order reaches followed_up; final states accept nothing'
 test('who acts: office dispatches and follows up, provider serves, elder or family rates', () => {
   expect(ACTION_ROLES.dispatch).toEqual(['worker', 'admin']);
   expect(ACTION_ROLES.follow_up).toEqual(['worker', 'admin']);
-  for (const a of ['accept', 'reject', 'check_in', 'check_out'] as const) expect(ACTION_ROLES[a]).toEqual(['provider']);
+  for (const a of ['accept', 'reject', 'check_in', 'check_out'] as const)
+    expect(ACTION_ROLES[a]).toEqual(['provider']);
   expect(ACTION_ROLES.rate).toEqual(['elder', 'family']);
 });

@@ -1,6 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 
-export type NoticeKind = 'sos_raised' | 'sos_acked' | 'visit_dispatched' | 'visit_completed' | 'meal_confirmed';
+export type NoticeKind =
+  'sos_raised' | 'sos_acked' | 'visit_dispatched' | 'visit_completed' | 'meal_confirmed';
 
 /** One message to one user, as the in-app list shows it. */
 export interface Notice {

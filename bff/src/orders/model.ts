@@ -39,27 +39,27 @@ export interface MealOrderDoc {
 
 const by = new Schema({ userId: String, role: String, name: String }, { _id: false });
 const mealOrderSchema = new Schema<MealOrderDoc>(
-    {
-      elderId: String,
-      elderName: String,
-      communityId: String,
-      canteenId: String,
-      date: String,
-      slot: String,
-      items: [
-        new Schema<OrderLine>({ dishId: String, name: String, price: Number, qty: Number }, { _id: false }),
-      ],
-      fulfilment: String,
-      address: String,
-      pricing: Schema.Types.Mixed,
-      pickupCode: String,
-      subsidyClaimId: String,
-      bookedBy: by,
-      status: String,
-      history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
-      cutoffAt: Date,
-    },
-    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+  {
+    elderId: String,
+    elderName: String,
+    communityId: String,
+    canteenId: String,
+    date: String,
+    slot: String,
+    items: [
+      new Schema<OrderLine>({ dishId: String, name: String, price: Number, qty: Number }, { _id: false }),
+    ],
+    fulfilment: String,
+    address: String,
+    pricing: Schema.Types.Mixed,
+    pickupCode: String,
+    subsidyClaimId: String,
+    bookedBy: by,
+    status: String,
+    history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
+    cutoffAt: Date,
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
 // Query: {date} (the figures' recount of a day).
 mealOrderSchema.index({ date: 1 });

@@ -13,7 +13,9 @@ export async function onMealPlaced(o: MealOrderDoc): Promise<void> {
 
 export async function onMealTransition(before: MealOrderDoc, after: MealOrderDoc): Promise<void> {
   if (after.status === 'cancelled' && before.status !== 'cancelled') {
-    await bumpCounters(after.communityId, after.date, { inc: { mealOrders: -1, subsidyTotal: -subsidyOf(after) } });
+    await bumpCounters(after.communityId, after.date, {
+      inc: { mealOrders: -1, subsidyTotal: -subsidyOf(after) },
+    });
   } else if (after.status === 'served' && before.status !== 'served') {
     await bumpCounters(after.communityId, after.date, { inc: { mealsServed: 1 } });
   } else if (after.status === 'confirmed') {

@@ -4,7 +4,7 @@ import { DailyCounter, type DailyCounterDoc } from './counters';
 /** The months a date range touches (YYYY-MM), in order. */
 export function monthsOf(from: string, to: string): string[] {
   const months: string[] = [];
-  for (let m = from.slice(0, 7); m <= to.slice(0, 7); ) {
+  for (let m = from.slice(0, 7); m <= to.slice(0, 7);) {
     months.push(m);
     const next = addDays(`${m}-28`, 7);
     m = next.slice(0, 7);
@@ -26,7 +26,8 @@ export async function summary(from: string, to: string, communityId?: string) {
   }
   const sum = (k: keyof DailyCounterDoc) => docs.reduce((s, d) => s + ((d[k] as number) ?? 0), 0);
   const byStatus: Record<string, number> = {};
-  for (const d of docs) for (const [s, n] of Object.entries(d.svc ?? {})) byStatus[s] = (byStatus[s] ?? 0) + n;
+  for (const d of docs)
+    for (const [s, n] of Object.entries(d.svc ?? {})) byStatus[s] = (byStatus[s] ?? 0) + n;
   for (const s of Object.keys(byStatus)) if (!byStatus[s]) delete byStatus[s];
   const ratings = sum('ratings');
   const followUps = sum('followUps');

@@ -104,9 +104,17 @@ export async function seedDemoDistrict(): Promise<boolean> {
     })),
   );
   const [worker, staff, provider, family, elderAccount] = DEMO_ACCOUNTS;
-  const workerUser = await createUser({ ...worker, password: DEMO_PASSWORD, communityId: String(communities[0]._id) });
+  const workerUser = await createUser({
+    ...worker,
+    password: DEMO_PASSWORD,
+    communityId: String(communities[0]._id),
+  });
   await createUser({ ...staff, password: DEMO_PASSWORD, canteenId: String(canteens[0]._id) });
-  const providerUser = await createUser({ ...provider, password: DEMO_PASSWORD, providerId: 'guandu-home-care' });
+  const providerUser = await createUser({
+    ...provider,
+    password: DEMO_PASSWORD,
+    providerId: 'guandu-home-care',
+  });
   const familyUser = await createUser({ ...family, password: DEMO_PASSWORD });
   const elderId = String(elders[0]._id);
   const elderUser = await createUser({
@@ -125,7 +133,10 @@ export async function seedDemoDistrict(): Promise<boolean> {
   const who = (u: { _id: unknown; role: string; name: string }) =>
     ({ userId: String(u._id), role: u.role, name: u.name }) as Who;
   await seedDemoServices({
-    elders: elders.map((e, i) => ({ ...e.toObject(), ...(i === 0 ? { userId: String(elderUser._id) } : {}) })),
+    elders: elders.map((e, i) => ({
+      ...e.toObject(),
+      ...(i === 0 ? { userId: String(elderUser._id) } : {}),
+    })),
     workers: { [String(communities[0]._id)]: who(workerUser) },
     provider: who(providerUser),
   });

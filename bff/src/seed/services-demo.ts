@@ -21,7 +21,11 @@ import { rebuildDay } from '../reports/recount';
 import { ServiceItem, ServiceOrder, type TimelineEntry, type Who } from '../services/model';
 import { Sos } from '../sos/model';
 
-export const SECOND_PROVIDER = { role: 'provider', phone: '13900000006', name: '孙丽（康复护理员）' } as const;
+export const SECOND_PROVIDER = {
+  role: 'provider',
+  phone: '13900000006',
+  name: '孙丽（康复护理员）',
+} as const;
 
 const CATALOGUE: [ServiceCategory, string, number, 'visit' | 'hour', number][] = [
   ['meal', '助餐送餐上门', 500, 'visit', 20],
@@ -35,7 +39,15 @@ const CATALOGUE: [ServiceCategory, string, number, 'visit' | 'hour', number][] =
 ];
 
 // The path a visit takes; a visit stops at its final state.
-const PATH: ServiceStatus[] = ['requested', 'dispatched', 'accepted', 'in_service', 'completed', 'rated', 'followed_up'];
+const PATH: ServiceStatus[] = [
+  'requested',
+  'dispatched',
+  'accepted',
+  'in_service',
+  'completed',
+  'rated',
+  'followed_up',
+];
 const ACTION: Record<string, TimelineEntry['action']> = {
   dispatched: 'dispatch',
   accepted: 'accept',
@@ -62,15 +74,37 @@ export async function seedDemoServices(opts: {
   provider: Who;
 }): Promise<void> {
   const second = await createUser({ ...SECOND_PROVIDER, password: 'Demo@2026', providerId: 'guandu-rehab' });
-  const providers: Who[] = [opts.provider, { userId: String(second._id), role: 'provider', name: second.name }];
+  const providers: Who[] = [
+    opts.provider,
+    { userId: String(second._id), role: 'provider', name: second.name },
+  ];
   const items = await ServiceItem.insertMany(
-    CATALOGUE.map(([category, name, price, unit, durationMin]) => ({ category, name, price, unit, durationMin })),
+    CATALOGUE.map(([category, name, price, unit, durationMin]) => ({
+      category,
+      name,
+      price,
+      unit,
+      durationMin,
+    })),
   );
   const today = chinaDate();
   const validFrom = addDays(today, -60);
-  const common = { fundedBy: 'government', appliesTo: 'service', validFrom, active: true, createdBy: 'demo-seed' } as const;
+  const common = {
+    fundedBy: 'government',
+    appliesTo: 'service',
+    validFrom,
+    active: true,
+    createdBy: 'demo-seed',
+  } as const;
   const rules = await DiscountRuleModel.insertMany([
-    { ...common, name: '80岁以上助浴、护理补贴五折', minAge: 80, serviceCategories: ['bath', 'nursing'], benefit: { type: 'percent_off', value: 50 }, priority: 10 },
+    {
+      ...common,
+      name: '80岁以上助浴、护理补贴五折',
+      minAge: 80,
+      serviceCategories: ['bath', 'nursing'],
+      benefit: { type: 'percent_off', value: 50 },
+      priority: 10,
+    },
     {
       ...common,
       name: '低保/特困/重残长者上门服务政府兜底',
@@ -79,7 +113,13 @@ export async function seedDemoServices(opts: {
       benefit: { type: 'fixed_price', value: 0 },
       priority: 20,
     },
-    { ...common, name: '75岁以上上门服务减5元', minAge: 75, benefit: { type: 'amount_off', value: 500 }, priority: 5 },
+    {
+      ...common,
+      name: '75岁以上上门服务减5元',
+      minAge: 75,
+      benefit: { type: 'amount_off', value: 500 },
+      priority: 5,
+    },
   ]);
   const engineRules = rules.map((r) => toRule(r.toObject()));
 
@@ -88,21 +128,41 @@ export async function seedDemoServices(opts: {
   const days = new Set<string>();
   const orders = [];
   // Final states cycle through every state; most visits complete the loop.
-  const FINALS: ServiceStatus[] = ['followed_up', 'followed_up', 'rated', 'followed_up', 'completed', 'rated', 'cancelled', 'followed_up', 'rejected', 'dispatched', 'accepted', 'in_service', 'requested', 'followed_up'];
+  const FINALS: ServiceStatus[] = [
+    'followed_up',
+    'followed_up',
+    'rated',
+    'followed_up',
+    'completed',
+    'rated',
+    'cancelled',
+    'followed_up',
+    'rejected',
+    'dispatched',
+    'accepted',
+    'in_service',
+    'requested',
+    'followed_up',
+  ];
   for (let n = 0; n < 56; n++) {
     const elder = opts.elders[Math.floor(rand() * opts.elders.length)];
     const item = pick(items);
     const ageDays = 29 - Math.floor((n / 56) * 30);
     const createdDay = addDays(today, -ageDays);
     const day = addDays(createdDay, 1 + Math.floor(rand() * 2));
-    const final = ageDays < 3 && n % 2 ? pick<ServiceStatus>(['requested', 'dispatched', 'accepted']) : FINALS[n % FINALS.length];
+    const final =
+      ageDays < 3 && n % 2
+        ? pick<ServiceStatus>(['requested', 'dispatched', 'accepted'])
+        : FINALS[n % FINALS.length];
     const worker = opts.workers[elder.communityId] ?? Object.values(opts.workers)[0];
     const provider = pick(providers);
     const elderWho: Who = { userId: elder.userId ?? String(elder._id), role: 'elder', name: elder.name };
     const start = chinaInstant(day, rand() < 0.5 ? '09:00' : '14:00');
     const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000);
     const createdAt = chinaInstant(createdDay, '08:30');
-    const timeline: TimelineEntry[] = [{ status: 'requested', action: 'request', at: createdAt, by: elderWho }];
+    const timeline: TimelineEntry[] = [
+      { status: 'requested', action: 'request', at: createdAt, by: elderWho },
+    ];
     const units = chargedUnits(item.unit, item.durationMin);
     const pricing = computeServicePricing({
       elder: { birthDate: elder.birthDate, groups: elder.groups ?? [], careLevel: elder.careLevel ?? null },
@@ -117,7 +177,14 @@ export async function seedDemoServices(opts: {
       elderId: String(elder._id),
       elderName: elder.name,
       communityId: elder.communityId,
-      item: { id: String(item._id), category: item.category, name: item.name, price: item.price, unit: item.unit, durationMin: item.durationMin },
+      item: {
+        id: String(item._id),
+        category: item.category,
+        name: item.name,
+        price: item.price,
+        unit: item.unit,
+        durationMin: item.durationMin,
+      },
       units,
       scheduledAt: start,
       day,
@@ -128,10 +195,27 @@ export async function seedDemoServices(opts: {
       createdAt,
     };
     if (final === 'cancelled') {
-      timeline.push({ status: 'cancelled', action: 'cancel', at: chinaInstant(createdDay, '10:00'), by: elderWho });
+      timeline.push({
+        status: 'cancelled',
+        action: 'cancel',
+        at: chinaInstant(createdDay, '10:00'),
+        by: elderWho,
+      });
     } else if (final === 'rejected') {
-      timeline.push({ status: 'dispatched', action: 'dispatch', at: chinaInstant(createdDay, '09:00'), by: worker, note: provider.name });
-      timeline.push({ status: 'rejected', action: 'reject', at: chinaInstant(createdDay, '09:30'), by: provider, note: '当天排满' });
+      timeline.push({
+        status: 'dispatched',
+        action: 'dispatch',
+        at: chinaInstant(createdDay, '09:00'),
+        by: worker,
+        note: provider.name,
+      });
+      timeline.push({
+        status: 'rejected',
+        action: 'reject',
+        at: chinaInstant(createdDay, '09:30'),
+        by: provider,
+        note: '当天排满',
+      });
       doc.provider = { userId: provider.userId, name: provider.name };
     } else {
       const duration = Math.round(item.durationMin * (0.8 + rand() * 0.5));
@@ -144,7 +228,12 @@ export async function seedDemoServices(opts: {
         followed_up: new Date(start.getTime() + 26 * 3600_000),
       };
       for (const status of PATH.slice(1, PATH.indexOf(final) + 1)) {
-        const by = status === 'dispatched' || status === 'followed_up' ? worker : status === 'rated' ? elderWho : provider;
+        const by =
+          status === 'dispatched' || status === 'followed_up'
+            ? worker
+            : status === 'rated'
+              ? elderWho
+              : provider;
         timeline.push({ status, action: ACTION[status], at: stamps[status], by });
       }
       if (PATH.indexOf(final) >= 1) doc.provider = { userId: provider.userId, name: provider.name };
@@ -157,7 +246,12 @@ export async function seedDemoServices(opts: {
       const rated = final === 'rated' || (final === 'followed_up' && n % 3 !== 0);
       if (rated) {
         const score = rand() < 0.9 ? 5 - Math.floor(rand() * 2) : 3;
-        doc.rating = { score, at: stamps.rated, by: elderWho, ...(score === 5 ? { comment: '服务很好，很耐心' } : {}) };
+        doc.rating = {
+          score,
+          at: stamps.rated,
+          by: elderWho,
+          ...(score === 5 ? { comment: '服务很好，很耐心' } : {}),
+        };
         doc.ratedDay = chinaDate(stamps.rated);
       } else if (final === 'followed_up') {
         // Followed up without a rating: drop the rated step from the timeline.
@@ -166,7 +260,12 @@ export async function seedDemoServices(opts: {
       }
       if (final === 'followed_up') {
         const satisfied = rand() < 0.95;
-        doc.followUp = { satisfied, at: stamps.followed_up, by: worker, notes: satisfied ? '电话回访，长者满意' : '长者反映到达晚了' };
+        doc.followUp = {
+          satisfied,
+          at: stamps.followed_up,
+          by: worker,
+          notes: satisfied ? '电话回访，长者满意' : '长者反映到达晚了',
+        };
         doc.followUpDay = chinaDate(stamps.followed_up);
       }
     }

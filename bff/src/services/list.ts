@@ -26,7 +26,11 @@ export async function listVisits(
     }
     case 'worker':
       if (!actor.communityId) return [];
-      return keep(await run(q.elderId ? { elderId: q.elderId, ...status } : { communityId: actor.communityId, ...status }));
+      return keep(
+        await run(
+          q.elderId ? { elderId: q.elderId, ...status } : { communityId: actor.communityId, ...status },
+        ),
+      );
     case 'admin':
       return keep(await run(q.elderId ? { elderId: q.elderId, ...status } : status));
     case 'elder':

@@ -1,5 +1,12 @@
 import mongoose, { Schema } from 'mongoose';
-import type { Pricing, Role, ServiceAction, ServiceCategory, ServiceStatus, ServiceUnit } from '@yiyangtong/shared';
+import type {
+  Pricing,
+  Role,
+  ServiceAction,
+  ServiceCategory,
+  ServiceStatus,
+  ServiceUnit,
+} from '@yiyangtong/shared';
 
 export interface ServiceItemDoc {
   _id: mongoose.Types.ObjectId;
@@ -39,7 +46,14 @@ export interface ServiceOrderDoc {
   elderId: string;
   elderName: string;
   communityId: string;
-  item: { id: string; category: ServiceCategory; name: string; price: number; unit: ServiceUnit; durationMin: number };
+  item: {
+    id: string;
+    category: ServiceCategory;
+    name: string;
+    price: number;
+    unit: ServiceUnit;
+    durationMin: number;
+  };
   units: number;
   scheduledAt: Date;
   /** China date of the visit (providers' day lists, suggestions) */
@@ -85,7 +99,10 @@ const schema = new Schema<ServiceOrderDoc>(
     provider: new Schema({ userId: String, name: String }, { _id: false }),
     bookedBy: who,
     timeline: [
-      new Schema<TimelineEntry>({ status: String, action: String, at: Date, by: who, note: String }, { _id: false }),
+      new Schema<TimelineEntry>(
+        { status: String, action: String, at: Date, by: who, note: String },
+        { _id: false },
+      ),
     ],
     checkIn: new Schema(
       { at: Date, location: point, distanceM: Number, farFromHome: Boolean },

@@ -126,7 +126,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
       const order = await loadVisitFor(actor, params.id);
       assertCommunityStaff(actor, order);
       const provider = await User.findById(objectIdOrNull(body.providerUserId)).lean();
-      if (!provider || provider.role !== 'provider') throw validationFailed({ providerUserId: '服务人员不存在' });
+      if (!provider || provider.role !== 'provider')
+        throw validationFailed({ providerUserId: '服务人员不存在' });
       const now = clock();
       const providerRef = { userId: String(provider._id), name: provider.name };
       const updated = await step(actor, order, 'dispatch', now, { provider: providerRef }, provider.name);
@@ -175,7 +176,9 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, body, actor }) => {
       const order = await loadVisitFor(actor, params.id);
       const now = clock();
-      const home = body.location ? (await Elder.findById(objectIdOrNull(order.elderId)).lean())?.location : undefined;
+      const home = body.location
+        ? (await Elder.findById(objectIdOrNull(order.elderId)).lean())?.location
+        : undefined;
       const distanceM = body.location && home ? distanceMetres(home, body.location) : undefined;
       const checkIn = {
         at: now,
@@ -202,7 +205,14 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
       const started = order.checkIn ? new Date(order.checkIn.at).getTime() : now.getTime();
       const durationMin = Math.max(0, Math.round((now.getTime() - started) / 60_000));
       const checkOut = { at: now, durationMin, ...(body.notes ? { notes: body.notes } : {}) };
-      const updated = await step(actor, order, 'check_out', now, { checkOut, checkOutDay: chinaDate(now) }, body.notes);
+      const updated = await step(
+        actor,
+        order,
+        'check_out',
+        now,
+        { checkOut, checkOutDay: chinaDate(now) },
+        body.notes,
+      );
       await bumpCounters(order.communityId, chinaDate(now), { inc: { serviceMinutes: durationMin } });
       await notify(
         (await elderAndFamily(order.elderId)).map((userId) => ({
@@ -229,8 +239,20 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, body, actor }) => {
       const order = await loadVisitFor(actor, params.id);
       const now = clock();
-      const rating = { score: body.score, at: now, by: whoOf(actor), ...(body.comment ? { comment: body.comment } : {}) };
-      const updated = await step(actor, order, 'rate', now, { rating, ratedDay: chinaDate(now) }, `${body.score} 分`);
+      const rating = {
+        score: body.score,
+        at: now,
+        by: whoOf(actor),
+        ...(body.comment ? { comment: body.comment } : {}),
+      };
+      const updated = await step(
+        actor,
+        order,
+        'rate',
+        now,
+        { rating, ratedDay: chinaDate(now) },
+        `${body.score} 分`,
+      );
       await bumpCounters(order.communityId, chinaDate(now), {
         inc: { ratings: 1, ratingsGood: body.score >= 4 ? 1 : 0 },
       });
@@ -256,7 +278,14 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
         ...(body.notes ? { notes: body.notes } : {}),
       };
       const note = `${body.satisfied ? '满意' : '不满意'}${body.notes ? `：${body.notes}` : ''}`;
-      const updated = await step(actor, order, 'follow_up', now, { followUp, followUpDay: chinaDate(now) }, note);
+      const updated = await step(
+        actor,
+        order,
+        'follow_up',
+        now,
+        { followUp, followUpDay: chinaDate(now) },
+        note,
+      );
       await bumpCounters(order.communityId, chinaDate(now), {
         inc: { followUps: 1, followUpsSatisfied: body.satisfied ? 1 : 0 },
       });

@@ -47,7 +47,8 @@ export async function priceVisit(
   day: string,
   hours?: number,
 ): Promise<{ pricing: Pricing; units: number }> {
-  if (hours !== undefined && item.unit !== 'hour') throw validationFailed({ hours: '按次收费的项目不能选择小时数' });
+  if (hours !== undefined && item.unit !== 'hour')
+    throw validationFailed({ hours: '按次收费的项目不能选择小时数' });
   const units = chargedUnits(item.unit, item.durationMin, hours);
   const community = await Community.findById(objectIdOrNull(elder.communityId)).lean<{ district?: string }>();
   try {
@@ -61,7 +62,8 @@ export async function priceVisit(
     });
     return { pricing, units };
   } catch (err) {
-    if (err instanceof RangeError) throw new AppError(409, 'PRICING_UNAVAILABLE', `无法计算价格：${err.message}`);
+    if (err instanceof RangeError)
+      throw new AppError(409, 'PRICING_UNAVAILABLE', `无法计算价格：${err.message}`);
     throw err;
   }
 }
@@ -118,7 +120,10 @@ export async function loadVisitFor(actor: Actor, id: string): Promise<ServiceOrd
   const visible =
     actor.role === 'provider'
       ? order.provider?.userId === actor.id
-      : await mayActForElder(actor, { _id: new mongoose.Types.ObjectId(order.elderId), communityId: order.communityId });
+      : await mayActForElder(actor, {
+          _id: new mongoose.Types.ObjectId(order.elderId),
+          communityId: order.communityId,
+        });
   if (!visible) throw notFound('服务订单');
   return order;
 }
@@ -140,7 +145,10 @@ export async function step(
   }
   const to = nextStatus(order.status, action);
   if (!to) {
-    throw conflict('WRONG_STATE', `服务订单${SERVICE_STATUS_NAMES[order.status]}，不能${SERVICE_ACTION_NAMES[action]}`);
+    throw conflict(
+      'WRONG_STATE',
+      `服务订单${SERVICE_STATUS_NAMES[order.status]}，不能${SERVICE_ACTION_NAMES[action]}`,
+    );
   }
   const updated = await conditionalUpdate<ServiceOrderDoc>(
     ServiceOrder,

@@ -22,17 +22,20 @@ async function listSos(actor: Actor, q: { status?: SosStatus; elderId?: string }
         : (await FamilyLink.find({ familyUserId: actor.id }).limit(50).lean()).map((l) => l.elderId);
     docs = (await Promise.all(elderIds.filter(Boolean).map((elderId) => find({ elderId }, 50)))).flat();
   } else if (actor.role === 'worker' && actor.communityId) {
-    for (const status of statuses) docs.push(...(await find({ communityId: actor.communityId, status }, 100)));
+    for (const status of statuses)
+      docs.push(...(await find({ communityId: actor.communityId, status }, 100)));
   } else if (actor.role === 'admin') {
     for (const status of statuses) docs.push(...(await find({ status }, 100)));
   }
   const rank = (s: SosDoc) => ORDER.indexOf(s.status);
   return docs
     .filter((d) => statuses.includes(d.status))
-    .sort((a, b) =>
-      rank(a) - rank(b) || (a.status === 'open'
-        ? new Date(a.raisedAt).getTime() - new Date(b.raisedAt).getTime()
-        : new Date(b.raisedAt).getTime() - new Date(a.raisedAt).getTime()),
+    .sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        (a.status === 'open'
+          ? new Date(a.raisedAt).getTime() - new Date(b.raisedAt).getTime()
+          : new Date(b.raisedAt).getTime() - new Date(a.raisedAt).getTime()),
     );
 }
 
@@ -65,7 +68,9 @@ export function sosRoutes(api: Api, clock: () => Date): void {
       const now = clock();
       const docs = await listSos(actor, query);
       const staff = actor.role === 'worker' || actor.role === 'admin';
-      const elders = staff ? await eldersById(docs.filter((d) => d.status !== 'resolved').map((d) => d.elderId)) : null;
+      const elders = staff
+        ? await eldersById(docs.filter((d) => d.status !== 'resolved').map((d) => d.elderId))
+        : null;
       return { items: docs.map((d) => sosView(d, actor, now, elders?.get(d.elderId))) };
     },
   });

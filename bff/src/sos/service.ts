@@ -26,7 +26,10 @@ async function tellAbout(sos: SosDoc, kind: 'sos_raised' | 'sos_acked', skipUser
   const text =
     kind === 'sos_raised'
       ? { title: '紧急呼叫', body: `${sos.elderName}发起了紧急呼叫，请尽快联系` }
-      : { title: '社区已收到紧急呼叫', body: `${sos.ack?.by.name ?? '社区'}已收到${sos.elderName}的呼叫，正在联系` };
+      : {
+          title: '社区已收到紧急呼叫',
+          body: `${sos.ack?.by.name ?? '社区'}已收到${sos.elderName}的呼叫，正在联系`,
+        };
   await notify(
     [...workers, ...family]
       .filter((u) => u !== skipUserId)
@@ -85,7 +88,13 @@ export async function raiseSos(
 export async function loadSosFor(actor: Actor, id: string): Promise<SosDoc> {
   const oid = objectIdOrNull(id);
   const sos = oid && (await Sos.findById(oid).lean<SosDoc>());
-  if (!sos || !(await mayActForElder(actor, { _id: new mongoose.Types.ObjectId(sos.elderId), communityId: sos.communityId })))
+  if (
+    !sos ||
+    !(await mayActForElder(actor, {
+      _id: new mongoose.Types.ObjectId(sos.elderId),
+      communityId: sos.communityId,
+    }))
+  )
     throw notFound('紧急呼叫');
   return sos;
 }
@@ -96,10 +105,15 @@ export async function ackSos(actor: Actor, id: string, now: Date): Promise<SosDo
   const sos = await loadSosFor(actor, id);
   const seconds = Math.max(0, Math.round((now.getTime() - new Date(sos.raisedAt).getTime()) / 1000));
   const by = whoOf(actor);
-  const updated = await conditionalUpdate<SosDoc>(Sos, id, { status: 'open' }, {
-    $set: { status: 'acknowledged', ack: { at: now, by, seconds } },
-    $push: { timeline: { status: 'acknowledged', at: now, by } },
-  });
+  const updated = await conditionalUpdate<SosDoc>(
+    Sos,
+    id,
+    { status: 'open' },
+    {
+      $set: { status: 'acknowledged', ack: { at: now, by, seconds } },
+      $push: { timeline: { status: 'acknowledged', at: now, by } },
+    },
+  );
   if (!updated) {
     const current = await Sos.findById(sos._id).lean<SosDoc>();
     throw conflict('WRONG_STATE', `这条呼叫${names[current?.status ?? sos.status]}，不能再响应`);
@@ -109,18 +123,30 @@ export async function ackSos(actor: Actor, id: string, now: Date): Promise<SosDo
   return updated;
 }
 
-export async function resolveSos(actor: Actor, id: string, notes: string | undefined, now: Date): Promise<SosDoc> {
+export async function resolveSos(
+  actor: Actor,
+  id: string,
+  notes: string | undefined,
+  now: Date,
+): Promise<SosDoc> {
   const sos = await loadSosFor(actor, id);
   const by = whoOf(actor);
-  const updated = await conditionalUpdate<SosDoc>(Sos, id, { status: 'acknowledged' }, {
-    $set: { status: 'resolved', resolution: { at: now, by, ...(notes ? { notes } : {}) } },
-    $push: { timeline: { status: 'resolved', at: now, by, ...(notes ? { note: notes } : {}) } },
-  });
+  const updated = await conditionalUpdate<SosDoc>(
+    Sos,
+    id,
+    { status: 'acknowledged' },
+    {
+      $set: { status: 'resolved', resolution: { at: now, by, ...(notes ? { notes } : {}) } },
+      $push: { timeline: { status: 'resolved', at: now, by, ...(notes ? { note: notes } : {}) } },
+    },
+  );
   if (!updated) {
     const current = await Sos.findById(sos._id).lean<SosDoc>();
     throw conflict(
       'WRONG_STATE',
-      current?.status === 'open' ? '请先响应这条呼叫，再标记处理完成' : `这条呼叫${names[current?.status ?? sos.status]}`,
+      current?.status === 'open'
+        ? '请先响应这条呼叫，再标记处理完成'
+        : `这条呼叫${names[current?.status ?? sos.status]}`,
     );
   }
   await SosOpen.deleteOne({ _id: sos.elderId, sosId: id });
@@ -138,7 +164,11 @@ export function sosView(s: SosDoc, viewer: Actor, now: Date, elder?: ElderDoc | 
     communityId: s.communityId,
     status: s.status,
     statusText:
-      s.status === 'open' ? '正在呼叫社区' : s.status === 'acknowledged' ? '社区已收到，正在联系您' : '已处理完毕',
+      s.status === 'open'
+        ? '正在呼叫社区'
+        : s.status === 'acknowledged'
+          ? '社区已收到，正在联系您'
+          : '已处理完毕',
     overdue: s.status === 'open' && now.getTime() - new Date(s.raisedAt).getTime() > SOS_OVERDUE_MS,
     raisedBy: s.raisedBy,
     raisedAt: iso(s.raisedAt),

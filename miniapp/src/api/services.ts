@@ -127,7 +127,8 @@ export const noticeApi = {
 };
 
 export const reportApi = {
-  summary: (from: string, to: string) => request<Summary>('GET', `/api/reports/summary?from=${from}&to=${to}`),
+  summary: (from: string, to: string) =>
+    request<Summary>('GET', `/api/reports/summary?from=${from}&to=${to}`),
 };
 
 /** "2026-12-02 09:00" in China time. */

@@ -56,10 +56,7 @@ export function CallLink(props: { name: string; phone: string; relation?: string
     );
   }
   return (
-    <Tap
-      label={label}
-      onTap={() => void Taro.makePhoneCall({ phoneNumber: phone })}
-    >
+    <Tap label={label} onTap={() => void Taro.makePhoneCall({ phoneNumber: phone })}>
       <Text>📞 {label}</Text>
     </Tap>
   );

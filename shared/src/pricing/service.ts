@@ -17,7 +17,11 @@ import type { DiscountRule, Pricing, ServicePricingContext } from './types';
 function serviceApplies(rule: DiscountRule, ctx: ServicePricingContext, age: number): boolean {
   if (rule.appliesTo !== 'service') return false;
   if (rule.canteenId !== null && rule.canteenId !== undefined) return false;
-  if (rule.serviceCategories && rule.serviceCategories.length > 0 && !rule.serviceCategories.includes(ctx.category))
+  if (
+    rule.serviceCategories &&
+    rule.serviceCategories.length > 0 &&
+    !rule.serviceCategories.includes(ctx.category)
+  )
     return false;
   return personApplies(rule, ctx, ctx.district, age);
 }
@@ -27,11 +31,14 @@ export function computeServicePricing(ctx: ServicePricingContext): Pricing {
   parseDate(ctx.date, 'date');
   const age = ageOn(ctx.elder.birthDate, ctx.date);
   if (typeof ctx.category !== 'string' || !ctx.category) throw new RangeError('category missing');
-  if (!Array.isArray(ctx.items) || !Array.isArray(ctx.rules)) throw new RangeError('items and rules must be arrays');
+  if (!Array.isArray(ctx.items) || !Array.isArray(ctx.rules))
+    throw new RangeError('items and rules must be arrays');
   let subtotal = 0;
   for (const it of ctx.items) {
-    if (!Number.isSafeInteger(it.price) || it.price < 0) throw new RangeError('price must be a non-negative integer');
-    if (!Number.isSafeInteger(it.qty) || it.qty < 0) throw new RangeError('qty must be a non-negative integer');
+    if (!Number.isSafeInteger(it.price) || it.price < 0)
+      throw new RangeError('price must be a non-negative integer');
+    if (!Number.isSafeInteger(it.qty) || it.qty < 0)
+      throw new RangeError('qty must be a non-negative integer');
     subtotal += it.price * it.qty;
   }
   if (!Number.isSafeInteger(subtotal)) throw new RangeError('subtotal out of range');

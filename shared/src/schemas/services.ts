@@ -10,7 +10,10 @@ export const CreateServiceItemBodySchema = z.strictObject({
   name: NameSchema,
   price: MoneySchema,
   unit: z.enum(['visit', 'hour']),
-  durationMin: z.int().min(10).max(8 * 60),
+  durationMin: z
+    .int()
+    .min(10)
+    .max(8 * 60),
   description: z.string().trim().max(200).optional(),
 });
 

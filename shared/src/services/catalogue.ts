@@ -1,5 +1,14 @@
 /** Home-service categories (助餐 助浴 助洁 助行 护理 康复 医疗 维修) with stable codes. */
-export const SERVICE_CATEGORIES = ['meal', 'bath', 'clean', 'escort', 'nursing', 'rehab', 'medical', 'repair'] as const;
+export const SERVICE_CATEGORIES = [
+  'meal',
+  'bath',
+  'clean',
+  'escort',
+  'nursing',
+  'rehab',
+  'medical',
+  'repair',
+] as const;
 export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number];
 export const SERVICE_CATEGORY_NAMES: Record<ServiceCategory, string> = {
   meal: '助餐',

@@ -63,7 +63,13 @@ export default function FiguresPage() {
       <Text className="title">{me.data?.role === 'admin' ? '全区统计' : '本社区统计'}</Text>
       <View className="care__choices">
         {ranges.map((r) => (
-          <Tap key={r.key} label={r.label} kind="secondary" selected={key === r.key} onTap={() => setKey(r.key)} />
+          <Tap
+            key={r.key}
+            label={r.label}
+            kind="secondary"
+            selected={key === r.key}
+            onTap={() => setKey(r.key)}
+          />
         ))}
       </View>
       <Text className="hint">
@@ -77,7 +83,7 @@ export default function FiguresPage() {
           <Figure name="助餐补贴" value={formatYuan(d.subsidyTotal)} />
           <Figure name="上门服务" value={`${d.serviceOrders.total} 单`} />
           {Object.entries(d.serviceOrders.byStatus).map(([k, n]) => (
-            <Figure key={k} name={`　${STATUS[k] ?? k}`} value={`${n} 单`} />
+            <Figure key={k} name={`· ${STATUS[k] ?? k}`} value={`${n} 单`} />
           ))}
           <Figure name="服务时长" value={`${d.serviceHours} 小时`} />
           <Figure name="评价满意率（4分以上）" value={pct(d.satisfactionRate)} />

@@ -3,7 +3,7 @@
  * then 我的服务: each visit's status and timeline, and 评价 (1–5 分) once it is done.
  * Everything inline, no pop-ups; prices come from the server.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { mealApi } from '../../api/meals';
@@ -78,10 +78,9 @@ export default function HomeServicesPage() {
     role === 'elder' && me.data?.elderId
       ? [{ id: String(me.data.elderId), name: '我自己' }]
       : (family.data?.items ?? []).map((e) => ({ id: e.id, name: e.name }));
-  const [elderId, setElderId] = useState('');
-  useEffect(() => {
-    if (!elderId && elders.length === 1) setElderId(elders[0].id);
-  }, [elders, elderId]);
+  const [picked, setElderId] = useState('');
+  // One elder (the elder themself, or a family member's only one) is chosen already.
+  const elderId = picked || (elders.length === 1 ? elders[0].id : '');
   const items = useQuery({ queryKey: ['service-items'], queryFn: serviceApi.items, enabled: ready });
   const [itemId, setItemId] = useState('');
   const [day, setDay] = useState('');
@@ -118,7 +117,8 @@ export default function HomeServicesPage() {
     signInLead: '请先登录，再预约上门服务。',
     token,
     me,
-    notForYou: me.data && !ready ? '这个页面供长者和家属预约上门服务；派单和服务请回首页进入您的工作页面。' : null,
+    notForYou:
+      me.data && !ready ? '这个页面供长者和家属预约上门服务；派单和服务请回首页进入您的工作页面。' : null,
   });
   if (gate) return gate;
 
@@ -141,7 +141,13 @@ export default function HomeServicesPage() {
             {elders.length === 0 && <Text className="hint">还没有绑定长者。</Text>}
             <View className="care__choices">
               {elders.map((e) => (
-                <Tap key={e.id} label={e.name} kind="secondary" selected={elderId === e.id} onTap={() => setElderId(e.id)} />
+                <Tap
+                  key={e.id}
+                  label={e.name}
+                  kind="secondary"
+                  selected={elderId === e.id}
+                  onTap={() => setElderId(e.id)}
+                />
               ))}
             </View>
           </View>
@@ -160,13 +166,27 @@ export default function HomeServicesPage() {
         <View className="care__choices">
           {[1, 2, 3].map((n) => {
             const d = addDays(today, n);
-            return <Tap key={d} label={dateLabel(d)} kind="secondary" selected={day === d} onTap={() => setDay(d)} />;
+            return (
+              <Tap
+                key={d}
+                label={dateLabel(d)}
+                kind="secondary"
+                selected={day === d}
+                onTap={() => setDay(d)}
+              />
+            );
           })}
         </View>
         <Text className="text">什么时段</Text>
         <View className="care__choices">
           {WINDOWS.map((w) => (
-            <Tap key={w.time} label={w.label} kind="secondary" selected={time === w.time} onTap={() => setTime(w.time)} />
+            <Tap
+              key={w.time}
+              label={w.label}
+              kind="secondary"
+              selected={time === w.time}
+              onTap={() => setTime(w.time)}
+            />
           ))}
         </View>
         <Input
@@ -179,7 +199,9 @@ export default function HomeServicesPage() {
         {quote.isError && <Text className="error-box">{quote.error.message}</Text>}
         {book.isError && <Text className="error-box">{book.error.message}</Text>}
         <Tap
-          label={quote.data ? `确认预约，应付${formatYuan(quote.data.pricing.payable)}` : '请选完项目、日期和时段'}
+          label={
+            quote.data ? `确认预约，应付${formatYuan(quote.data.pricing.payable)}` : '请选完项目、日期和时段'
+          }
           disabled={!quote.data || book.isPending}
           onTap={() => book.mutate()}
         />

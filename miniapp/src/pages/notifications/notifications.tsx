@@ -10,7 +10,12 @@ import '../../components/care.scss';
 export default function NotificationsPage() {
   const { token, me } = useProfile();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: ['notices'], queryFn: noticeApi.list, enabled: !!me.data, refetchInterval: 5000 });
+  const list = useQuery({
+    queryKey: ['notices'],
+    queryFn: noticeApi.list,
+    enabled: !!me.data,
+    refetchInterval: 5000,
+  });
   const refresh = () => qc.invalidateQueries({ queryKey: ['notices'] });
   const read = useMutation({ mutationFn: noticeApi.read, onSuccess: refresh });
   const readAll = useMutation({ mutationFn: noticeApi.readAll, onSuccess: refresh });
@@ -29,7 +34,9 @@ export default function NotificationsPage() {
     <View className="page notices">
       <Text className="title">消息通知</Text>
       <Text className="text">未读 {list.data?.unread ?? 0} 条</Text>
-      {(list.data?.unread ?? 0) > 0 && <Tap label="全部标为已读" kind="secondary" onTap={() => readAll.mutate()} />}
+      {(list.data?.unread ?? 0) > 0 && (
+        <Tap label="全部标为已读" kind="secondary" onTap={() => readAll.mutate()} />
+      )}
       {items.length === 0 && <Text className="hint">还没有消息。</Text>}
       {items.map((n) => (
         <View key={n.id} className={`care__card ${n.readAt ? '' : 'care__card--alert'}`}>
@@ -39,7 +46,9 @@ export default function NotificationsPage() {
           </Text>
           <Text className="text">{n.body}</Text>
           <Text className="hint">{chinaDateTime(n.createdAt)}</Text>
-          {!n.readAt && <Tap label={`标为已读：${n.title}`} kind="secondary" onTap={() => read.mutate(n.id)} />}
+          {!n.readAt && (
+            <Tap label={`标为已读：${n.title}`} kind="secondary" onTap={() => read.mutate(n.id)} />
+          )}
         </View>
       ))}
       <Tap label="返回首页" kind="secondary" onTap={goHome} />

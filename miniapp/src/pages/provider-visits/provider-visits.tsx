@@ -48,7 +48,9 @@ function VisitCard({ visit }: { visit: Visit }) {
       <Text className="text">地址：{visit.address}</Text>
       {visit.notes && <Text className="text">长者留言：{visit.notes}</Text>}
       <Text className="care__ok">{visit.statusName}</Text>
-      {visit.checkIn?.farFromHome && <Text className="care__warn">签到位置离长者家 {visit.checkIn.distanceM} 米</Text>}
+      {visit.checkIn?.farFromHome && (
+        <Text className="care__warn">签到位置离长者家 {visit.checkIn.distanceM} 米</Text>
+      )}
       {visit.durationMin !== undefined && <Text className="text">服务用时 {visit.durationMin} 分钟</Text>}
       <Timeline visit={visit} />
       {act.isError && <Text className="error-box">{act.error.message}</Text>}
@@ -56,7 +58,11 @@ function VisitCard({ visit }: { visit: Visit }) {
         <Tap label={`接单：${visit.elderName}`} disabled={act.isPending} onTap={() => act.mutate('accept')} />
       )}
       {visit.status === 'accepted' && (
-        <Tap label={`到达签到：${visit.elderName}`} disabled={act.isPending} onTap={() => act.mutate('check-in')} />
+        <Tap
+          label={`到达签到：${visit.elderName}`}
+          disabled={act.isPending}
+          onTap={() => act.mutate('check-in')}
+        />
       )}
       {visit.status === 'in_service' && (
         <View>
@@ -66,7 +72,11 @@ function VisitCard({ visit }: { visit: Visit }) {
             value={notes}
             onInput={(e) => setNotes(e.detail.value)}
           />
-          <Tap label={`服务完成签退：${visit.elderName}`} disabled={act.isPending} onTap={() => act.mutate('check-out')} />
+          <Tap
+            label={`服务完成签退：${visit.elderName}`}
+            disabled={act.isPending}
+            onTap={() => act.mutate('check-out')}
+          />
         </View>
       )}
     </View>

@@ -14,13 +14,19 @@ import { CallLink, Tap } from '../../components/tap';
 import { Timeline } from '../../components/visit-parts';
 import '../../components/care.scss';
 
-const CARE_LEVELS: Record<string, string> = { intact: '能力完好', mild: '轻度失能', moderate: '中度失能', severe: '重度失能' };
+const CARE_LEVELS: Record<string, string> = {
+  intact: '能力完好',
+  mild: '轻度失能',
+  moderate: '中度失能',
+  severe: '重度失能',
+};
 
 function SosCard({ sos }: { sos: Sos }) {
   const qc = useQueryClient();
   const [notes, setNotes] = useState('');
   const act = useMutation({
-    mutationFn: () => (sos.status === 'open' ? sosApi.ack(sos.id) : sosApi.resolve(sos.id, notes || undefined)),
+    mutationFn: () =>
+      sos.status === 'open' ? sosApi.ack(sos.id) : sosApi.resolve(sos.id, notes || undefined),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-sos'] }),
   });
   return (
@@ -33,7 +39,9 @@ function SosCard({ sos }: { sos: Sos }) {
       {sos.elder && (
         <View>
           <Text className="text">住址：{sos.elder.address}</Text>
-          {sos.elder.careLevel && <Text className="text">身体：{CARE_LEVELS[sos.elder.careLevel] ?? sos.elder.careLevel}</Text>}
+          {sos.elder.careLevel && (
+            <Text className="text">身体：{CARE_LEVELS[sos.elder.careLevel] ?? sos.elder.careLevel}</Text>
+          )}
           {sos.elder.diet.length > 0 && <Text className="text">饮食/健康：{sos.elder.diet.join('、')}</Text>}
           {sos.elder.emergencyContacts.map((c) => (
             <CallLink key={c.phone} name={c.name} phone={c.phone} relation={c.relation} />
@@ -42,7 +50,12 @@ function SosCard({ sos }: { sos: Sos }) {
       )}
       {act.isError && <Text className="error-box">{act.error.message}</Text>}
       {sos.status === 'acknowledged' && (
-        <Input className="care__input" placeholder="处理记录" value={notes} onInput={(e) => setNotes(e.detail.value)} />
+        <Input
+          className="care__input"
+          placeholder="处理记录"
+          value={notes}
+          onInput={(e) => setNotes(e.detail.value)}
+        />
       )}
       <Tap
         label={sos.status === 'open' ? `已响应：${sos.elderName}` : `处理完毕：${sos.elderName}`}
@@ -65,7 +78,10 @@ function DispatchCard({ visit }: { visit: Visit }) {
     onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-visits'] }),
   });
   return (
-    <View className="care__card" aria-label={`${visit.elderName} ${visit.item.name} ${chinaDateTime(visit.scheduledAt)} 待派单`}>
+    <View
+      className="care__card"
+      aria-label={`${visit.elderName} ${visit.item.name} ${chinaDateTime(visit.scheduledAt)} 待派单`}
+    >
       <Text className="care__strong">
         {visit.item.name} · {visit.elderName}
       </Text>
@@ -91,23 +107,38 @@ function FollowUpCard({ visit }: { visit: Visit }) {
   const [satisfied, setSatisfied] = useState<boolean | null>(null);
   const [notes, setNotes] = useState('');
   const save = useMutation({
-    mutationFn: () => serviceApi.act(visit.id, 'follow-up', { satisfied: Boolean(satisfied), ...(notes ? { notes } : {}) }),
+    mutationFn: () =>
+      serviceApi.act(visit.id, 'follow-up', { satisfied: Boolean(satisfied), ...(notes ? { notes } : {}) }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-visits'] }),
   });
   return (
-    <View className="care__card" aria-label={`${visit.elderName} ${visit.item.name} ${chinaDateTime(visit.scheduledAt)} 待回访`}>
+    <View
+      className="care__card"
+      aria-label={`${visit.elderName} ${visit.item.name} ${chinaDateTime(visit.scheduledAt)} 待回访`}
+    >
       <Text className="care__strong">
         {visit.item.name} · {visit.elderName}
       </Text>
       <Text className="text">
-        {visit.provider?.name} 服务 {visit.durationMin ?? 0} 分钟{visit.rating ? `，长者评分 ${visit.rating.score} 分` : '，长者未评价'}
+        {visit.provider?.name} 服务 {visit.durationMin ?? 0} 分钟
+        {visit.rating ? `，长者评分 ${visit.rating.score} 分` : '，长者未评价'}
       </Text>
       <Timeline visit={visit} />
       <View className="care__choices">
         <Tap label="满意" kind="secondary" selected={satisfied === true} onTap={() => setSatisfied(true)} />
-        <Tap label="不满意" kind="secondary" selected={satisfied === false} onTap={() => setSatisfied(false)} />
+        <Tap
+          label="不满意"
+          kind="secondary"
+          selected={satisfied === false}
+          onTap={() => setSatisfied(false)}
+        />
       </View>
-      <Input className="care__input" placeholder="回访记录" value={notes} onInput={(e) => setNotes(e.detail.value)} />
+      <Input
+        className="care__input"
+        placeholder="回访记录"
+        value={notes}
+        onInput={(e) => setNotes(e.detail.value)}
+      />
       {save.isError && <Text className="error-box">{save.error.message}</Text>}
       <Tap
         label={satisfied === null ? '请先选择是否满意' : `记录回访：${visit.elderName}`}
@@ -124,7 +155,10 @@ export default function WorkerDeskPage() {
   const sos = useQuery({
     queryKey: ['desk-sos'],
     queryFn: async () => {
-      const [open, acked] = await Promise.all([sosApi.list('?status=open'), sosApi.list('?status=acknowledged')]);
+      const [open, acked] = await Promise.all([
+        sosApi.list('?status=open'),
+        sosApi.list('?status=acknowledged'),
+      ]);
       return [...open.items, ...acked.items];
     },
     enabled: ready,
@@ -176,7 +210,11 @@ export default function WorkerDeskPage() {
           <FollowUpCard key={v.id} visit={v} />
         ))}
       </View>
-      <Tap label="查看统计" kind="secondary" onTap={() => void Taro.navigateTo({ url: '/pages/figures/figures' })} />
+      <Tap
+        label="查看统计"
+        kind="secondary"
+        onTap={() => void Taro.navigateTo({ url: '/pages/figures/figures' })}
+      />
       <Tap label="返回首页" kind="secondary" onTap={goHome} />
     </View>
   );
