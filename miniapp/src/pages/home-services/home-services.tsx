@@ -6,11 +6,11 @@
 import { useState } from 'react';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { mealApi } from '../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../api/profile';
 import { chinaDateTime, chinaIso, serviceApi, type Visit } from '../../api/services';
 import { goHome, profileGate } from '../../components/profile-gate';
 import { Tap } from '../../components/tap';
+import { useMyElders } from '../../components/use-my-elders';
 import { ServicePrice, Timeline } from '../../components/visit-parts';
 import { addDays, chinaDate, dateLabel, formatYuan } from '../../format';
 import '../../components/care.scss';
@@ -66,18 +66,7 @@ function VisitCard({ visit }: { visit: Visit }) {
 export default function HomeServicesPage() {
   const { token, me } = useProfile();
   const qc = useQueryClient();
-  const role = me.data?.role;
-  const ready = role === 'elder' || role === 'family';
-  const family = useQuery({
-    queryKey: ['family-elders'],
-    queryFn: mealApi.familyElders,
-    enabled: role === 'family',
-    retry: noRetryOn4xx,
-  });
-  const elders =
-    role === 'elder' && me.data?.elderId
-      ? [{ id: String(me.data.elderId), name: '我自己' }]
-      : (family.data?.items ?? []).map((e) => ({ id: e.id, name: e.name }));
+  const { ready, role, elders } = useMyElders(me.data, '我自己');
   const [picked, setElderId] = useState('');
   // One elder (the elder themself, or a family member's only one) is chosen already.
   const elderId = picked || (elders.length === 1 ? elders[0].id : '');

@@ -6,11 +6,11 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { mealApi } from '../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../api/profile';
+import { useProfile } from '../../api/profile';
 import { chinaDateTime, sosApi, type Sos } from '../../api/services';
 import { goHome, profileGate } from '../../components/profile-gate';
 import { Tap } from '../../components/tap';
+import { useMyElders } from '../../components/use-my-elders';
 import '../../components/care.scss';
 
 function Status({ sos }: { sos: Sos }) {
@@ -27,18 +27,7 @@ function Status({ sos }: { sos: Sos }) {
 export default function SosPage() {
   const { token, me } = useProfile();
   const qc = useQueryClient();
-  const role = me.data?.role;
-  const ready = role === 'elder' || role === 'family';
-  const family = useQuery({
-    queryKey: ['family-elders'],
-    queryFn: mealApi.familyElders,
-    enabled: role === 'family',
-    retry: noRetryOn4xx,
-  });
-  const elders =
-    role === 'elder' && me.data?.elderId
-      ? [{ id: String(me.data.elderId), name: '我' }]
-      : (family.data?.items ?? []).map((e) => ({ id: e.id, name: e.name }));
+  const { ready, elders } = useMyElders(me.data, '我');
   const [confirming, setConfirming] = useState<string | null>(null);
   const alarms = useQuery({
     queryKey: ['sos-mine'],
