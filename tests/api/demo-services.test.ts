@@ -6,7 +6,6 @@ import { addDays, chinaDate, SERVICE_STATUSES } from '@yiyangtong/shared';
 import { DailyCounter } from '../../bff/src/reports/counters';
 import { emptyCounts, recountDay } from '../../bff/src/reports/recount';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoDistrict } from '../../bff/src/seed/demo';
-import { SECOND_PROVIDER } from '../../bff/src/seed/services-demo';
 import { startTestServer, type TestServer } from '../harness/server';
 
 let t: TestServer;
@@ -39,9 +38,10 @@ test('every visit state, ratings, follow-ups and SOS are in the history; figures
 });
 
 test('both providers sign in; the demo provider sees only their visits', async () => {
-  const phone = DEMO_ACCOUNTS.find((a) => a.role === 'provider')!.phone;
-  const p1 = await t.api.login(phone, DEMO_PASSWORD);
-  const p2 = await t.api.login(SECOND_PROVIDER.phone, DEMO_PASSWORD);
+  const [first, second] = DEMO_ACCOUNTS.filter((a) => a.role === 'provider');
+  expect(first.phone).toBe('13900000003'); // the existing demo provider is kept
+  const p1 = await t.api.login(first.phone, DEMO_PASSWORD);
+  const p2 = await t.api.login(second.phone, DEMO_PASSWORD);
   const [a, b] = await Promise.all([
     t.api.get('/api/service-orders', { token: p1 }),
     t.api.get('/api/service-orders', { token: p2 }),

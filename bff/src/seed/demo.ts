@@ -21,6 +21,7 @@ export const DEMO_ACCOUNTS = [
   { role: 'provider', phone: '13900000003', name: '周强（家政服务员）' },
   { role: 'family', phone: '13900000004', name: '张伟（张桂兰之子）' },
   { role: 'elder', phone: '13900000005', name: '张桂兰' },
+  { role: 'provider', phone: '13900000006', name: '孙丽（康复护理员）' },
 ] as const;
 
 const COMMUNITIES = [
@@ -103,7 +104,7 @@ export async function seedDemoDistrict(): Promise<boolean> {
       createdBy: 'demo-seed',
     })),
   );
-  const [worker, staff, provider, family, elderAccount] = DEMO_ACCOUNTS;
+  const [worker, staff, provider, family, elderAccount, provider2] = DEMO_ACCOUNTS;
   const workerUser = await createUser({
     ...worker,
     password: DEMO_PASSWORD,
@@ -138,7 +139,10 @@ export async function seedDemoDistrict(): Promise<boolean> {
       ...(i === 0 ? { userId: String(elderUser._id) } : {}),
     })),
     workers: { [String(communities[0]._id)]: who(workerUser) },
-    provider: who(providerUser),
+    providers: [
+      who(providerUser),
+      who(await createUser({ ...provider2, password: DEMO_PASSWORD, providerId: 'guandu-rehab' })),
+    ],
   });
   return true;
 }

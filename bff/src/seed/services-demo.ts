@@ -14,18 +14,11 @@ import {
   type ServiceCategory,
   type ServiceStatus,
 } from '@yiyangtong/shared';
-import { createUser } from '../accounts/service';
 import { DiscountRuleModel, toRule } from '../discounts/model';
 import type { ElderDoc } from '../elders/model';
 import { rebuildDay } from '../reports/recount';
 import { ServiceItem, ServiceOrder, type TimelineEntry, type Who } from '../services/model';
 import { Sos } from '../sos/model';
-
-export const SECOND_PROVIDER = {
-  role: 'provider',
-  phone: '13900000006',
-  name: '孙丽（康复护理员）',
-} as const;
 
 const CATALOGUE: [ServiceCategory, string, number, 'visit' | 'hour', number][] = [
   ['meal', '助餐送餐上门', 500, 'visit', 20],
@@ -71,13 +64,9 @@ function rng(seed: number) {
 export async function seedDemoServices(opts: {
   elders: ElderDoc[];
   workers: Record<string, Who>;
-  provider: Who;
+  providers: Who[];
 }): Promise<void> {
-  const second = await createUser({ ...SECOND_PROVIDER, password: 'Demo@2026', providerId: 'guandu-rehab' });
-  const providers: Who[] = [
-    opts.provider,
-    { userId: String(second._id), role: 'provider', name: second.name },
-  ];
+  const providers = opts.providers;
   const items = await ServiceItem.insertMany(
     CATALOGUE.map(([category, name, price, unit, durationMin]) => ({
       category,
