@@ -341,3 +341,34 @@ test('the provider is told of a dispatch, the family of a finished visit', async
   expect(fam.body.items.map((n: any) => n.title)).toContain('上门服务已完成');
   expect(fam.body.unread).toBeGreaterThan(0);
 });
+
+test('/api/openapi.json describes every new route', async () => {
+  const doc = (await t.api.get('/api/openapi.json')).body;
+  const expected: [string, string][] = [
+    ['/api/service-items', 'post'],
+    ['/api/service-items', 'get'],
+    ['/api/service-orders', 'post'],
+    ['/api/service-orders', 'get'],
+    ['/api/service-orders/quote', 'post'],
+    ['/api/service-orders/{id}', 'get'],
+    ...['dispatch', 'accept', 'reject', 'cancel', 'check-in', 'check-out', 'rating', 'follow-up'].map(
+      (a) => [`/api/service-orders/{id}/${a}`, 'post'] as [string, string],
+    ),
+    ['/api/providers/suggestions', 'get'],
+    ['/api/sos', 'post'],
+    ['/api/sos', 'get'],
+    ['/api/sos/{id}', 'get'],
+    ['/api/sos/{id}/ack', 'post'],
+    ['/api/sos/{id}/resolve', 'post'],
+    ['/api/notifications', 'get'],
+    ['/api/notifications/{id}/read', 'post'],
+    ['/api/notifications/read-all', 'post'],
+    ['/api/reports/summary', 'get'],
+  ];
+  for (const [path, method] of expected)
+    expect({ path, method, ok: Boolean(doc.paths[path]?.[method]) }).toEqual({ path, method, ok: true });
+  expect(
+    doc.paths['/api/service-orders/{id}/dispatch'].post.requestBody.content['application/json'].schema
+      .required,
+  ).toEqual(['providerUserId']);
+});

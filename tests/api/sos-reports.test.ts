@@ -148,6 +148,8 @@ test('an alarm unacknowledged for more than five minutes shows as overdue; a wor
 test('SOS notices reach the family and the community workers; read and read-all', async () => {
   const w2 = await t.api.get('/api/notifications', { token: worker2.token });
   expect(w2.body.items.some((n: any) => n.kind === 'sos_raised' && n.refType === 'sos')).toBe(true);
+  // The other workers learn that a colleague has taken it.
+  expect(w2.body.items.some((n: any) => n.kind === 'sos_acked' && n.body.includes('王助老员'))).toBe(true);
   const fam = await t.api.get('/api/notifications?unread=1', { token: daughter.token });
   const kinds = fam.body.items.map((n: any) => n.kind);
   expect(kinds).toEqual(expect.arrayContaining(['sos_raised', 'sos_acked']));

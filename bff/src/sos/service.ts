@@ -21,7 +21,7 @@ import { Sos, SosOpen, type SosDoc } from './model';
 async function tellAbout(sos: SosDoc, kind: 'sos_raised' | 'sos_acked', skipUserId: string): Promise<void> {
   const [family, workers] = await Promise.all([
     elderAndFamily(sos.elderId),
-    kind === 'sos_raised' ? communityWorkers(sos.communityId) : Promise.resolve([]),
+    communityWorkers(sos.communityId),
   ]);
   const text =
     kind === 'sos_raised'
