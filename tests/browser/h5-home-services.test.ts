@@ -187,6 +187,16 @@ test('a worker dispatches a requested visit and records the follow-up', async ()
   const v = await f.visit(elderUser.token, elder.id, bath.id, `${day}T01:00:00Z`);
   const w = await signIn(worker);
   try {
+    // The home page's badge: the worker's unread notices (the SOS above), as the API counts them.
+    const { unread, items } = (await f.api.get('/api/notifications', { token: worker.token })).body;
+    expect(unread).toBeGreaterThan(0);
+    await tap(w.page, `消息通知，${unread}条未读`).click();
+    await expectText(visible(w.page.locator('.care__card').filter({ hasText: '【未读】' })), items[0].body);
+    await tap(w.page, '全部标为已读').click();
+    await text(w.page, '未读 0 条').waitFor();
+    await tap(w.page, '返回首页').click();
+    await tap(w.page, '消息通知').waitFor();
+
     await text(w.page, '上门服务').click();
     const card = visible(w.page.locator(`[aria-label="张桂兰 上门助浴 ${day} 09:00 待派单"]`));
     await card.waitFor();
