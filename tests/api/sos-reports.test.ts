@@ -299,3 +299,18 @@ test('the summary equals counts computed here, and the day counters equal a full
     expect(stored.length).toBe(recount.size);
   }
 });
+
+test('an open-alarm marker left by a crashed raiser does not block the elder for ever', async () => {
+  const { SosOpen } = await import('../../bff/src/sos/model');
+  const lone = await f.elder(worker.token, comm.id, { name: '孙老' });
+  const stale = new Date(Date.now() - 60_000);
+  await SosOpen.collection.insertOne({
+    _id: lone.id as never,
+    sosId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+    createdAt: stale,
+  });
+  at('2026-12-04T01:00:00Z');
+  const res = await t.api.post('/api/sos', { elderId: lone.id }, { token: worker.token });
+  expect(res.status).toBe(201);
+  expect(res.body.status).toBe('open');
+});

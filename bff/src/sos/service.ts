@@ -57,6 +57,12 @@ export async function raiseSos(
     if (!marker) continue; // resolved meanwhile: raise a new one
     const open = await Sos.findById(marker.sosId).lean<SosDoc>();
     if (open) return { sos: open, created: false };
+    // A marker without its alarm long after it was taken: its raiser died between the two
+    // inserts. Release it (by exact id and owner) and raise anew.
+    if (Date.now() - new Date(marker.createdAt).getTime() > 10_000) {
+      await SosOpen.deleteOne({ _id: input.elderId, sosId: marker.sosId });
+      continue;
+    }
     if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '紧急呼叫正在发出，请稍候');
     await new Promise((r) => setTimeout(r, 20));
   }
