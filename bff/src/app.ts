@@ -20,6 +20,10 @@ import { menuRoutes } from './menus/routes';
 import { discountRoutes } from './discounts/routes';
 import { orderRoutes } from './orders/routes';
 import { reportRoutes } from './reports/routes';
+import { notificationRoutes } from './notifications/routes';
+import { configureNotifiers } from './notifications/setup';
+import { serviceRoutes } from './services/routes';
+import { sosRoutes } from './sos/routes';
 
 export interface AppDeps {
   config: AppConfig;
@@ -37,6 +41,10 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   discountRoutes(api);
   orderRoutes(api, config.clock);
   reportRoutes(api);
+  serviceRoutes(api, config.clock);
+  sosRoutes(api, config.clock);
+  notificationRoutes(api);
+  configureNotifiers(config);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
   app.use(async (ctx, next) => {

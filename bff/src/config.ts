@@ -5,6 +5,8 @@ export interface AppConfig {
   jwtExpiresIn: string;
   bootstrapAdmin: { phone: string; password: string; name: string };
   wechat: { baseUrl: string; appId: string; appSecret: string; timeoutMs: number };
+  /** WeChat subscribe-message template ids per notice kind (JSON, WECHAT_SUBSCRIBE_TEMPLATES); none → in-app only. */
+  wechatTemplates?: Record<string, string>;
   /** Built H5 app served at `/` (absent → API only). */
   h5Dir?: string;
   corsOrigins: string[];
@@ -30,6 +32,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appSecret: env.WECHAT_APP_SECRET || 'demo-secret',
       timeoutMs: Number(env.WECHAT_TIMEOUT_MS || 5000),
     },
+    wechatTemplates: env.WECHAT_SUBSCRIBE_TEMPLATES
+      ? (JSON.parse(env.WECHAT_SUBSCRIBE_TEMPLATES) as Record<string, string>)
+      : undefined,
     h5Dir: env.H5_DIR,
     corsOrigins: (env.CORS_ORIGINS || 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:10086')
       .split(',')

@@ -4,6 +4,12 @@ export default defineAppConfig({
     'pages/login/login',
     'pages/meal-booking/meal-booking',
     'pages/canteen-counter/canteen-counter',
+    'pages/home-services/home-services',
+    'pages/sos/sos',
+    'pages/provider-visits/provider-visits',
+    'pages/worker-desk/worker-desk',
+    'pages/figures/figures',
+    'pages/notifications/notifications',
   ],
   window: {
     navigationBarTitleText: '颐养通',

@@ -114,17 +114,13 @@ beforeAll(async () => {
         .slice(0, 5000)
         .map((o) => ({ _id: claimId(o.elderId, o.date, o.slot, 0) as never, orderId: String(o._id) })),
     );
-  await mongoose.connection
-    .db!.collection('idempotency_keys')
-    .insertMany(
-      orders
-        .slice(0, 5000)
-        .map((o, i) => ({
-          _id: `user${i % 50}:key-${i}` as never,
-          requestHash: 'h',
-          orderId: String(o._id),
-        })),
-    );
+  await mongoose.connection.db!.collection('idempotency_keys').insertMany(
+    orders.slice(0, 5000).map((o, i) => ({
+      _id: `user${i % 50}:key-${i}` as never,
+      requestHash: 'h',
+      orderId: String(o._id),
+    })),
+  );
   const menus = [];
   for (let day = 0; day < 300; day++)
     for (const canteen of canteens)
@@ -179,10 +175,17 @@ test('every collection has an index behind `_id` and every field its model index
     await ensureIndexes();
     const specs = indexedFields();
     for (const spec of specs) {
-      const docs = Array.from({ length: 3000 }, (_, i) => ({
-        _id: `${spec.collection}-${i}`,
-        ...Object.fromEntries(spec.fields.map((f) => [f, `${f}-${i}`])),
-      }));
+      const docs = Array.from({ length: 3000 }, (_, i) => {
+        const doc: Record<string, unknown> = { _id: `${spec.collection}-${i}` };
+        for (const field of spec.fields) {
+          // a dotted field is a path into a sub-document ("provider.userId")
+          const parts = field.split('.');
+          let at = doc;
+          for (const p of parts.slice(0, -1)) at = (at[p] ??= {}) as Record<string, unknown>;
+          at[parts[parts.length - 1]] = `${field}-${i}`;
+        }
+        return doc;
+      });
       await mongoose.connection.db!.collection(spec.collection).insertMany(docs as never[]);
     }
     await analyzeDatabase(conn.postgresUrl!, generic);

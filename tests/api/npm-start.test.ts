@@ -24,7 +24,9 @@ const processesMatching = (pattern: string) => {
 };
 // FerretDB (its state dir) and PostgreSQL (its data dir) of this test's DATA_DIR.
 const databaseProcessesOf = (dir: string) =>
-  [processesMatching(`state-dir=${dir}/`), processesMatching(`bin/postgres -D ${dir}/postgres`)].join('').trim();
+  [processesMatching(`state-dir=${dir}/`), processesMatching(`bin/postgres -D ${dir}/postgres`)]
+    .join('')
+    .trim();
 
 // Like Ctrl+C in a terminal: the signal goes to npm's whole process group.
 const signalGroup = (sig: NodeJS.Signals) => {

@@ -31,7 +31,7 @@ const FILTER_FIRST = new Set([
  * Lists read whole on purpose: reference data an admin manages, bounded by its nature
  * (a district's communities, canteens and discount rules; the staff accounts list).
  */
-const WHOLE_READS = new Set(['communities', 'canteens', 'discountrules', 'users']);
+const WHOLE_READS = new Set(['communities', 'canteens', 'discountrules', 'users', 'service_items']);
 
 export interface QueryRecord {
   collection: string;
@@ -55,9 +55,11 @@ export class QueryGuard {
       let filter: unknown;
       if (FILTER_FIRST.has(method)) filter = args[0];
       else if (method === 'distinct') filter = args[1];
-      else if (method === 'aggregate') filter = (args[0] as Record<string, unknown>[] | undefined)?.[0]?.$match;
+      else if (method === 'aggregate')
+        filter = (args[0] as Record<string, unknown>[] | undefined)?.[0]?.$match;
       else return;
-      const options = (method === 'find' ? args[1] : undefined) as { limit?: number; sort?: unknown } | undefined;
+      const options = (method === 'find' ? args[1] : undefined) as
+        { limit?: number; sort?: unknown } | undefined;
       this.seen.push({
         collection,
         method,

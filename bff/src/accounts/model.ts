@@ -13,21 +13,22 @@ export interface UserDoc {
   createdAt: Date;
 }
 
-export const User = mongoose.model<UserDoc>(
-  'User',
-  new Schema<UserDoc>(
-    {
-      role: { type: String, required: true },
-      name: { type: String, required: true },
-      phone: String,
-      communityId: String,
-      canteenId: String,
-      providerId: String,
-      elderId: String,
-    },
-    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ).index({ role: 1 }),
+const userSchema = new Schema<UserDoc>(
+  {
+    role: { type: String, required: true },
+    name: { type: String, required: true },
+    phone: String,
+    communityId: String,
+    canteenId: String,
+    providerId: String,
+    elderId: String,
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
+// Queries: {communityId, role} (a community's workers), {role} (providers to dispatch to).
+userSchema.index({ communityId: 1, role: 1 });
+userSchema.index({ role: 1 });
+export const User = mongoose.model<UserDoc>('User', userSchema);
 
 /**
  * How a user signs in, keyed by a deterministic `_id` so that uniqueness and the login
@@ -40,13 +41,13 @@ export interface CredentialDoc {
   passwordHash?: string;
   createdAt: Date;
 }
-export const Credential = mongoose.model<CredentialDoc>(
-  'Credential',
-  new Schema<CredentialDoc>(
-    { _id: String, userId: { type: String, required: true }, passwordHash: String },
-    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ),
+const credentialSchema = new Schema<CredentialDoc>(
+  { _id: String, userId: { type: String, required: true }, passwordHash: String },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
+// Query: {userId} (a user's WeChat openid, for subscribe messages).
+credentialSchema.index({ userId: 1 });
+export const Credential = mongoose.model<CredentialDoc>('Credential', credentialSchema);
 
 /** Failed logins per phone within a window (`_id`: phone); over the limit → 429. */
 export interface LoginFailureDoc {

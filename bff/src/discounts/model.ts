@@ -27,6 +27,8 @@ export const DiscountRuleModel = mongoose.model<DiscountRuleDoc>(
       validFrom: String,
       validTo: String,
       active: { type: Boolean, default: true },
+      appliesTo: String,
+      serviceCategories: { type: [String], default: undefined },
       createdBy: String,
     },
     { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },

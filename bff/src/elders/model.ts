@@ -83,13 +83,14 @@ export interface FamilyLinkDoc {
   elderId: string;
   createdAt: Date;
 }
-export const FamilyLink = mongoose.model<FamilyLinkDoc>(
-  'FamilyLink',
-  new Schema<FamilyLinkDoc>(
-    { _id: String, familyUserId: String, elderId: String },
-    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ).index({ familyUserId: 1 }),
+const familyLinkSchema = new Schema<FamilyLinkDoc>(
+  { _id: String, familyUserId: String, elderId: String },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
+// Queries: {elderId} (who to tell about an SOS or a finished visit), {familyUserId} (my elders).
+familyLinkSchema.index({ elderId: 1 });
+familyLinkSchema.index({ familyUserId: 1 });
+export const FamilyLink = mongoose.model<FamilyLinkDoc>('FamilyLink', familyLinkSchema);
 export const familyLinkId = (familyUserId: string, elderId: string) => `${familyUserId}:${elderId}`;
 
 /** What a caller sees of an elder: ID number and phones whole only for admin (PIPL). */

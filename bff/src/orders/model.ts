@@ -89,7 +89,7 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
 export const PICKUP_CODE_INDEX = 'pickup_code_per_canteen_day';
 mealOrderSchema.index({ canteenDay: 1, pickupCode: 1 }, { unique: true, name: PICKUP_CODE_INDEX });
 mealOrderSchema.index({ communityDay: 1 });
-mealOrderSchema.index({ date: 1 });
+mealOrderSchema.index({ date: 1 }); // the admin's day, the figures' recount of a day
 mealOrderSchema.index({ elderMonth: 1 });
 mealOrderSchema.index({ canteenMonth: 1 });
 export const MealOrder = mongoose.model<MealOrderDoc>('MealOrder', mealOrderSchema, 'meal_orders');

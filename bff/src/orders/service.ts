@@ -27,6 +27,7 @@ import { Menu, menuId, type MenuDoc } from '../menus/model';
 import type { CanteenDoc } from '../places/model';
 import { objectIdOrNull } from '../places/model';
 import { findCanteen } from '../places/routes';
+import { onMealPlaced, onMealTransition } from '../reports/meal-events';
 import {
   claimId,
   IdempotencyKey,
@@ -241,6 +242,7 @@ async function placeNewOrder(
     throw validationFailed({ address: '送餐需要地址' });
   const undo: (() => Promise<unknown>)[] = [];
   const mId = q.menu._id;
+  let placed: MealOrderDoc;
   try {
     await takeStock(mId, q.lines);
     undo.push(() => giveBackStock(mId, q.lines));
@@ -268,8 +270,8 @@ async function placeNewOrder(
     };
     for (;;) {
       try {
-        const order = await MealOrder.create({ ...fields, pickupCode: drawPickupCode() });
-        return order.toObject();
+        placed = (await MealOrder.create({ ...fields, pickupCode: drawPickupCode() })).toObject();
+        break;
       } catch (err) {
         // The code is taken at this canteen today: draw another (1 in 10⁶ per order).
         if (!(isDuplicateKeyError(err) && String((err as Error).message).includes(PICKUP_CODE_INDEX)))
@@ -280,6 +282,8 @@ async function placeNewOrder(
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw err;
   }
+  await onMealPlaced(placed);
+  return placed;
 }
 
 const requestHash = (input: OrderInput) => createHash('sha256').update(JSON.stringify(input)).digest('hex');
@@ -357,7 +361,10 @@ export async function transition(
       $push: { history: { status: to, at, by: { userId: actor.id, role: actor.role } } },
     },
   );
-  if (updated) return updated;
+  if (updated) {
+    await onMealTransition(order, updated);
+    return updated;
+  }
   const current = await MealOrder.findById(order._id).lean<MealOrderDoc>();
   const names: Record<MealOrderStatus, string> = {
     placed: '已下单',

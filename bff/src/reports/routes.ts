@@ -1,10 +1,32 @@
-import { SettlementQuerySchema } from '@yiyangtong/shared';
+import { SettlementQuerySchema, SummaryQuerySchema } from '@yiyangtong/shared';
+import { forbidden, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { assertStaffOf } from '../menus/routes';
 import { MealOrder, type MealOrderDoc } from '../orders/model';
 import { findCanteen } from '../places/routes';
+import { summary } from './summary';
 
 export function reportRoutes(api: Api): void {
+  api.add({
+    method: 'get',
+    path: '/api/reports/summary',
+    tag: 'reports',
+    summary:
+      '统计：助餐、补贴、上门服务（按状态）、服务时长、满意度、紧急呼叫与响应用时中位数（管理员：全区；助老员：本社区）',
+    access: ['admin', 'worker'],
+    query: SummaryQuerySchema,
+    handler: async ({ query, actor }) => {
+      if (query.to > `${Number(query.from.slice(0, 4)) + 1}${query.from.slice(4)}`)
+        throw validationFailed({ 'query.to': '统计区间最长一年' });
+      if (actor.role === 'worker') {
+        if (!actor.communityId || (query.communityId && query.communityId !== actor.communityId))
+          throw forbidden();
+        return summary(query.from, query.to, actor.communityId);
+      }
+      return summary(query.from, query.to, query.communityId);
+    },
+  });
+
   api.add({
     method: 'get',
     path: '/api/reports/settlement',

@@ -10,6 +10,8 @@ import { Elder, FamilyLink, familyLinkId } from '../elders/model';
 import { DiscountRuleModel } from '../discounts/model';
 import { Dish, Menu, menuId } from '../menus/model';
 import { Canteen, Community } from '../places/model';
+import type { Who } from '../services/model';
+import { seedDemoServices } from './services-demo';
 
 export const DEMO_PASSWORD = 'Demo@2026';
 
@@ -19,6 +21,7 @@ export const DEMO_ACCOUNTS = [
   { role: 'provider', phone: '13900000003', name: '周强（家政服务员）' },
   { role: 'family', phone: '13900000004', name: '张伟（张桂兰之子）' },
   { role: 'elder', phone: '13900000005', name: '张桂兰' },
+  { role: 'provider', phone: '13900000006', name: '孙丽（康复护理员）' },
 ] as const;
 
 const COMMUNITIES = [
@@ -101,10 +104,18 @@ export async function seedDemoDistrict(): Promise<boolean> {
       createdBy: 'demo-seed',
     })),
   );
-  const [worker, staff, provider, family, elderAccount] = DEMO_ACCOUNTS;
-  await createUser({ ...worker, password: DEMO_PASSWORD, communityId: String(communities[0]._id) });
+  const [worker, staff, provider, family, elderAccount, provider2] = DEMO_ACCOUNTS;
+  const workerUser = await createUser({
+    ...worker,
+    password: DEMO_PASSWORD,
+    communityId: String(communities[0]._id),
+  });
   await createUser({ ...staff, password: DEMO_PASSWORD, canteenId: String(canteens[0]._id) });
-  await createUser({ ...provider, password: DEMO_PASSWORD, providerId: 'guandu-home-care' });
+  const providerUser = await createUser({
+    ...provider,
+    password: DEMO_PASSWORD,
+    providerId: 'guandu-home-care',
+  });
   const familyUser = await createUser({ ...family, password: DEMO_PASSWORD });
   const elderId = String(elders[0]._id);
   const elderUser = await createUser({
@@ -120,6 +131,19 @@ export async function seedDemoDistrict(): Promise<boolean> {
     elderId,
   });
   await seedMeals(canteens.map((c) => String(c._id)));
+  const who = (u: { _id: unknown; role: string; name: string }) =>
+    ({ userId: String(u._id), role: u.role, name: u.name }) as Who;
+  await seedDemoServices({
+    elders: elders.map((e, i) => ({
+      ...e.toObject(),
+      ...(i === 0 ? { userId: String(elderUser._id) } : {}),
+    })),
+    workers: { [String(communities[0]._id)]: who(workerUser) },
+    providers: [
+      who(providerUser),
+      who(await createUser({ ...provider2, password: DEMO_PASSWORD, providerId: 'guandu-rehab' })),
+    ],
+  });
   return true;
 }
 

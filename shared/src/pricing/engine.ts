@@ -19,6 +19,7 @@
  * - A rule whose amount is 0 is not listed (and is not a candidate for winning, see below).
  *
  * Which rules apply (ruleApplies; every condition must hold)
+ * - appliesTo: meal prices use rules whose appliesTo is 'meal' or absent (service rules: see service.ts);
  * - active !== false;
  * - validity: validFrom ≤ date ≤ validTo, both inclusive; no validTo = open-ended;
  * - scope: canteenId, when set, equals ctx.canteen.id; district, when set, equals ctx.canteen.district
@@ -105,6 +106,12 @@ export function validateRule(rule: DiscountRule): void {
   requireOptionalList(rule.groups, ELIGIBILITY_GROUPS, `rule ${rule.id}: groups`);
   requireOptionalList(rule.careLevels, CARE_LEVELS, `rule ${rule.id}: careLevels`);
   requireOptionalList(rule.slots, SLOTS, `rule ${rule.id}: slots`);
+  if (rule.appliesTo !== null && rule.appliesTo !== undefined)
+    requireOneOf(rule.appliesTo, ['meal', 'service'], `rule ${rule.id}: appliesTo`);
+  if (rule.serviceCategories !== null && rule.serviceCategories !== undefined) {
+    if (!Array.isArray(rule.serviceCategories) || rule.serviceCategories.some((c) => typeof c !== 'string'))
+      throw new RangeError(`rule ${rule.id}: serviceCategories must be an array of codes`);
+  }
   parseDate(rule.validFrom, `rule ${rule.id}: validFrom`);
   if (rule.validTo !== null && rule.validTo !== undefined)
     parseDate(rule.validTo, `rule ${rule.id}: validTo`);
@@ -138,18 +145,17 @@ export function validateContext(ctx: PricingContext): number {
   return subtotal;
 }
 
-/** Eligibility check on already-validated inputs. */
-function applies(rule: DiscountRule, ctx: PricingContext, age: number): boolean {
+/** The conditions meals and services share: activity, validity, district, age, groups, care level. */
+export function personApplies(
+  rule: DiscountRule,
+  ctx: { date: string; elder: PricingContext['elder'] },
+  district: string | null | undefined,
+  age: number,
+): boolean {
   if (rule.active === false) return false;
   if (ctx.date < rule.validFrom) return false;
   if (rule.validTo !== null && rule.validTo !== undefined && ctx.date > rule.validTo) return false;
-  if (rule.canteenId !== null && rule.canteenId !== undefined && rule.canteenId !== ctx.canteen.id)
-    return false;
-  if (
-    rule.district !== null &&
-    rule.district !== undefined &&
-    rule.district !== (ctx.canteen.district ?? null)
-  )
+  if (rule.district !== null && rule.district !== undefined && rule.district !== (district ?? null))
     return false;
   if (rule.minAge !== null && rule.minAge !== undefined && age < rule.minAge) return false;
   if (rule.maxAge !== null && rule.maxAge !== undefined && age > rule.maxAge) return false;
@@ -159,6 +165,15 @@ function applies(rule: DiscountRule, ctx: PricingContext, age: number): boolean 
     const cl = ctx.elder.careLevel;
     if (cl === null || cl === undefined || !rule.careLevels.includes(cl)) return false;
   }
+  return true;
+}
+
+/** Eligibility check on already-validated inputs (meal rules only: service rules never price a meal). */
+function applies(rule: DiscountRule, ctx: PricingContext, age: number): boolean {
+  if ((rule.appliesTo ?? 'meal') !== 'meal') return false;
+  if (!personApplies(rule, ctx, ctx.canteen.district, age)) return false;
+  if (rule.canteenId !== null && rule.canteenId !== undefined && rule.canteenId !== ctx.canteen.id)
+    return false;
   if (rule.slots && rule.slots.length > 0 && !rule.slots.includes(ctx.slot)) return false;
   const cap = rule.perElderPerSlotPerDay;
   if (cap !== null && cap !== undefined && !(ctx.subsidisedMealsUsed < cap)) return false;
@@ -214,6 +229,15 @@ export function computePricing(ctx: PricingContext): Pricing {
   const deliveryFee = ctx.fulfilment === 'delivery' ? ctx.canteen.deliveryFee : 0;
 
   const eligible = ctx.rules.filter((r) => applies(r, ctx, age));
+  const { discounts, remaining } = combine(eligible, subtotal);
+  return { subtotal, discounts, deliveryFee, payable: remaining + deliveryFee };
+}
+
+/** The combining policy (exclusive winner, then stackables) on the applicable rules. */
+export function combine(
+  eligible: DiscountRule[],
+  subtotal: number,
+): { discounts: AppliedDiscount[]; remaining: number } {
   const discounts: AppliedDiscount[] = [];
   let remaining = subtotal;
 
@@ -247,8 +271,7 @@ export function computePricing(ctx: PricingContext): Pricing {
     discounts.push(applied(rule, amount));
     remaining -= amount;
   }
-
-  return { subtotal, discounts, deliveryFee, payable: remaining + deliveryFee };
+  return { discounts, remaining };
 }
 
 /** True iff any discount was applied: such an order counts against perElderPerSlotPerDay caps. */

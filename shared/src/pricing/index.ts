@@ -1,3 +1,4 @@
 export * from './types';
 export * from './age';
 export * from './engine';
+export * from './service';

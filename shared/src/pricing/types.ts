@@ -60,6 +60,10 @@ export interface DiscountRule {
   validTo?: string | null;
   /** default true */
   active?: boolean;
+  /** what the rule prices: meals (default, as before services existed) or home services */
+  appliesTo?: 'meal' | 'service' | null;
+  /** for service rules: the service categories it covers (null/undefined/empty = every category) */
+  serviceCategories?: string[] | null;
 }
 
 export interface PricingItem {
@@ -98,4 +102,18 @@ export interface Pricing {
   deliveryFee: number;
   /** (subtotal − Σ discounts) + deliveryFee */
   payable: number;
+}
+
+/** A home-service visit priced by the same rules and breakdown as a meal (see service.ts). */
+export interface ServicePricingContext {
+  elder: { birthDate: string; groups: EligibilityGroup[]; careLevel?: CareLevel | null };
+  /** the elder's district (district-scoped rules) */
+  district?: string | null;
+  /** the visit's China calendar date */
+  date: string;
+  /** service category code, e.g. 'bath' */
+  category: string;
+  /** one line: the item at its unit price × visits or hours */
+  items: PricingItem[];
+  rules: DiscountRule[];
 }

@@ -3,3 +3,4 @@ export * from './accounts';
 export * from './places';
 export * from './elders';
 export * from './meals';
+export * from './services';

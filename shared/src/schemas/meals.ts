@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DateSchema, IdSchema, MoneySchema, NameSchema } from './common';
 import { CareLevelSchema, GroupSchema } from './elders';
 import { FulfilmentSchema, SlotSchema } from './places';
+import { SERVICE_CATEGORIES } from '../services/catalogue';
 
 export const CreateDishBodySchema = z.strictObject({
   name: NameSchema,
@@ -48,6 +49,8 @@ export const CreateDiscountRuleBodySchema = z
     stackable: z.boolean().optional(),
     validFrom: DateSchema,
     validTo: DateSchema.optional(),
+    appliesTo: z.enum(['meal', 'service']).optional(),
+    serviceCategories: z.array(z.enum(SERVICE_CATEGORIES)).max(8).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.benefit.type === 'percent_off' && (r.benefit.value < 1 || r.benefit.value > 100)) {

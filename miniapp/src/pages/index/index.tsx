@@ -4,6 +4,8 @@ import { Button, Text, View } from '@tarojs/components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, clearToken, getToken } from '../../api/client';
 import { roleLabel } from '../../roles';
+import { noticeApi } from '../../api/services';
+import '../../components/care.scss';
 import './index.scss';
 import { goLogin } from '../../components/profile-gate';
 
@@ -18,7 +20,6 @@ const FEATURES: { key: Feature; label: string; danger?: boolean }[] = [
 export default function IndexPage() {
   const queryClient = useQueryClient();
   const [token, setTokenState] = useState(getToken());
-  const [soon, setSoon] = useState<Feature | null>(null);
 
   // Coming back from the login page: pick up the new token.
   useDidShow(() => setTokenState(getToken()));
@@ -36,15 +37,29 @@ export default function IndexPage() {
     setTokenState('');
   }
 
-  // 订餐 has its page; the other features are still placeholders.
+  // Each feature has its page; 上门服务 and 紧急呼叫 open the one for the user's role.
   const openFeature = (key: Feature) => {
-    if (key === 'meal') {
-      setSoon(null);
-      void Taro.navigateTo({ url: '/pages/meal-booking/meal-booking' });
-      return;
-    }
-    setSoon(key);
+    const role = me.data?.role;
+    const staff = role === 'worker' || role === 'admin';
+    const url =
+      key === 'meal'
+        ? '/pages/meal-booking/meal-booking'
+        : staff
+          ? '/pages/worker-desk/worker-desk'
+          : key === 'service'
+            ? role === 'provider'
+              ? '/pages/provider-visits/provider-visits'
+              : '/pages/home-services/home-services'
+            : '/pages/sos/sos';
+    void Taro.navigateTo({ url });
   };
+  const unread = useQuery({
+    queryKey: ['notices'],
+    queryFn: noticeApi.list,
+    enabled: !!me.data,
+    refetchInterval: 15000,
+  });
+  const unreadCount = unread.data?.unread ?? 0;
 
   // 食堂工作人员: the counter page instead of the elder features.
   const openCounter = () => void Taro.navigateTo({ url: '/pages/canteen-counter/canteen-counter' });
@@ -53,7 +68,6 @@ export default function IndexPage() {
     clearToken();
     queryClient.removeQueries({ queryKey: ['me'] });
     setTokenState('');
-    setSoon(null);
   };
 
   return (
@@ -98,11 +112,20 @@ export default function IndexPage() {
                   <Button className={f.danger ? 'btn btn--danger' : 'btn'} onClick={() => openFeature(f.key)}>
                     {f.label}
                   </Button>
-                  {soon === f.key && <Text className="hint index__soon">{f.label}即将上线</Text>}
                 </View>
               ))}
             </View>
           )}
+
+          <View
+            className="btn btn--secondary index__notices"
+            role="button"
+            aria-label={unreadCount ? `消息通知，${unreadCount}条未读` : '消息通知'}
+            onClick={() => void Taro.navigateTo({ url: '/pages/notifications/notifications' })}
+          >
+            <Text>消息通知</Text>
+            {unreadCount > 0 && <Text className="care__badge">{unreadCount}</Text>}
+          </View>
 
           <Button className="btn btn--secondary" onClick={logout}>
             退出登录

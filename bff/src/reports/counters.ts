@@ -1,0 +1,90 @@
+/**
+ * Daily counters for the district's figures: one document per community and China day,
+ * `_id` = `<communityId>:<YYYY-MM-DD>`, updated with each event (never by scanning orders
+ * on a report request). Every update runs under the write lock of that document, because
+ * FerretDB loses concurrent `$inc`s.
+ *
+ * What each field counts, and on which day (the recount in ./recount.ts follows the same rules):
+ * - mealOrders, subsidyTotal: meal orders not cancelled, on the meal's date;
+ * - mealsServed: meal orders served (picked up), on the meal's date;
+ * - svc.<status>: service orders by their current status, on the day they were requested;
+ * - serviceMinutes: minutes served, on the check-out day;
+ * - ratings / ratingsGood (score ≥ 4): on the rating day;
+ * - followUps / followUpsSatisfied: on the follow-up day;
+ * - sosCount: alarms raised, on the raise day; sosAckSeconds: seconds to ack, on the raise day.
+ */
+import mongoose, { Schema } from 'mongoose';
+import { writeLock } from '../db/write-lock';
+
+export interface DailyCounterDoc {
+  _id: string;
+  communityId: string;
+  date: string;
+  month: string;
+  mealOrders: number;
+  mealsServed: number;
+  subsidyTotal: number;
+  svc: Record<string, number>;
+  serviceMinutes: number;
+  ratings: number;
+  ratingsGood: number;
+  followUps: number;
+  followUpsSatisfied: number;
+  sosCount: number;
+  sosAckSeconds: number[];
+}
+
+const schema = new Schema<DailyCounterDoc>(
+  {
+    _id: String,
+    communityId: String,
+    date: String,
+    month: String,
+    mealOrders: Number,
+    mealsServed: Number,
+    subsidyTotal: Number,
+    svc: Schema.Types.Mixed,
+    serviceMinutes: Number,
+    ratings: Number,
+    ratingsGood: Number,
+    followUps: Number,
+    followUpsSatisfied: Number,
+    sosCount: Number,
+    sosAckSeconds: [Number],
+  },
+  { versionKey: false, minimize: false },
+);
+// Queries: {month} (district figures), {communityId, month} (one community's figures).
+schema.index({ month: 1 });
+schema.index({ communityId: 1, month: 1 });
+export const DailyCounter = mongoose.model<DailyCounterDoc>('DailyCounter', schema, 'daily_counters');
+
+export const counterId = (communityId: string, date: string) => `${communityId}:${date}`;
+
+export interface CounterChange {
+  inc?: Record<string, number>;
+  pushAckSeconds?: number;
+}
+
+/** Applies one event's change to the day's counter document (created on first use). */
+export async function bumpCounters(communityId: string, date: string, change: CounterChange): Promise<void> {
+  const id = counterId(communityId, date);
+  const inc = Object.fromEntries(Object.entries(change.inc ?? {}).filter(([, v]) => v !== 0));
+  if (!Object.keys(inc).length && change.pushAckSeconds === undefined) return;
+  await writeLock.run(`daily_counters:${id}`, () =>
+    DailyCounter.updateOne(
+      { _id: id },
+      {
+        $setOnInsert: { communityId, date, month: date.slice(0, 7) },
+        ...(Object.keys(inc).length ? { $inc: inc } : {}),
+        ...(change.pushAckSeconds !== undefined ? { $push: { sosAckSeconds: change.pushAckSeconds } } : {}),
+      },
+      { upsert: true },
+    ),
+  );
+}
+
+/** A service order moved from one status to another: its request day's counts follow. */
+export function serviceStatusChange(from: string | null, to: string): Record<string, number> {
+  return { ...(from ? { [`svc.${from}`]: -1 } : {}), [`svc.${to}`]: 1 };
+}

@@ -1,0 +1,33 @@
+/** Meal-order events feed the day counters (on the meal's date) and the booker's notice. */
+import { notify } from '../notifications/notifier';
+import type { MealOrderDoc } from '../orders/model';
+import { bumpCounters } from './counters';
+
+const SLOT_NAMES = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' } as const;
+export const subsidyOf = (o: Pick<MealOrderDoc, 'pricing'>) =>
+  o.pricing.discounts.reduce((sum, d) => sum + d.amount, 0);
+
+export async function onMealPlaced(o: MealOrderDoc): Promise<void> {
+  await bumpCounters(o.communityId, o.date, { inc: { mealOrders: 1, subsidyTotal: subsidyOf(o) } });
+}
+
+export async function onMealTransition(before: MealOrderDoc, after: MealOrderDoc): Promise<void> {
+  if (after.status === 'cancelled' && before.status !== 'cancelled') {
+    await bumpCounters(after.communityId, after.date, {
+      inc: { mealOrders: -1, subsidyTotal: -subsidyOf(after) },
+    });
+  } else if (after.status === 'served' && before.status !== 'served') {
+    await bumpCounters(after.communityId, after.date, { inc: { mealsServed: 1 } });
+  } else if (after.status === 'confirmed') {
+    await notify([
+      {
+        userId: after.bookedBy.userId,
+        kind: 'meal_confirmed',
+        title: '食堂已确认订餐',
+        body: `${after.elderName} ${after.date} ${SLOT_NAMES[after.slot]}已确认，取餐码 ${after.pickupCode}`,
+        refType: 'meal_order',
+        refId: String(after._id),
+      },
+    ]);
+  }
+}

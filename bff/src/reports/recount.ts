@@ -1,0 +1,85 @@
+/**
+ * A full recount of one day's counters from the records themselves, by the same rules as
+ * ./counters.ts. Used to prove the running counters right (tests) and to rebuild them
+ * after loading history (the demo seed). Queries (equality, indexed): MealOrder {date};
+ * ServiceOrder {createdDay}, {checkOutDay}, {ratedDay}, {followUpDay}; Sos {day}.
+ */
+import { MealOrder, type MealOrderDoc } from '../orders/model';
+import { ServiceOrder, type ServiceOrderDoc } from '../services/model';
+import { Sos, type SosDoc } from '../sos/model';
+import { counterId, DailyCounter, type DailyCounterDoc } from './counters';
+import { subsidyOf } from './meal-events';
+
+export type DayCounts = Omit<DailyCounterDoc, '_id' | 'communityId' | 'date' | 'month'>;
+const LIMIT = 100_000;
+
+export const emptyCounts = (): DayCounts => ({
+  mealOrders: 0,
+  mealsServed: 0,
+  subsidyTotal: 0,
+  svc: {},
+  serviceMinutes: 0,
+  ratings: 0,
+  ratingsGood: 0,
+  followUps: 0,
+  followUpsSatisfied: 0,
+  sosCount: 0,
+  sosAckSeconds: [],
+});
+
+export async function recountDay(date: string): Promise<Map<string, DayCounts>> {
+  const [meals, requested, checkedOut, rated, followed, alarms] = await Promise.all([
+    MealOrder.find({ date }).limit(LIMIT).lean<MealOrderDoc[]>(),
+    ServiceOrder.find({ createdDay: date }).limit(LIMIT).lean<ServiceOrderDoc[]>(),
+    ServiceOrder.find({ checkOutDay: date }).limit(LIMIT).lean<ServiceOrderDoc[]>(),
+    ServiceOrder.find({ ratedDay: date }).limit(LIMIT).lean<ServiceOrderDoc[]>(),
+    ServiceOrder.find({ followUpDay: date }).limit(LIMIT).lean<ServiceOrderDoc[]>(),
+    Sos.find({ day: date }).limit(LIMIT).lean<SosDoc[]>(),
+  ]);
+  const out = new Map<string, DayCounts>();
+  const of = (communityId: string) => {
+    let c = out.get(communityId);
+    if (!c) out.set(communityId, (c = emptyCounts()));
+    return c;
+  };
+  for (const m of meals) {
+    if (m.status === 'cancelled') continue;
+    const c = of(m.communityId);
+    c.mealOrders += 1;
+    c.subsidyTotal += subsidyOf(m);
+    if (m.status === 'served') c.mealsServed += 1;
+  }
+  for (const s of requested) {
+    const c = of(s.communityId);
+    c.svc[s.status] = (c.svc[s.status] ?? 0) + 1;
+  }
+  for (const s of checkedOut) of(s.communityId).serviceMinutes += s.checkOut?.durationMin ?? 0;
+  for (const s of rated) {
+    const c = of(s.communityId);
+    c.ratings += 1;
+    if ((s.rating?.score ?? 0) >= 4) c.ratingsGood += 1;
+  }
+  for (const s of followed) {
+    const c = of(s.communityId);
+    c.followUps += 1;
+    if (s.followUp?.satisfied) c.followUpsSatisfied += 1;
+  }
+  for (const a of alarms) {
+    const c = of(a.communityId);
+    c.sosCount += 1;
+    if (a.ack) c.sosAckSeconds.push(a.ack.seconds);
+  }
+  return out;
+}
+
+/** Replaces the day's counter documents by a recount (the demo seed; a repair tool). */
+export async function rebuildDay(date: string): Promise<void> {
+  const counts = await recountDay(date);
+  for (const [communityId, c] of counts) {
+    await DailyCounter.replaceOne(
+      { _id: counterId(communityId, date) },
+      { communityId, date, month: date.slice(0, 7), ...c },
+      { upsert: true },
+    );
+  }
+}

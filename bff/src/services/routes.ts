@@ -1,0 +1,331 @@
+import {
+  CheckInBodySchema,
+  chinaDate,
+  CHECK_IN_MAX_DISTANCE_M,
+  CreateServiceItemBodySchema,
+  CreateServiceOrderBodySchema,
+  distanceMetres,
+  DispatchBodySchema,
+  FollowUpBodySchema,
+  IdParamsSchema,
+  NotesBodySchema,
+  OPEN_SERVICE_STATUSES,
+  RatingBodySchema,
+  ServiceOrderQuerySchema,
+  ServiceQuoteBodySchema,
+  SuggestionsQuerySchema,
+} from '@yiyangtong/shared';
+import { User } from '../accounts/model';
+import type { Actor } from '../core/auth';
+import { forbidden, validationFailed } from '../core/errors';
+import type { Api } from '../core/route';
+import { loadElderFor } from '../elders/access';
+import { Elder } from '../elders/model';
+import { notify } from '../notifications/notifier';
+import { elderAndFamily } from '../notifications/recipients';
+import { objectIdOrNull } from '../places/model';
+import { bumpCounters } from '../reports/counters';
+import { listVisits } from './list';
+import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc } from './model';
+import { createVisit, loadVisitFor, quoteVisit, step, visitView, whoOf } from './service';
+
+const itemView = (i: ServiceItemDoc) => ({
+  id: String(i._id),
+  category: i.category,
+  name: i.name,
+  price: i.price,
+  unit: i.unit,
+  durationMin: i.durationMin,
+  ...(i.description ? { description: i.description } : {}),
+});
+
+function assertCommunityStaff(actor: Actor, order: ServiceOrderDoc): void {
+  if (actor.role === 'worker' && actor.communityId !== order.communityId) throw forbidden();
+}
+
+export function serviceRoutes(api: Api, clock: () => Date): void {
+  api.add({
+    method: 'post',
+    path: '/api/service-items',
+    tag: 'services',
+    summary: '新建上门服务项目（管理员）',
+    access: ['admin'],
+    body: CreateServiceItemBodySchema,
+    status: 201,
+    handler: async ({ body }) => itemView((await ServiceItem.create(body)).toObject()),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/service-items',
+    tag: 'services',
+    summary: '上门服务项目目录',
+    access: 'signed_in',
+    handler: async () => {
+      const items = await ServiceItem.find({}).sort({ _id: 1 }).limit(200).lean<ServiceItemDoc[]>();
+      return { items: items.map(itemView) };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/service-orders/quote',
+    tag: 'services',
+    summary: '上门服务试算价格（与下单相同的计算，不保存）',
+    access: ['elder', 'family', 'worker', 'admin'],
+    body: ServiceQuoteBodySchema,
+    handler: async ({ body, actor }) => {
+      const q = await quoteVisit(actor, body, clock());
+      return { itemId: String(q.item._id), units: q.units, day: q.day, pricing: q.pricing };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/service-orders',
+    tag: 'services',
+    summary: '预约上门服务（长者本人、绑定家属、本社区助老员）',
+    access: ['elder', 'family', 'worker', 'admin'],
+    body: CreateServiceOrderBodySchema,
+    status: 201,
+    handler: async ({ body, actor }) => visitView(await createVisit(actor, body, clock())),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/service-orders',
+    tag: 'services',
+    summary: '我能看到的上门服务订单（含时间线）；服务人员只看派给自己的',
+    access: 'signed_in',
+    query: ServiceOrderQuerySchema,
+    handler: async ({ query, actor }) => {
+      if (query.elderId && actor.role !== 'provider') await loadElderFor(actor, query.elderId);
+      return { items: (await listVisits(actor, query)).map(visitView) };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/service-orders/:id',
+    tag: 'services',
+    summary: '服务订单详情',
+    access: 'signed_in',
+    params: IdParamsSchema,
+    handler: async ({ params, actor }) => visitView(await loadVisitFor(actor, params.id)),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/service-orders/:id/dispatch',
+    tag: 'services',
+    summary: '派单给服务人员（助老员、管理员）',
+    access: ['worker', 'admin'],
+    params: IdParamsSchema,
+    body: DispatchBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const order = await loadVisitFor(actor, params.id);
+      assertCommunityStaff(actor, order);
+      const provider = await User.findById(objectIdOrNull(body.providerUserId)).lean();
+      if (!provider || provider.role !== 'provider')
+        throw validationFailed({ providerUserId: '服务人员不存在' });
+      const now = clock();
+      const providerRef = { userId: String(provider._id), name: provider.name };
+      const updated = await step(
+        actor,
+        order,
+        'dispatch',
+        now,
+        { provider: providerRef, providerUserId: providerRef.userId },
+        provider.name,
+      );
+      await notify([
+        {
+          userId: providerRef.userId,
+          kind: 'visit_dispatched',
+          title: '新的上门服务',
+          body: `${updated.item.name}：${updated.elderName}，${updated.day}，${updated.address}`,
+          refType: 'service_order',
+          refId: String(updated._id),
+        },
+      ]);
+      return visitView(updated);
+    },
+  });
+
+  for (const [path, action, summary] of [
+    ['accept', 'accept', '服务人员接单'],
+    ['reject', 'reject', '服务人员拒单（由社区重新派单）'],
+    ['cancel', 'cancel', '取消服务订单（服务开始前）'],
+  ] as const) {
+    api.add({
+      method: 'post',
+      path: `/api/service-orders/:id/${path}`,
+      tag: 'services',
+      summary,
+      access: 'signed_in',
+      params: IdParamsSchema,
+      body: NotesBodySchema,
+      handler: async ({ params, body, actor }) => {
+        const order = await loadVisitFor(actor, params.id);
+        return visitView(await step(actor, order, action, clock(), {}, body.notes));
+      },
+    });
+  }
+
+  api.add({
+    method: 'post',
+    path: '/api/service-orders/:id/check-in',
+    tag: 'services',
+    summary: '服务人员到达签到（可带位置；离长者住址超过 500 米会被标记）',
+    access: 'signed_in',
+    params: IdParamsSchema,
+    body: CheckInBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const order = await loadVisitFor(actor, params.id);
+      const now = clock();
+      const home = body.location
+        ? (await Elder.findById(objectIdOrNull(order.elderId)).lean())?.location
+        : undefined;
+      const distanceM = body.location && home ? distanceMetres(home, body.location) : undefined;
+      const checkIn = {
+        at: now,
+        ...(body.location ? { location: body.location } : {}),
+        ...(distanceM !== undefined ? { distanceM } : {}),
+        farFromHome: distanceM !== undefined && distanceM > CHECK_IN_MAX_DISTANCE_M,
+      };
+      const note = checkIn.farFromHome ? `签到位置距长者住址 ${distanceM} 米` : undefined;
+      return visitView(await step(actor, order, 'check_in', now, { checkIn }, note));
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/service-orders/:id/check-out',
+    tag: 'services',
+    summary: '服务人员签退（记录服务时长与说明）',
+    access: 'signed_in',
+    params: IdParamsSchema,
+    body: NotesBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const order = await loadVisitFor(actor, params.id);
+      const now = clock();
+      const started = order.checkIn ? new Date(order.checkIn.at).getTime() : now.getTime();
+      const durationMin = Math.max(0, Math.round((now.getTime() - started) / 60_000));
+      const checkOut = { at: now, durationMin, ...(body.notes ? { notes: body.notes } : {}) };
+      const updated = await step(
+        actor,
+        order,
+        'check_out',
+        now,
+        { checkOut, checkOutDay: chinaDate(now) },
+        body.notes,
+      );
+      await bumpCounters(order.communityId, chinaDate(now), { inc: { serviceMinutes: durationMin } });
+      await notify(
+        (await elderAndFamily(order.elderId)).map((userId) => ({
+          userId,
+          kind: 'visit_completed' as const,
+          title: '上门服务已完成',
+          body: `${order.item.name}已完成，用时 ${durationMin} 分钟，请为服务评价`,
+          refType: 'service_order' as const,
+          refId: String(order._id),
+        })),
+      );
+      return visitView(updated);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/service-orders/:id/rating',
+    tag: 'services',
+    summary: '长者或家属评价（1–5 分）',
+    access: 'signed_in',
+    params: IdParamsSchema,
+    body: RatingBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const order = await loadVisitFor(actor, params.id);
+      const now = clock();
+      const rating = {
+        score: body.score,
+        at: now,
+        by: whoOf(actor),
+        ...(body.comment ? { comment: body.comment } : {}),
+      };
+      const updated = await step(
+        actor,
+        order,
+        'rate',
+        now,
+        { rating, ratedDay: chinaDate(now) },
+        `${body.score} 分`,
+      );
+      await bumpCounters(order.communityId, chinaDate(now), {
+        inc: { ratings: 1, ratingsGood: body.score >= 4 ? 1 : 0 },
+      });
+      return visitView(updated);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/service-orders/:id/follow-up',
+    tag: 'services',
+    summary: '回访（助老员、管理员）：是否满意与记录',
+    access: 'signed_in',
+    params: IdParamsSchema,
+    body: FollowUpBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const order = await loadVisitFor(actor, params.id);
+      const now = clock();
+      const followUp = {
+        satisfied: body.satisfied,
+        at: now,
+        by: whoOf(actor),
+        ...(body.notes ? { notes: body.notes } : {}),
+      };
+      const note = `${body.satisfied ? '满意' : '不满意'}${body.notes ? `：${body.notes}` : ''}`;
+      const updated = await step(
+        actor,
+        order,
+        'follow_up',
+        now,
+        { followUp, followUpDay: chinaDate(now) },
+        note,
+      );
+      await bumpCounters(order.communityId, chinaDate(now), {
+        inc: { followUps: 1, followUpsSatisfied: body.satisfied ? 1 : 0 },
+      });
+      return visitView(updated);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/providers/suggestions',
+    tag: 'services',
+    summary: '派单建议：服务人员及其当天未完成的上门服务数，少的在前',
+    access: ['worker', 'admin'],
+    query: SuggestionsQuerySchema,
+    handler: async ({ query }) => {
+      const [providers, visits] = await Promise.all([
+        User.find({ role: 'provider' }).limit(200).lean(),
+        ServiceOrder.find({ day: query.date }).limit(5000).lean<ServiceOrderDoc[]>(),
+      ]);
+      const open = new Map<string, number>();
+      for (const v of visits) {
+        if (v.provider && OPEN_SERVICE_STATUSES.includes(v.status))
+          open.set(v.provider.userId, (open.get(v.provider.userId) ?? 0) + 1);
+      }
+      const items = providers
+        .map((p) => ({
+          userId: String(p._id),
+          name: p.name,
+          ...(p.providerId ? { providerId: p.providerId } : {}),
+          openVisits: open.get(String(p._id)) ?? 0,
+        }))
+        .sort((a, b) => a.openVisits - b.openVisits || a.name.localeCompare(b.name, 'zh'));
+      return { date: query.date, items };
+    },
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * Service orders: every step is one conditional write through `conditionalUpdate` (the
+ * state machine in shared/ decides the legal "from" states), recorded on the timeline, and
+ * followed by the day counters and the notices it causes.
+ */
+import mongoose from 'mongoose';
+import {
+  ACTION_ROLES,
+  chargedUnits,
+  chinaDate,
+  computeServicePricing,
+  nextStatus,
+  SERVICE_ACTION_NAMES,
+  SERVICE_STATUS_NAMES,
+  type Pricing,
+  type ServiceAction,
+} from '@yiyangtong/shared';
+import type { Actor } from '../core/auth';
+import { AppError, conflict, forbidden, notFound, validationFailed } from '../core/errors';
+import { conditionalUpdate } from '../db/write-lock';
+import { activeRules } from '../discounts/model';
+import { loadElderFor, mayActForElder } from '../elders/access';
+import type { ElderDoc } from '../elders/model';
+import { Community, objectIdOrNull } from '../places/model';
+import { bumpCounters, serviceStatusChange } from '../reports/counters';
+import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc, type Who } from './model';
+
+export interface ServiceQuoteInput {
+  elderId: string;
+  itemId: string;
+  scheduledAt: string;
+  hours?: number;
+}
+
+export const whoOf = (a: Actor): Who => ({ userId: a.id, role: a.role, name: a.name });
+
+export async function findItem(id: string): Promise<ServiceItemDoc> {
+  const oid = objectIdOrNull(id);
+  const item = oid && (await ServiceItem.findById(oid).lean<ServiceItemDoc>());
+  if (!item) throw notFound('服务项目');
+  return item;
+}
+
+export async function priceVisit(
+  elder: ElderDoc,
+  item: ServiceItemDoc,
+  day: string,
+  hours?: number,
+): Promise<{ pricing: Pricing; units: number }> {
+  if (hours !== undefined && item.unit !== 'hour')
+    throw validationFailed({ hours: '按次收费的项目不能选择小时数' });
+  const units = chargedUnits(item.unit, item.durationMin, hours);
+  const community = await Community.findById(objectIdOrNull(elder.communityId)).lean<{ district?: string }>();
+  try {
+    const pricing = computeServicePricing({
+      elder: { birthDate: elder.birthDate, groups: elder.groups ?? [], careLevel: elder.careLevel ?? null },
+      district: community?.district ?? null,
+      date: day,
+      category: item.category,
+      items: [{ dishId: String(item._id), name: item.name, price: item.price, qty: units }],
+      rules: await activeRules(),
+    });
+    return { pricing, units };
+  } catch (err) {
+    if (err instanceof RangeError)
+      throw new AppError(409, 'PRICING_UNAVAILABLE', `无法计算价格：${err.message}`);
+    throw err;
+  }
+}
+
+export async function quoteVisit(actor: Actor, input: ServiceQuoteInput, now: Date) {
+  const elder = await loadElderFor(actor, input.elderId);
+  const item = await findItem(input.itemId);
+  const at = new Date(input.scheduledAt);
+  if (at.getTime() < now.getTime() - 60_000) throw validationFailed({ scheduledAt: '预约时间不能早于现在' });
+  const day = chinaDate(at);
+  return { elder, item, at, day, ...(await priceVisit(elder, item, day, input.hours)) };
+}
+
+export async function createVisit(
+  actor: Actor,
+  input: ServiceQuoteInput & { address?: string; notes?: string },
+  now: Date,
+): Promise<ServiceOrderDoc> {
+  if (!['elder', 'family', 'worker', 'admin'].includes(actor.role)) throw forbidden();
+  const q = await quoteVisit(actor, input, now);
+  const createdDay = chinaDate(now);
+  const doc = await ServiceOrder.create({
+    elderId: input.elderId,
+    elderName: q.elder.name,
+    communityId: q.elder.communityId,
+    item: {
+      id: String(q.item._id),
+      category: q.item.category,
+      name: q.item.name,
+      price: q.item.price,
+      unit: q.item.unit,
+      durationMin: q.item.durationMin,
+    },
+    units: q.units,
+    scheduledAt: q.at,
+    day: q.day,
+    createdDay,
+    address: input.address ?? q.elder.address,
+    ...(input.notes ? { notes: input.notes } : {}),
+    pricing: q.pricing,
+    status: 'requested',
+    bookedBy: whoOf(actor),
+    timeline: [{ status: 'requested', action: 'request', at: now, by: whoOf(actor) }],
+  });
+  await bumpCounters(q.elder.communityId, createdDay, { inc: serviceStatusChange(null, 'requested') });
+  return doc.toObject();
+}
+
+/** The visit if the caller may see it: a provider only the visits dispatched to them. */
+export async function loadVisitFor(actor: Actor, id: string): Promise<ServiceOrderDoc> {
+  const oid = objectIdOrNull(id);
+  const order = oid && (await ServiceOrder.findById(oid).lean<ServiceOrderDoc>());
+  if (!order) throw notFound('服务订单');
+  const visible =
+    actor.role === 'provider'
+      ? order.provider?.userId === actor.id
+      : await mayActForElder(actor, {
+          _id: new mongoose.Types.ObjectId(order.elderId),
+          communityId: order.communityId,
+        });
+  if (!visible) throw notFound('服务订单');
+  return order;
+}
+
+/**
+ * One step of the state machine: role check (403), then one conditional write from the
+ * legal states (409 naming the current state when it fails or someone else won).
+ */
+export async function step(
+  actor: Actor,
+  order: ServiceOrderDoc,
+  action: ServiceAction,
+  now: Date,
+  set: Record<string, unknown> = {},
+  note?: string,
+): Promise<ServiceOrderDoc> {
+  if (!ACTION_ROLES[action].includes(actor.role)) {
+    throw forbidden(`${SERVICE_ACTION_NAMES[action]}不是您的操作`);
+  }
+  const to = nextStatus(order.status, action);
+  if (!to) {
+    throw conflict(
+      'WRONG_STATE',
+      `服务订单${SERVICE_STATUS_NAMES[order.status]}，不能${SERVICE_ACTION_NAMES[action]}`,
+    );
+  }
+  const updated = await conditionalUpdate<ServiceOrderDoc>(
+    ServiceOrder,
+    String(order._id),
+    { status: order.status },
+    {
+      $set: { status: to, ...set },
+      $push: { timeline: { status: to, action, at: now, by: whoOf(actor), ...(note ? { note } : {}) } },
+    },
+  );
+  if (!updated) {
+    const current = await ServiceOrder.findById(order._id).lean<ServiceOrderDoc>();
+    throw conflict(
+      'WRONG_STATE',
+      `服务订单已${current ? SERVICE_STATUS_NAMES[current.status].replace(/^已/, '') : '变更'}，不能再${SERVICE_ACTION_NAMES[action]}（可能有人刚刚操作过）`,
+    );
+  }
+  await bumpCounters(order.communityId, order.createdDay, { inc: serviceStatusChange(order.status, to) });
+  return updated;
+}
+
+export function visitView(o: ServiceOrderDoc) {
+  const iso = (d?: Date) => (d ? new Date(d).toISOString() : undefined);
+  return {
+    id: String(o._id),
+    elderId: o.elderId,
+    elderName: o.elderName,
+    communityId: o.communityId,
+    item: o.item,
+    units: o.units,
+    scheduledAt: iso(o.scheduledAt),
+    day: o.day,
+    address: o.address,
+    ...(o.notes ? { notes: o.notes } : {}),
+    pricing: o.pricing,
+    status: o.status,
+    statusName: SERVICE_STATUS_NAMES[o.status],
+    ...(o.provider ? { provider: o.provider } : {}),
+    bookedBy: o.bookedBy,
+    timeline: o.timeline.map((t) => ({
+      status: t.status,
+      action: t.action,
+      at: iso(t.at),
+      by: t.by,
+      ...(t.note ? { note: t.note } : {}),
+    })),
+    ...(o.checkIn ? { checkIn: { ...o.checkIn, at: iso(o.checkIn.at) } } : {}),
+    ...(o.checkOut ? { checkOut: { ...o.checkOut, at: iso(o.checkOut.at) } } : {}),
+    ...(o.checkOut ? { durationMin: o.checkOut.durationMin } : {}),
+    ...(o.rating ? { rating: { ...o.rating, at: iso(o.rating.at) } } : {}),
+    ...(o.followUp ? { followUp: { ...o.followUp, at: iso(o.followUp.at) } } : {}),
+    createdAt: iso(o.createdAt),
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * One-key SOS. Raising inserts the elder's `sos_open/<elderId>` marker first (unique `_id`):
+ * a second raise while one is open gets E11000 and returns the open alarm (200), however
+ * many processes run. Ack and resolve are conditional writes through the write lock.
+ */
+import mongoose from 'mongoose';
+import { chinaDate, maskPhone, SOS_OVERDUE_MS } from '@yiyangtong/shared';
+import type { Actor } from '../core/auth';
+import { conflict, forbidden, notFound } from '../core/errors';
+import { isDuplicateKeyError } from '../db';
+import { conditionalUpdate } from '../db/write-lock';
+import { loadElderFor, mayActForElder } from '../elders/access';
+import { Elder, type ElderDoc } from '../elders/model';
+import { notify } from '../notifications/notifier';
+import { communityWorkers, elderAndFamily } from '../notifications/recipients';
+import { objectIdOrNull } from '../places/model';
+import { bumpCounters } from '../reports/counters';
+import { whoOf } from '../services/service';
+import { Sos, SosOpen, type SosDoc } from './model';
+
+async function tellAbout(sos: SosDoc, kind: 'sos_raised' | 'sos_acked', skipUserId: string): Promise<void> {
+  const [family, workers] = await Promise.all([
+    elderAndFamily(sos.elderId),
+    communityWorkers(sos.communityId),
+  ]);
+  const text =
+    kind === 'sos_raised'
+      ? { title: '紧急呼叫', body: `${sos.elderName}发起了紧急呼叫，请尽快联系` }
+      : {
+          title: '社区已收到紧急呼叫',
+          body: `${sos.ack?.by.name ?? '社区'}已收到${sos.elderName}的呼叫，正在联系`,
+        };
+  await notify(
+    [...workers, ...family]
+      .filter((u) => u !== skipUserId)
+      .map((userId) => ({ userId, kind, ...text, refType: 'sos' as const, refId: String(sos._id) })),
+  );
+}
+
+export async function raiseSos(
+  actor: Actor,
+  input: { elderId: string; location?: { lng: number; lat: number } },
+  now: Date,
+): Promise<{ sos: SosDoc; created: boolean }> {
+  if (!['elder', 'family', 'worker', 'admin'].includes(actor.role)) throw forbidden();
+  const elder = await loadElderFor(actor, input.elderId);
+  const sosId = new mongoose.Types.ObjectId();
+  const waitUntil = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await SosOpen.create({ _id: input.elderId, sosId: String(sosId) });
+      break;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+    const marker = await SosOpen.findById(input.elderId).lean();
+    if (!marker) continue; // resolved meanwhile: raise a new one
+    const open = await Sos.findById(marker.sosId).lean<SosDoc>();
+    if (open) return { sos: open, created: false };
+    // A marker without its alarm long after it was taken: its raiser died between the two
+    // inserts. Release it (by exact id and owner) and raise anew.
+    if (Date.now() - new Date(marker.createdAt).getTime() > 10_000) {
+      await SosOpen.deleteOne({ _id: input.elderId, sosId: marker.sosId });
+      continue;
+    }
+    if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '紧急呼叫正在发出，请稍候');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  try {
+    const by = whoOf(actor);
+    const sos = (
+      await Sos.create({
+        _id: sosId,
+        elderId: input.elderId,
+        elderName: elder.name,
+        communityId: elder.communityId,
+        status: 'open',
+        raisedBy: by,
+        raisedAt: now,
+        day: chinaDate(now),
+        ...(input.location ? { location: input.location } : {}),
+        timeline: [{ status: 'open', at: now, by }],
+      })
+    ).toObject();
+    await bumpCounters(elder.communityId, sos.day, { inc: { sosCount: 1 } });
+    await tellAbout(sos, 'sos_raised', actor.id);
+    return { sos, created: true };
+  } catch (err) {
+    await SosOpen.deleteOne({ _id: input.elderId, sosId: String(sosId) }).catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function loadSosFor(actor: Actor, id: string): Promise<SosDoc> {
+  const oid = objectIdOrNull(id);
+  const sos = oid && (await Sos.findById(oid).lean<SosDoc>());
+  if (
+    !sos ||
+    !(await mayActForElder(actor, {
+      _id: new mongoose.Types.ObjectId(sos.elderId),
+      communityId: sos.communityId,
+    }))
+  )
+    throw notFound('紧急呼叫');
+  return sos;
+}
+
+const names = { open: '待响应', acknowledged: '已响应', resolved: '已处理' } as const;
+
+export async function ackSos(actor: Actor, id: string, now: Date): Promise<SosDoc> {
+  const sos = await loadSosFor(actor, id);
+  const seconds = Math.max(0, Math.round((now.getTime() - new Date(sos.raisedAt).getTime()) / 1000));
+  const by = whoOf(actor);
+  const updated = await conditionalUpdate<SosDoc>(
+    Sos,
+    id,
+    { status: 'open' },
+    {
+      $set: { status: 'acknowledged', ack: { at: now, by, seconds } },
+      $push: { timeline: { status: 'acknowledged', at: now, by } },
+    },
+  );
+  if (!updated) {
+    const current = await Sos.findById(sos._id).lean<SosDoc>();
+    throw conflict('WRONG_STATE', `这条呼叫${names[current?.status ?? sos.status]}，不能再响应`);
+  }
+  await bumpCounters(sos.communityId, sos.day, { pushAckSeconds: seconds });
+  await tellAbout(updated, 'sos_acked', actor.id);
+  return updated;
+}
+
+export async function resolveSos(
+  actor: Actor,
+  id: string,
+  notes: string | undefined,
+  now: Date,
+): Promise<SosDoc> {
+  const sos = await loadSosFor(actor, id);
+  const by = whoOf(actor);
+  const updated = await conditionalUpdate<SosDoc>(
+    Sos,
+    id,
+    { status: 'acknowledged' },
+    {
+      $set: { status: 'resolved', resolution: { at: now, by, ...(notes ? { notes } : {}) } },
+      $push: { timeline: { status: 'resolved', at: now, by, ...(notes ? { note: notes } : {}) } },
+    },
+  );
+  if (!updated) {
+    const current = await Sos.findById(sos._id).lean<SosDoc>();
+    throw conflict(
+      'WRONG_STATE',
+      current?.status === 'open'
+        ? '请先响应这条呼叫，再标记处理完成'
+        : `这条呼叫${names[current?.status ?? sos.status]}`,
+    );
+  }
+  await SosOpen.deleteOne({ _id: sos.elderId, sosId: id });
+  return updated;
+}
+
+/** What a caller sees; the elder's community workers (and admin) also get what they need to help. */
+export function sosView(s: SosDoc, viewer: Actor, now: Date, elder?: ElderDoc | null) {
+  const staff = viewer.role === 'admin' || (viewer.role === 'worker' && viewer.communityId === s.communityId);
+  const iso = (d: Date) => new Date(d).toISOString();
+  return {
+    id: String(s._id),
+    elderId: s.elderId,
+    elderName: s.elderName,
+    communityId: s.communityId,
+    status: s.status,
+    statusText:
+      s.status === 'open'
+        ? '正在呼叫社区'
+        : s.status === 'acknowledged'
+          ? '社区已收到，正在联系您'
+          : '已处理完毕',
+    overdue: s.status === 'open' && now.getTime() - new Date(s.raisedAt).getTime() > SOS_OVERDUE_MS,
+    raisedBy: s.raisedBy,
+    raisedAt: iso(s.raisedAt),
+    ...(s.location ? { location: s.location } : {}),
+    ...(s.ack ? { ack: { ...s.ack, at: iso(s.ack.at) }, ackSeconds: s.ack.seconds } : {}),
+    ...(s.resolution ? { resolution: { ...s.resolution, at: iso(s.resolution.at) } } : {}),
+    timeline: s.timeline.map((t) => ({ ...t, at: iso(t.at) })),
+    ...(staff && elder
+      ? {
+          // Workers must call: emergency contacts' phones unmasked for them (the elder's ID number stays hidden).
+          elder: {
+            address: elder.address,
+            ...(elder.phone ? { phone: viewer.role === 'admin' ? elder.phone : maskPhone(elder.phone) } : {}),
+            ...(elder.careLevel ? { careLevel: elder.careLevel } : {}),
+            diet: elder.diet ?? [],
+            emergencyContacts: (elder.emergencyContacts ?? []).map((c) => ({
+              name: c.name,
+              phone: c.phone,
+              ...(c.relation ? { relation: c.relation } : {}),
+            })),
+          },
+        }
+      : {}),
+  };
+}
+
+export async function eldersById(ids: string[]): Promise<Map<string, ElderDoc>> {
+  const unique = [...new Set(ids)];
+  const docs = await Promise.all(unique.map((id) => Elder.findById(objectIdOrNull(id)).lean<ElderDoc>()));
+  return new Map(docs.filter((d): d is ElderDoc => Boolean(d)).map((d) => [String(d._id), d]));
+}

@@ -1,0 +1,143 @@
+/** Home services, SOS, notifications and figures (contract: Home services, SOS, Notifications, Figures). */
+import type { Pricing } from './meals';
+import { request } from './client';
+
+export type ServiceStatus =
+  | 'requested'
+  | 'dispatched'
+  | 'accepted'
+  | 'in_service'
+  | 'completed'
+  | 'rated'
+  | 'followed_up'
+  | 'cancelled'
+  | 'rejected';
+
+export interface ServiceItem {
+  id: string;
+  category: string;
+  name: string;
+  price: number;
+  unit: 'visit' | 'hour';
+  durationMin: number;
+}
+
+export interface Who {
+  userId: string;
+  role: string;
+  name: string;
+}
+
+export interface Visit {
+  id: string;
+  elderId: string;
+  elderName: string;
+  item: ServiceItem;
+  units: number;
+  scheduledAt: string;
+  day: string;
+  address: string;
+  notes?: string;
+  pricing: Pricing;
+  status: ServiceStatus;
+  statusName: string;
+  provider?: { userId: string; name: string };
+  bookedBy: Who;
+  timeline: { status: ServiceStatus; action: string; at: string; by: Who; note?: string }[];
+  checkIn?: { at: string; distanceM?: number; farFromHome: boolean };
+  durationMin?: number;
+  rating?: { score: number; comment?: string };
+  followUp?: { satisfied: boolean; notes?: string };
+}
+
+export interface Sos {
+  id: string;
+  elderId: string;
+  elderName: string;
+  status: 'open' | 'acknowledged' | 'resolved';
+  statusText: string;
+  overdue: boolean;
+  raisedAt: string;
+  ackSeconds?: number;
+  ack?: { by: Who };
+  elder?: {
+    address: string;
+    phone?: string;
+    careLevel?: string;
+    diet: string[];
+    emergencyContacts: { name: string; phone: string; relation?: string }[];
+  };
+}
+
+export interface Notice {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  refType: string;
+  refId: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface Summary {
+  mealOrders: number;
+  mealsServed: number;
+  subsidyTotal: number;
+  serviceOrders: { total: number; byStatus: Record<string, number> };
+  serviceHours: number;
+  ratings: number;
+  satisfactionRate: number | null;
+  followUps: number;
+  followUpSatisfactionRate: number | null;
+  sosCount: number;
+  sosMedianAckSeconds: number | null;
+}
+
+const id = encodeURIComponent;
+
+export const serviceApi = {
+  items: () => request<{ items: ServiceItem[] }>('GET', '/api/service-items'),
+  quote: (body: { elderId: string; itemId: string; scheduledAt: string }) =>
+    request<{ pricing: Pricing; units: number }>('POST', '/api/service-orders/quote', body),
+  book: (body: { elderId: string; itemId: string; scheduledAt: string; notes?: string }) =>
+    request<Visit>('POST', '/api/service-orders', body),
+  list: (query = '') => request<{ items: Visit[] }>('GET', `/api/service-orders${query}`),
+  act: (visitId: string, action: string, body: object = {}) =>
+    request<Visit>('POST', `/api/service-orders/${id(visitId)}/${action}`, body),
+  suggestions: (date: string) =>
+    request<{ items: { userId: string; name: string; openVisits: number }[] }>(
+      'GET',
+      `/api/providers/suggestions?date=${date}`,
+    ),
+};
+
+export const sosApi = {
+  raise: (elderId: string) => request<Sos>('POST', '/api/sos', { elderId }),
+  list: (query = '') => request<{ items: Sos[] }>('GET', `/api/sos${query}`),
+  ack: (sosId: string) => request<Sos>('POST', `/api/sos/${id(sosId)}/ack`, {}),
+  resolve: (sosId: string, notes?: string) =>
+    request<Sos>('POST', `/api/sos/${id(sosId)}/resolve`, notes ? { notes } : {}),
+};
+
+export const noticeApi = {
+  list: () => request<{ items: Notice[]; unread: number }>('GET', '/api/notifications'),
+  read: (noticeId: string) => request<Notice>('POST', `/api/notifications/${id(noticeId)}/read`, {}),
+  readAll: () => request<{ ok: boolean }>('POST', '/api/notifications/read-all', {}),
+};
+
+export const reportApi = {
+  summary: (from: string, to: string) =>
+    request<Summary>('GET', `/api/reports/summary?from=${from}&to=${to}`),
+};
+
+/** "2026-12-02 09:00" in China time. */
+export function chinaDateTime(iso: string): string {
+  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
+  return d.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** The instant of `HH:mm` China time on a China date, as ISO. */
+export function chinaIso(date: string, time: string): string {
+  return `${date}T${time}:00+08:00`;
+}

@@ -1,0 +1,93 @@
+/**
+ * 紧急呼叫 for elders and family: one big button, one confirmation (inline, the only one in
+ * the app), then the live status of the alarm, re-read every 3 seconds:
+ * 正在呼叫社区… → 社区已收到，正在联系您 → 已处理完毕.
+ */
+import { useState } from 'react';
+import { Text, View } from '@tarojs/components';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useProfile } from '../../api/profile';
+import { chinaDateTime, sosApi, type Sos } from '../../api/services';
+import { goHome, profileGate } from '../../components/profile-gate';
+import { Tap } from '../../components/tap';
+import { useMyElders } from '../../components/use-my-elders';
+import '../../components/care.scss';
+
+function Status({ sos }: { sos: Sos }) {
+  return (
+    <View className={`care__card ${sos.status === 'open' ? 'care__card--alert' : ''}`} aria-live="polite">
+      <Text className="care__strong">{sos.elderName}的紧急呼叫</Text>
+      <Text className={sos.status === 'open' ? 'care__warn' : 'care__ok'}>{sos.statusText}</Text>
+      <Text className="text">呼叫时间：{chinaDateTime(sos.raisedAt)}</Text>
+      {sos.ack && <Text className="text">响应人：{sos.ack.by.name}</Text>}
+    </View>
+  );
+}
+
+export default function SosPage() {
+  const { token, me } = useProfile();
+  const qc = useQueryClient();
+  const { ready, elders } = useMyElders(me.data, '我');
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const alarms = useQuery({
+    queryKey: ['sos-mine'],
+    queryFn: () => sosApi.list(),
+    enabled: ready,
+    refetchInterval: 3000,
+  });
+  const raise = useMutation({
+    mutationFn: (elderId: string) => sosApi.raise(elderId),
+    onSuccess: () => {
+      setConfirming(null);
+      void qc.invalidateQueries({ queryKey: ['sos-mine'] });
+    },
+  });
+
+  const gate = profileGate({
+    title: '紧急呼叫',
+    pageClass: 'sos',
+    leadClass: 'sos__lead',
+    signInLead: '请先登录。遇到危险请直接拨打 120 或 110。',
+    token,
+    me,
+    notForYou: me.data && !ready ? '社区工作人员请在「上门服务」工作台处理紧急呼叫。' : null,
+  });
+  if (gate) return gate;
+
+  const active = (alarms.data?.items ?? []).filter((s) => s.status !== 'resolved');
+  const recent = (alarms.data?.items ?? []).filter((s) => s.status === 'resolved').slice(0, 3);
+
+  return (
+    <View className="page sos">
+      <Text className="title">紧急呼叫</Text>
+      {active.map((s) => (
+        <Status key={s.id} sos={s} />
+      ))}
+      {raise.isError && <Text className="error-box">{raise.error.message}</Text>}
+      {elders.map((e) =>
+        confirming === e.id ? (
+          <View key={e.id} className="care__card care__card--alert" aria-label="确认紧急呼叫">
+            <Text className="care__strong">确定要呼叫社区吗？</Text>
+            <Text className="text">社区工作人员会马上联系{e.name === '我' ? '您' : e.name}。</Text>
+            <Tap label="确定呼叫" kind="danger" disabled={raise.isPending} onTap={() => raise.mutate(e.id)} />
+            <Tap label="不呼叫了" kind="secondary" onTap={() => setConfirming(null)} />
+          </View>
+        ) : (
+          <Tap
+            key={e.id}
+            label={e.name === '我' ? '紧急呼叫' : `为${e.name}紧急呼叫`}
+            kind="danger"
+            className="care__sos"
+            onTap={() => setConfirming(e.id)}
+          />
+        ),
+      )}
+      {ready && elders.length === 0 && <Text className="hint">还没有绑定长者。</Text>}
+      <Text className="hint">遇到危险请同时拨打 120 或 110。</Text>
+      {recent.map((s) => (
+        <Status key={s.id} sos={s} />
+      ))}
+      <Tap label="返回首页" kind="secondary" onTap={goHome} />
+    </View>
+  );
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { SERVICE_CATEGORIES, SERVICE_STATUSES } from '../services';
+import { DateSchema, IdSchema, LocationSchema, MoneySchema, NameSchema } from './common';
+
+export const ServiceCategorySchema = z.enum(SERVICE_CATEGORIES);
+const Notes = z.string().trim().max(500);
+
+export const CreateServiceItemBodySchema = z.strictObject({
+  category: ServiceCategorySchema,
+  name: NameSchema,
+  price: MoneySchema,
+  unit: z.enum(['visit', 'hour']),
+  durationMin: z
+    .int()
+    .min(10)
+    .max(8 * 60),
+  description: z.string().trim().max(200).optional(),
+});
+
+export const ServiceQuoteBodySchema = z.strictObject({
+  elderId: IdSchema,
+  itemId: IdSchema,
+  scheduledAt: z.iso.datetime({ offset: true, error: '预约时间应为 ISO 8601 时间' }),
+  /** hourly items: hours booked (default: the item's duration) */
+  hours: z.int().min(1).max(8).optional(),
+});
+
+export const CreateServiceOrderBodySchema = ServiceQuoteBodySchema.extend({
+  address: z.string().trim().min(1).max(200).optional(),
+  notes: Notes.optional(),
+});
+
+export const ServiceOrderQuerySchema = z.object({
+  elderId: IdSchema.optional(),
+  status: z.enum(SERVICE_STATUSES).optional(),
+  date: DateSchema.optional(),
+});
+
+export const DispatchBodySchema = z.strictObject({ providerUserId: IdSchema });
+export const CheckInBodySchema = z.strictObject({ location: LocationSchema.optional() });
+export const NotesBodySchema = z.strictObject({ notes: Notes.optional() });
+export const RatingBodySchema = z.strictObject({
+  score: z.int('评分应为 1 到 5 的整数').min(1, '评分至少 1 分').max(5, '评分最多 5 分'),
+  comment: Notes.optional(),
+});
+export const FollowUpBodySchema = z.strictObject({ satisfied: z.boolean(), notes: Notes.optional() });
+export const SuggestionsQuerySchema = z.object({ date: DateSchema });
+
+export const RaiseSosBodySchema = z.strictObject({ elderId: IdSchema, location: LocationSchema.optional() });
+export const SosQuerySchema = z.object({
+  status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
+  elderId: IdSchema.optional(),
+});
+
+export const NotificationsQuerySchema = z.object({ unread: z.enum(['0', '1']).optional() });
+
+export const SummaryQuerySchema = z
+  .object({ from: DateSchema, to: DateSchema, communityId: IdSchema.optional() })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: '结束日期不能早于开始日期' });
