@@ -195,6 +195,28 @@ test('every collection has an index behind `_id` and every field its model index
         await expectIndexScan(spec.collection, { [field]: value });
       }
     }
+    // Each compound index's fields together (e.g. a community's open SOS: communityId + status).
+    for (const model of Object.values(mongoose.models)) {
+      for (const [keys] of model.schema.indexes()) {
+        const fields = Object.keys(keys);
+        if (fields.length < 2) continue;
+        await expectIndexScan(
+          model.collection.collectionName,
+          Object.fromEntries(fields.map((f) => [f, `${f}-1717`])),
+        );
+      }
+    }
+    // Each compound index's fields together (e.g. a community's open SOS: communityId + status).
+    for (const model of Object.values(mongoose.models)) {
+      for (const [keys] of model.schema.indexes()) {
+        const fields = Object.keys(keys);
+        if (fields.length < 2) continue;
+        await expectIndexScan(
+          model.collection.collectionName,
+          Object.fromEntries(fields.map((f) => [f, `${f}-1717`])),
+        );
+      }
+    }
     expect(specs.map((s) => s.collection)).toEqual(
       expect.arrayContaining([
         'meal_orders',
@@ -203,6 +225,10 @@ test('every collection has an index behind `_id` and every field its model index
         'idempotency_keys',
         'elders',
         'write_locks',
+        'service_orders',
+        'sos_alarms',
+        'notifications',
+        'daily_counters',
       ]),
     );
   } finally {
