@@ -1,6 +1,6 @@
 /**
  * The database rules the BFF relies on, checked against the real embedded database
- * (FerretDB on SQLite, or mongod when configured) through mongoose:
+ * (FerretDB on PostgreSQL, or mongod when configured) through mongoose:
  * unique indexes answer E11000, and conditional writes through `conditionalUpdate`
  * never sell the last portion twice — within one process, and across two processes
  * sharing the database ('database' write-lock mode).
