@@ -4,8 +4,9 @@
  * first" walks days (a scope's day sheet) or months (an elder's) from the future backwards
  * until the page is full. Each step reads only that day's or month's orders.
  */
-import { addDays, chinaDate } from '@yiyangtong/shared';
+import { chinaDate } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
+import { byIdDesc, daysNewestFirst, monthsNewestFirst, walkNewestFirst } from '../db/newest-first';
 import { loadElderFor, visibleElderIds } from '../elders/access';
 import { MealOrder, orderKeys, type MealOrderDoc } from './model';
 
@@ -19,32 +20,8 @@ type Filter = Record<string, unknown>;
 
 const find = (filter: Filter, limit = ORDER_PAGE) =>
   MealOrder.find(filter).limit(limit).lean<MealOrderDoc[]>();
-
-/** Newest id first within one step (ids grow with creation time). */
-const byIdDesc = (a: MealOrderDoc, b: MealOrderDoc) => String(b._id).localeCompare(String(a._id));
-
-/** Runs `steps` in order, a few at a time, until `limit` orders are found. */
-async function walk(steps: Filter[], limit: number): Promise<MealOrderDoc[]> {
-  const found: MealOrderDoc[] = [];
-  const batch = 6;
-  for (let i = 0; i < steps.length && found.length < limit; i += batch) {
-    const pages = await Promise.all(steps.slice(i, i + batch).map((f) => find(f, limit)));
-    for (const page of pages) found.push(...page.sort(byIdDesc));
-  }
-  return found.slice(0, limit);
-}
-
-function daysNewestFirst(today: string): string[] {
-  return Array.from({ length: DAYS_AHEAD + DAYS_BACK + 1 }, (_, i) => addDays(today, DAYS_AHEAD - i));
-}
-
-function monthsNewestFirst(today: string): string[] {
-  const [y, m] = addDays(today, DAYS_AHEAD).split('-').map(Number);
-  return Array.from({ length: MONTHS_BACK + 3 }, (_, i) => {
-    const d = new Date(Date.UTC(y, m - 1 - i, 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  });
-}
+// A step is one day or month: read whole (bounded), so that its newest come first.
+const walk = (steps: Filter[]) => walkNewestFirst(steps, (f) => find(f, 5000), ORDER_PAGE);
 
 /** One elder's orders (optionally of one date), newest first, within `scope`. */
 async function ordersOfElder(elderId: string, date: string | undefined, scope: Filter, today: string) {
@@ -53,8 +30,10 @@ async function ordersOfElder(elderId: string, date: string | undefined, scope: F
     return (await find({ ...scope, elderMonth, date })).sort(byIdDesc);
   }
   return walk(
-    monthsNewestFirst(today).map((month) => ({ ...scope, elderMonth: `${elderId}:${month}` })),
-    ORDER_PAGE,
+    monthsNewestFirst(today, DAYS_AHEAD, MONTHS_BACK + 3).map((month) => ({
+      ...scope,
+      elderMonth: `${elderId}:${month}`,
+    })),
   );
 }
 
@@ -100,6 +79,6 @@ export async function listVisibleOrders(
     const key = dayKey(actor, query.date);
     return key ? (await find(key)).sort(byIdDesc) : [];
   }
-  const steps = daysNewestFirst(today).map((d) => dayKey(actor, d));
-  return steps.every(Boolean) ? walk(steps as Filter[], ORDER_PAGE) : [];
+  const steps = daysNewestFirst(today, DAYS_AHEAD, DAYS_BACK).map((d) => dayKey(actor, d));
+  return steps.every(Boolean) ? walk(steps as Filter[]) : [];
 }

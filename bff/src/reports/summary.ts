@@ -40,7 +40,9 @@ export async function summary(from: string, to: string, communityId?: string) {
     mealOrders: sum('mealOrders'),
     mealsServed: sum('mealsServed'),
     subsidyTotal: sum('subsidyTotal'),
-    serviceOrders: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
+    // The contract's number, and the same split by status beside it.
+    serviceOrders: Object.values(byStatus).reduce((a, b) => a + b, 0),
+    serviceOrdersByStatus: byStatus,
     serviceMinutes,
     serviceHours: Math.round((serviceMinutes / 60) * 10) / 10,
     ratings,

@@ -1,5 +1,6 @@
-import type { ServiceStatus } from '@yiyangtong/shared';
+import { chinaDate, type ServiceStatus } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
+import { daysNewestFirst, walkNewestFirst } from '../db/newest-first';
 import { FamilyLink } from '../elders/model';
 import { ServiceOrder, type ServiceOrderDoc } from './model';
 
@@ -8,12 +9,21 @@ const LIMIT = 200;
 /**
  * The visits a caller may see, by equality queries on indexed fields only:
  * provider {providerUserId[, day]}; worker {communityId[, status]}; admin {status} or all;
- * elder/family {elderId[, status]} per visible elder. Newest first.
+ * elder/family {elderId[, status]} per visible elder. Newest first. Without a narrower key a
+ * worker's or admin's list walks visit days ({communityId, day} / {day}), newest first: a
+ * community's whole history is never read at once.
  */
 export async function listVisits(
   actor: Actor,
   q: { elderId?: string; status?: ServiceStatus; date?: string },
+  now: Date = new Date(),
 ): Promise<ServiceOrderDoc[]> {
+  const byDay = (scope: Record<string, unknown>) =>
+    walkNewestFirst(
+      daysNewestFirst(chinaDate(now), 30, 90).map((day) => ({ ...scope, day })),
+      (f) => ServiceOrder.find(f).limit(2000).lean<ServiceOrderDoc[]>(),
+      LIMIT,
+    );
   const status = q.status ? { status: q.status } : {};
   const run = (filter: Record<string, unknown>) =>
     ServiceOrder.find(filter).sort({ _id: -1 }).limit(LIMIT).lean<ServiceOrderDoc[]>();
@@ -26,13 +36,12 @@ export async function listVisits(
     }
     case 'worker':
       if (!actor.communityId) return [];
-      return keep(
-        await run(
-          q.elderId ? { elderId: q.elderId, ...status } : { communityId: actor.communityId, ...status },
-        ),
-      );
+      if (q.elderId) return keep(await run({ elderId: q.elderId, ...status }));
+      if (q.status) return keep(await run({ communityId: actor.communityId, ...status }));
+      return keep(await byDay({ communityId: actor.communityId }));
     case 'admin':
-      return keep(await run(q.elderId ? { elderId: q.elderId, ...status } : status));
+      if (q.elderId) return keep(await run({ elderId: q.elderId, ...status }));
+      return keep(q.status ? await run(status) : await byDay({}));
     case 'elder':
       return actor.elderId ? keep(await run({ elderId: actor.elderId, ...status })) : [];
     case 'family': {

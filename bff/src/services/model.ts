@@ -125,6 +125,7 @@ schema.index({ elderId: 1, status: 1 }); // an elder's visits (by status)
 schema.index({ elderId: 1 });
 schema.index({ communityId: 1, status: 1 }); // a community's visits to dispatch / follow up
 schema.index({ communityId: 1 });
+schema.index({ communityId: 1, day: 1 }); // a community's visits, a day at a time
 schema.index({ status: 1 }); // admin, by status
 schema.index({ providerUserId: 1, day: 1 }); // a provider's visits of a day
 schema.index({ providerUserId: 1 });

@@ -100,7 +100,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     query: ServiceOrderQuerySchema,
     handler: async ({ query, actor }) => {
       if (query.elderId && actor.role !== 'provider') await loadElderFor(actor, query.elderId);
-      return { items: (await listVisits(actor, query)).map(visitView) };
+      return { items: (await listVisits(actor, query, clock())).map(visitView) };
     },
   });
 

@@ -84,7 +84,8 @@ export interface Summary {
   mealOrders: number;
   mealsServed: number;
   subsidyTotal: number;
-  serviceOrders: { total: number; byStatus: Record<string, number> };
+  serviceOrders: number;
+  serviceOrdersByStatus: Record<string, number>;
   serviceHours: number;
   ratings: number;
   satisfactionRate: number | null;

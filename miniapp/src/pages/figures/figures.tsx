@@ -81,8 +81,8 @@ export default function FiguresPage() {
           <Figure name="助餐订单" value={`${d.mealOrders} 单`} />
           <Figure name="已取餐" value={`${d.mealsServed} 份`} />
           <Figure name="助餐补贴" value={formatYuan(d.subsidyTotal)} />
-          <Figure name="上门服务" value={`${d.serviceOrders.total} 单`} />
-          {Object.entries(d.serviceOrders.byStatus).map(([k, n]) => (
+          <Figure name="上门服务" value={`${d.serviceOrders} 单`} />
+          {Object.entries(d.serviceOrdersByStatus).map(([k, n]) => (
             <Figure key={k} name={`· ${STATUS[k] ?? k}`} value={`${n} 单`} />
           ))}
           <Figure name="服务时长" value={`${d.serviceHours} 小时`} />
