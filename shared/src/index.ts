@@ -4,3 +4,4 @@ export * from './china-time';
 export * from './geo';
 export * from './schemas';
 export * from './pricing';
+export * from './labels';
