@@ -4,6 +4,7 @@ export default defineAppConfig({
     'pages/login/login',
     'pages/meal-booking/meal-booking',
     'pages/canteen-counter/canteen-counter',
+    'pages/my-orders/my-orders',
   ],
   window: {
     navigationBarTitleText: '颐养通',

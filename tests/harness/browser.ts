@@ -1,4 +1,5 @@
 /** Debian's Chromium through playwright-core (never a browser download), and helpers the H5 tests share. */
+import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM_ARGS = [
@@ -126,4 +127,58 @@ export async function hasText(l: Locator, s: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   expect((await l.innerText()).trim()).toBe(s);
+}
+
+/**
+ * axe-core (npm, injected into the page) on what is visible now: returns the serious and
+ * critical violations as short lines (rule: target), [] when clean. Taro H5 keeps earlier
+ * pages hidden in the DOM; axe skips hidden nodes itself.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const has = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  // Evaluated rather than added as a <script>: the BFF's CSP (script-src 'self') blocks inline scripts.
+  if (!has) await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: any }).axe;
+    const res = await axe.run(document, { resultTypes: ['violations'] });
+    const lines: string[] = [];
+    for (const v of res.violations) {
+      if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+      for (const n of v.nodes)
+        lines.push(`${v.id} (${v.impact}): ${n.target.join(' ')} ${n.html.slice(0, 80)}`);
+    }
+    return lines;
+  });
+}
+
+export async function expectAxeClean(page: Page, what: string): Promise<void> {
+  expect({ what, violations: await axeViolations(page) }).toEqual({ what, violations: [] });
+}
+
+/**
+ * Every visible tappable Taro button says it is a button and has words to say
+ * (role="button" and a non-empty accessible name), and is at least 48px tall.
+ */
+export async function expectButtonsAnnounced(page: Page): Promise<void> {
+  const bad = await page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('taro-button-core')) as HTMLElement[]) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const name = (el.getAttribute('aria-label') || el.innerText || '').trim();
+      if (el.getAttribute('role') !== 'button' || !name || r.height < 48)
+        out.push(`${el.outerHTML.slice(0, 100)} role=${el.getAttribute('role')} h=${r.height}`);
+    }
+    return out;
+  });
+  expect(bad).toEqual([]);
+}
+
+/** Counts the taps a person makes (clicks through this helper), for journeys with a tap budget. */
+export class TapCounter {
+  count = 0;
+  async tap(l: Locator): Promise<void> {
+    await l.click();
+    this.count += 1;
+  }
 }

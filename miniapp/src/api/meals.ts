@@ -82,6 +82,7 @@ export interface MealOrder {
   pickupCode?: string;
   bookedBy: { userId: string; role: string; name?: string };
   cutoffAt?: string;
+  createdAt?: string;
 }
 
 /**
@@ -107,6 +108,13 @@ export const mealApi = {
   menu: (canteenId: string, date: string) =>
     request<DayMenu>('GET', `/api/canteens/${encodeURIComponent(canteenId)}/menus/${date}`),
   quote: (body: QuoteBody) => request<Pricing>('POST', '/api/pricing/quote', body),
+  order: (id: string) => request<MealOrder>('GET', `/api/meal-orders/${encodeURIComponent(id)}`),
+  orders: (elderId?: string) =>
+    request<{ items: MealOrder[] }>(
+      'GET',
+      elderId ? `/api/meal-orders?elderId=${encodeURIComponent(elderId)}` : '/api/meal-orders',
+    ),
+  cancel: (id: string) => request<MealOrder>('POST', `/api/meal-orders/${encodeURIComponent(id)}/cancel`, {}),
   book: (body: QuoteBody, idempotencyKey: string) =>
     request<MealOrder>('POST', '/api/meal-orders', body, { 'Idempotency-Key': idempotencyKey }),
 };

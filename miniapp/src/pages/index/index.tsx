@@ -1,13 +1,39 @@
 import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, clearToken, getToken } from '../../api/client';
 import { roleLabel } from '../../roles';
+import { mealApi } from '../../api/meals';
+import { itemsText } from '../../api/canteen';
+import { Btn } from '../../components/ui';
+import { slotLabel } from '../../format';
 import './index.scss';
 import { goLogin } from '../../components/profile-gate';
 
 type Feature = 'meal' | 'service' | 'emergency';
+
+const go = (url: string) => () => void Taro.navigateTo({ url });
+
+/** Each role's own tasks, big buttons first on the home page. */
+const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
+  family: [{ label: '我的家人', url: '/packages/family/home/home' }],
+  worker: [
+    { label: '长者名册', url: '/packages/worker/elders/elders' },
+    { label: '登记长者', url: '/packages/worker/register/register' },
+    { label: '批量订餐', url: '/packages/worker/batch/batch' },
+  ],
+  canteen_staff: [
+    { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
+    { label: '发布菜单', url: '/packages/staff/menu/menu' },
+  ],
+  admin: [
+    { label: '优惠规则', url: '/packages/admin/rules/rules' },
+    { label: '月度结算', url: '/packages/admin/settlement/settlement' },
+    { label: '辖区数据', url: '/packages/admin/figures/figures' },
+    { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
+  ],
+};
 
 const FEATURES: { key: Feature; label: string; danger?: boolean }[] = [
   { key: 'meal', label: '订餐' },
@@ -30,6 +56,21 @@ export default function IndexPage() {
     retry: (count, err) => !(err instanceof ApiError && err.status === 401) && count < 1,
   });
 
+  // 长辈: tomorrow's lunch one tap away, and the last order to repeat.
+  // ['me', token] may hold the login answer (no elderId): the full profile is read once more.
+  const profile = useQuery({
+    queryKey: ['me', token, 'profile'],
+    queryFn: api.me,
+    enabled: !!token && me.data?.role === 'elder',
+  });
+  const elderId = (profile.data?.elderId as string | undefined) ?? '';
+  const orders = useQuery({
+    queryKey: ['meal-orders', elderId],
+    queryFn: () => mealApi.orders(elderId),
+    enabled: !!elderId,
+  });
+  const last = orders.data?.items.find((o) => o.status !== 'cancelled');
+
   const expired = me.error instanceof ApiError && me.error.status === 401;
   if (expired && token) {
     clearToken();
@@ -46,9 +87,6 @@ export default function IndexPage() {
     setSoon(key);
   };
 
-  // 食堂工作人员: the counter page instead of the elder features.
-  const openCounter = () => void Taro.navigateTo({ url: '/pages/canteen-counter/canteen-counter' });
-
   const logout = () => {
     clearToken();
     queryClient.removeQueries({ queryKey: ['me'] });
@@ -63,9 +101,7 @@ export default function IndexPage() {
       {!token && (
         <View className="index__section">
           <Text className="text index__lead">请先登录，再使用订餐和上门服务。</Text>
-          <Button className="btn" onClick={goLogin}>
-            去登录
-          </Button>
+          <Btn onClick={goLogin}>去登录</Btn>
         </View>
       )}
 
@@ -74,9 +110,9 @@ export default function IndexPage() {
       {token && me.isError && !expired && (
         <View className="index__section">
           <Text className="error-box">{me.error.message}</Text>
-          <Button className="btn btn--secondary" onClick={() => me.refetch()}>
+          <Btn className="btn--secondary" onClick={() => me.refetch()}>
             重试
-          </Button>
+          </Btn>
         </View>
       )}
 
@@ -85,28 +121,61 @@ export default function IndexPage() {
           <Text className="index__greeting">您好，{me.data.name}</Text>
           <Text className="hint index__role">身份：{roleLabel(me.data.role)}</Text>
 
-          {me.data.role === 'canteen_staff' ? (
+          {me.data.role === 'elder' && (
             <View className="index__features">
-              <Button className="btn" onClick={openCounter}>
-                食堂柜台
-              </Button>
+              <Btn
+                className="index__big"
+                label="订明天午餐"
+                onClick={go('/pages/meal-booking/meal-booking?slot=lunch')}
+              >
+                订明天午餐
+              </Btn>
+              {last && (
+                <Btn
+                  className="index__big btn--secondary"
+                  label={`和上次一样 ${slotLabel(last.slot)} ${itemsText(last.items)}`}
+                  onClick={go(`/pages/meal-booking/meal-booking?repeat=${encodeURIComponent(last.id)}`)}
+                >
+                  <View className="index__again">
+                    <Text className="index__again-title">和上次一样</Text>
+                    <Text className="index__again-sub">
+                      {slotLabel(last.slot)}：{itemsText(last.items)}
+                    </Text>
+                  </View>
+                </Btn>
+              )}
+              <Btn className="btn--secondary" onClick={go('/pages/my-orders/my-orders')}>
+                我的订单
+              </Btn>
             </View>
-          ) : (
+          )}
+
+          {(ROLE_TASKS[me.data.role] ?? []).length > 0 && (
+            <View className="index__features">
+              {ROLE_TASKS[me.data.role].map((t) => (
+                <Btn key={t.url} onClick={go(t.url)}>
+                  {t.label}
+                </Btn>
+              ))}
+            </View>
+          )}
+
+          {me.data.role !== 'canteen_staff' && (
             <View className="index__features">
               {FEATURES.map((f) => (
                 <View key={f.key} className="index__feature">
-                  <Button className={f.danger ? 'btn btn--danger' : 'btn'} onClick={() => openFeature(f.key)}>
+                  <Btn className={f.danger ? 'btn--danger' : undefined} onClick={() => openFeature(f.key)}>
                     {f.label}
-                  </Button>
+                  </Btn>
                   {soon === f.key && <Text className="hint index__soon">{f.label}即将上线</Text>}
                 </View>
               ))}
             </View>
           )}
 
-          <Button className="btn btn--secondary" onClick={logout}>
+          <Btn className="btn--secondary" onClick={logout}>
             退出登录
-          </Button>
+          </Btn>
         </View>
       )}
     </View>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, setToken } from '../../api/client';
 import './login.scss';
+import { Btn } from '../../components/ui';
 
 export default function LoginPage() {
   const queryClient = useQueryClient();
@@ -42,6 +43,7 @@ export default function LoginPage() {
           className="login__input"
           type="number"
           placeholder="请输入手机号"
+          {...{ nativeProps: { 'aria-label': '手机号' } }}
           placeholderClass="login__placeholder"
           value={phone}
           onInput={(e) => setPhone(e.detail.value)}
@@ -54,6 +56,7 @@ export default function LoginPage() {
           className="login__input"
           password
           placeholder="请输入密码"
+          {...{ nativeProps: { 'aria-label': '密码' } }}
           placeholderClass="login__placeholder"
           value={password}
           onInput={(e) => setPassword(e.detail.value)}
@@ -63,12 +66,9 @@ export default function LoginPage() {
 
       {error && <Text className="error-box login__error">{error}</Text>}
 
-      <Button
-        className={login.isPending ? 'btn btn--busy login__submit' : 'btn login__submit'}
-        onClick={submit}
-      >
+      <Btn className={login.isPending ? 'btn--busy login__submit' : 'login__submit'} onClick={submit}>
         {login.isPending ? '正在登录…' : '登录'}
-      </Button>
+      </Btn>
     </View>
   );
 }
