@@ -13,7 +13,7 @@ export const ROLE_LABELS: Record<RoleCode, string> = {
   elder: '长者',
 };
 
-export const GROUP_LABELS: Record<string, string> = {
+export const GROUP_LABELS: Record<'dibao' | 'tekun' | 'jiandang' | 'youfu' | 'jisheng' | 'disabled', string> = {
   dibao: '低保',
   tekun: '特困供养',
   jiandang: '建档立卡',

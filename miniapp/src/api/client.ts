@@ -33,6 +33,8 @@ export class ApiError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
+    /** VALIDATION_FAILED: the server's words per field (e.g. {"benefit.value": "…"}). */
+    public readonly fields: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -95,8 +97,15 @@ export async function request<T>(
     }
   }
   if (status >= 200 && status < 300) return body as T;
-  const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
-  throw new ApiError(status, err?.code || `HTTP_${status}`, err?.message || fallbackMessage(status));
+  const err = (
+    body as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null
+  )?.error;
+  throw new ApiError(
+    status,
+    err?.code || `HTTP_${status}`,
+    err?.message || fallbackMessage(status),
+    err?.fields ?? {},
+  );
 }
 
 export const api = {

@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import { parseIdCardNo } from '../idcard';
+import { GROUP_LABELS } from '../labels';
 import { DateSchema, IdSchema, LocationSchema, NameSchema, PasswordSchema, PhoneSchema } from './common';
 
 export const GROUPS = ['dibao', 'tekun', 'jiandang', 'youfu', 'jisheng', 'disabled'] as const;
 export const GroupSchema = z.enum(GROUPS);
-export const GROUP_NAMES: Record<(typeof GROUPS)[number], string> = {
-  dibao: '低保',
-  tekun: '特困供养',
-  jiandang: '建档立卡',
-  youfu: '重点优抚',
-  jisheng: '计生特殊家庭',
-  disabled: '重度残疾',
-};
+export const GROUP_NAMES: Record<(typeof GROUPS)[number], string> = GROUP_LABELS;
 export const CareLevelSchema = z.enum(['intact', 'mild', 'moderate', 'severe']);
 
 export const IdCardNoSchema = z
