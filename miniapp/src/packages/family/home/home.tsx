@@ -28,9 +28,10 @@ export default function FamilyHomePage() {
   });
   const [chosenId, setChosenId] = useState('');
   useEffect(() => {
+    // Not while the list is being fetched again: a parent just linked is not in the old list.
     const items = elders.data?.items ?? [];
-    if (items.length && !items.some((e) => e.id === chosenId)) setChosenId(items[0].id);
-  }, [elders.data, chosenId]);
+    if (!elders.isFetching && items.length && !items.some((e) => e.id === chosenId)) setChosenId(items[0].id);
+  }, [elders.data, elders.isFetching, chosenId]);
   const chosen = elders.data?.items.find((e) => e.id === chosenId);
 
   const orders = useQuery({
