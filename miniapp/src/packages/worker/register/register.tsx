@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { parseIdCardNo } from '@yiyangtong/shared/src/idcard';
 import { GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import { ApiError } from '../../../api/client';
@@ -52,6 +52,7 @@ function idCardMessage(raw: string): {
 }
 
 export default function RegisterElderPage() {
+  const queryClient = useQueryClient();
   const { token, me } = useProfile();
   const role = me.data?.role;
   const communityId = (me.data?.communityId as string | undefined) ?? '';
@@ -65,6 +66,7 @@ export default function RegisterElderPage() {
 
   const register = useMutation({
     mutationFn: (body: CreateElderBody) => workerApi.register(body),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'] }),
     onError: (err) => {
       if (err instanceof ApiError && Object.keys(err.fields).length) setProblems(err.fields);
     },
