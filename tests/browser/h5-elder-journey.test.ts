@@ -81,7 +81,11 @@ const btnStarting = (page: Page, name: string) =>
 
 async function signIn(page: Page): Promise<void> {
   await page.goto(`${server.baseUrl}/`);
+  await text(page, '去登录').waitFor();
+  await checkPage(page, 'home (signed out)');
   await text(page, '去登录').click();
+  await field(page, '请输入手机号').waitFor();
+  await checkPage(page, 'login');
   await field(page, '请输入手机号').fill(elderUser.phone);
   await field(page, '请输入密码').fill(elderUser.password);
   await text(page, '登录').click();

@@ -27,6 +27,8 @@ function Choice(props: { selected: boolean; onClick: () => void; label: string; 
   return (
     <Btn
       className={cls('counter__choice', selected ? 'counter__choice--on' : 'btn--secondary')}
+      label={[label, sub, selected ? '已选' : ''].filter(Boolean).join(' ')}
+      pressed={selected}
       onClick={onClick}
     >
       <View className="counter__choice-body">
