@@ -97,7 +97,7 @@ async function signedIn(who) {
 }
 
 async function shot(page, name, fullPage = true) {
-  await page.evaluate(() => document.fonts?.ready);
+  await page.evaluate('document.fonts.ready');
   await page.waitForTimeout(300);
   const file = path.join(OUT, `${name}.png`);
   await page.screenshot({ path: file, fullPage });

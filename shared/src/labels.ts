@@ -13,14 +13,15 @@ export const ROLE_LABELS: Record<RoleCode, string> = {
   elder: '长者',
 };
 
-export const GROUP_LABELS: Record<'dibao' | 'tekun' | 'jiandang' | 'youfu' | 'jisheng' | 'disabled', string> = {
-  dibao: '低保',
-  tekun: '特困供养',
-  jiandang: '建档立卡',
-  youfu: '重点优抚',
-  jisheng: '计生特殊家庭',
-  disabled: '重度残疾',
-};
+export const GROUP_LABELS: Record<'dibao' | 'tekun' | 'jiandang' | 'youfu' | 'jisheng' | 'disabled', string> =
+  {
+    dibao: '低保',
+    tekun: '特困供养',
+    jiandang: '建档立卡',
+    youfu: '重点优抚',
+    jisheng: '计生特殊家庭',
+    disabled: '重度残疾',
+  };
 
 export const CARE_LEVEL_LABELS: Record<string, string> = {
   intact: '能力完好',

@@ -17,7 +17,6 @@ import {
   type Elder,
   type MealOrder,
   type MenuSlot,
-  type Pricing,
   type QuoteBody,
 } from '../../api/meals';
 import {

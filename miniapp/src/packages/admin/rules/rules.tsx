@@ -74,7 +74,7 @@ function RuleEditor({ onSaved }: { onSaved: (r: Rule) => void }) {
     const hi = age(maxAge, 'maxAge');
     if (lo !== undefined && hi !== undefined && !p.minAge && !p.maxAge && lo > hi)
       p.maxAge = '最高年龄不能小于最低年龄';
-    let v: number | null = null;
+    let v: number | null;
     if (type === 'percent_off') {
       v = Number(value);
       if (!/^\d+$/.test(value.trim()) || v < 1 || v > 100)
