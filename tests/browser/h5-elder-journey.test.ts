@@ -6,17 +6,19 @@
 import type { Browser, Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
-  expectAxeClean,
-  expectButtonsAnnounced,
   expectNoPopups,
   expectText,
   field,
   hasText,
   launchChromium,
   openPhonePage,
-  smallestTextSize,
   TapCounter,
   visible,
+  buttonNamed,
+  buttonStarting,
+  checkPage,
+  signIn,
+  textOn,
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
@@ -74,35 +76,26 @@ afterAll(async () => {
   await server?.close();
 });
 
-const text = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
-const btn = (page: Page, name: string) => visible(page.getByRole('button', { name, exact: true }));
-const btnStarting = (page: Page, name: string) =>
-  visible(page.locator(`taro-button-core[role="button"][aria-label^="${name}"]`));
+const text = textOn;
+const btn = buttonNamed;
+const btnStarting = buttonStarting;
 
-async function signIn(page: Page): Promise<void> {
+/** The signed-out home and the login page pass the page checks too, then she signs in. */
+async function elderSignsIn(page: Page): Promise<void> {
   await page.goto(`${server.baseUrl}/`);
   await text(page, '去登录').waitFor();
   await checkPage(page, 'home (signed out)');
   await text(page, '去登录').click();
   await field(page, '请输入手机号').waitFor();
   await checkPage(page, 'login');
-  await field(page, '请输入手机号').fill(elderUser.phone);
-  await field(page, '请输入密码').fill(elderUser.password);
-  await text(page, '登录').click();
-  await text(page, `您好，${elderUser.name}`).waitFor();
-}
-
-async function checkPage(page: Page, what: string): Promise<void> {
-  await expectAxeClean(page, what);
-  await expectButtonsAnnounced(page);
-  expect((await smallestTextSize(page)).size).toBeGreaterThanOrEqual(18);
+  await signIn(page, server.baseUrl, elderUser);
 }
 
 test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 in 2, then 我的订单 with one cancel', async () => {
   const o = await openPhonePage(browser);
   const { page } = o;
   try {
-    await signIn(page);
+    await elderSignsIn(page);
     await checkPage(page, 'home (signed in, elder)');
 
     // ---- Tomorrow's lunch: 订明天午餐 → 加一份 → 确认订餐 ----

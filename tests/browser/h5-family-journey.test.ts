@@ -1,19 +1,21 @@
 // The family member's journey in the built H5 app against the real API: link to a parent
 // with the invite code she made, switch between two linked parents, book a meal for one
 // (the order records who booked) and see that parent's orders. axe on every page.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
-  expectAxeClean,
-  expectButtonsAnnounced,
   expectNoPopups,
   expectText,
   field,
   hasText,
   launchChromium,
   openPhonePage,
-  smallestTextSize,
   visible,
+  buttonNamed,
+  buttonStarting,
+  checkPage,
+  signIn,
+  textOn,
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
@@ -58,16 +60,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-const text = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
-const btn = (page: Page, name: string) => visible(page.getByRole('button', { name, exact: true }));
-const btnStarting = (page: Page, name: string) =>
-  visible(page.locator(`taro-button-core[role="button"][aria-label^="${name}"]`));
-
-async function checkPage(page: Page, what: string): Promise<void> {
-  await expectAxeClean(page, what);
-  await expectButtonsAnnounced(page);
-  expect((await smallestTextSize(page)).size).toBeGreaterThanOrEqual(18);
-}
+const text = textOn;
+const btn = buttonNamed;
+const btnStarting = buttonStarting;
 
 test('links to his mother with her invite code, switches parents, books for her and sees her orders', async () => {
   // His mother makes an invite code in her own account (through the API).
@@ -77,12 +72,7 @@ test('links to his mother with her invite code, switches parents, books for her 
   const o = await openPhonePage(browser);
   const { page } = o;
   try {
-    await page.goto(`${server.baseUrl}/`);
-    await text(page, '去登录').click();
-    await field(page, '请输入手机号').fill(son.phone);
-    await field(page, '请输入密码').fill(son.password);
-    await text(page, '登录').click();
-    await text(page, `您好，${son.name}`).waitFor();
+    await signIn(page, server.baseUrl, son);
     await btn(page, '我的家人').click();
     await text(page, '我绑定的长者').waitFor();
     await btnStarting(page, '王建国').waitFor();

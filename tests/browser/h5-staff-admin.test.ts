@@ -6,16 +6,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
-  expectAxeClean,
-  expectButtonsAnnounced,
   expectNoPopups,
   expectText,
   field,
   hasText,
   launchChromium,
   openPhonePage,
-  smallestTextSize,
   visible,
+  buttonNamed,
+  buttonStarting,
+  checkPage,
+  signIn,
+  textOn,
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
@@ -58,32 +60,16 @@ afterAll(async () => {
   await server?.close();
 });
 
-const text = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
-const btn = (page: Page, name: string) => visible(page.getByRole('button', { name, exact: true }));
-const btnStarting = (page: Page, name: string) =>
-  visible(page.locator(`taro-button-core[role="button"][aria-label^="${name}"]`));
+const text = textOn;
+const btn = buttonNamed;
+const btnStarting = buttonStarting;
 const dishRow = (page: Page, name: string) => visible(page.locator('.menu__dish').filter({ hasText: name }));
-
-async function checkPage(page: Page, what: string): Promise<void> {
-  await expectAxeClean(page, what);
-  await expectButtonsAnnounced(page);
-  expect((await smallestTextSize(page)).size).toBeGreaterThanOrEqual(18);
-}
-
-async function signIn(page: Page, user: { phone: string; password: string; name: string }): Promise<void> {
-  await page.goto(`${server.baseUrl}/`);
-  await text(page, '去登录').click();
-  await field(page, '请输入手机号').fill(user.phone);
-  await field(page, '请输入密码').fill(user.password);
-  await text(page, '登录').click();
-  await text(page, `您好，${user.name}`).waitFor();
-}
 
 test('staff copy today’s lunch to tomorrow in one tap, add portions, and cannot go below what is booked', async () => {
   const o = await openPhonePage(browser);
   const { page } = o;
   try {
-    await signIn(page, staff);
+    await signIn(page, server.baseUrl, staff);
     await checkPage(page, 'home (canteen staff)');
     await btn(page, '发布菜单').click();
     await btnStarting(page, '明天').click();
@@ -145,7 +131,7 @@ test('admin: rules editor says what is wrong in words, saves; settlement and cou
   const o = await openPhonePage(browser);
   const { page } = o;
   try {
-    await signIn(page, admin);
+    await signIn(page, server.baseUrl, admin);
     await checkPage(page, 'home (admin)');
     await btn(page, '优惠规则').click();
     const existing = visible(page.locator('.rules__rule').filter({ hasText: '80岁以上助餐优惠' }));
@@ -226,7 +212,7 @@ test('admin: rules editor says what is wrong in words, saves; settlement and cou
     await btn(page, '食堂柜台').click();
     await text(page, '请选择食堂：').waitFor();
     await checkPage(page, '食堂柜台 (admin chooses)');
-    await btn(page, canteen.name).click();
+    await btnStarting(page, canteen.name).click();
     await btnStarting(page, '今天').waitFor();
     await checkPage(page, '食堂柜台 (admin, chosen)');
 

@@ -6,15 +6,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { addDays, chinaDate, makeIdCardNo } from '@yiyangtong/shared';
 import {
-  expectAxeClean,
-  expectButtonsAnnounced,
   expectNoPopups,
   expectText,
   field,
   launchChromium,
   openPhonePage,
-  smallestTextSize,
   visible,
+  buttonNamed,
+  buttonStarting,
+  checkPage,
+  signIn,
+  textOn,
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
@@ -61,33 +63,17 @@ afterAll(async () => {
   await server?.close();
 });
 
-const text = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
-const btn = (page: Page, name: string) => visible(page.getByRole('button', { name, exact: true }));
-const btnStarting = (page: Page, name: string) =>
-  visible(page.locator(`taro-button-core[role="button"][aria-label^="${name}"]`));
+const text = textOn;
+const btn = buttonNamed;
+const btnStarting = buttonStarting;
 const card = (page: Page, name: string) =>
   visible(page.locator('.elders__card').filter({ has: page.getByText(name, { exact: true }) }));
-
-async function checkPage(page: Page, what: string): Promise<void> {
-  await expectAxeClean(page, what);
-  await expectButtonsAnnounced(page);
-  expect((await smallestTextSize(page)).size).toBeGreaterThanOrEqual(18);
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.baseUrl}/`);
-  await text(page, '去登录').click();
-  await field(page, '请输入手机号').fill(worker.phone);
-  await field(page, '请输入密码').fill(worker.password);
-  await text(page, '登录').click();
-  await text(page, `您好，${worker.name}`).waitFor();
-}
 
 test('finds, registers, gives a login and an invite code, books on an elder’s behalf', async () => {
   const o = await openPhonePage(browser);
   const { page } = o;
   try {
-    await signIn(page);
+    await signIn(page, server.baseUrl, worker);
     await checkPage(page, 'home (worker)');
     await btn(page, '长者名册').click();
     await card(page, '李德明').waitFor();
@@ -195,7 +181,7 @@ test('batch booking: tick three elders, one meal, each one’s price, one pass, 
     // Two portions left, whatever the first test booked: two booked, one sold out.
     const booked = 3 - (await m.remaining(canteen.id, tomorrow, 'lunch', noodles.id));
     await m.putMenu(staffToken, canteen.id, tomorrow, 'lunch', [{ dishId: noodles.id, quota: booked + 2 }]);
-    await signIn(page);
+    await signIn(page, server.baseUrl, worker);
     await btn(page, '批量订餐').click();
     await btnStarting(page, '李德明').click();
     await btnStarting(page, '赵秀英').click();

@@ -182,3 +182,33 @@ export class TapCounter {
     this.count += 1;
   }
 }
+
+/** Visible text, exactly. */
+export const textOn = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
+/** A visible button by its spoken name, exactly (role="button" + aria-label). */
+export const buttonNamed = (page: Page, name: string) =>
+  visible(page.getByRole('button', { name, exact: true }));
+/** A visible button whose spoken name starts with `name` (choices add their detail, e.g. 「明天 12月2日 周三」). */
+export const buttonStarting = (page: Page, name: string) =>
+  visible(page.locator(`taro-button-core[role="button"][aria-label^="${name}"]`));
+
+/** The checks every page gets: axe (no serious/critical), buttons announced, text ≥ 18px. */
+export async function checkPage(page: Page, what: string): Promise<void> {
+  await expectAxeClean(page, what);
+  await expectButtonsAnnounced(page);
+  expect({ what, size: (await smallestTextSize(page)).size >= 18 }).toEqual({ what, size: true });
+}
+
+/** Signs in from the home page as a person would; waits for the greeting. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: { phone: string; password: string; name: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await textOn(page, '去登录').click();
+  await field(page, '请输入手机号').fill(user.phone);
+  await field(page, '请输入密码').fill(user.password);
+  await textOn(page, '登录').click();
+  await textOn(page, `您好，${user.name}`).waitFor();
+}

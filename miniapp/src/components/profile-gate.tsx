@@ -1,17 +1,11 @@
-import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiError, type User } from '../api/client';
+import { goHome, goLogin } from './nav';
 import { Btn } from './ui';
 
-export function goHome(): void {
-  if (Taro.getCurrentPages().length > 1) void Taro.navigateBack();
-  else void Taro.reLaunch({ url: '/pages/index/index' });
-}
-
-export function goLogin(): void {
-  void Taro.navigateTo({ url: '/pages/login/login' });
-}
+// Kept here for the pages that import them from this module.
+export { goHome, goLogin };
 
 interface GateProps {
   title: string;

@@ -8,7 +8,9 @@
 import type { ReactNode } from 'react';
 import { Button, Input, Text, View } from '@tarojs/components';
 import type { Pricing } from '@yiyangtong/shared/src/pricing/types';
+import type { Canteen } from '../api/meals';
 import { formatDiscount, formatYuan, funderLabel } from '../format';
+import { goHome } from './nav';
 
 export function cls(...names: (string | false | null | undefined)[]): string {
   return names.filter(Boolean).join(' ');
@@ -197,6 +199,72 @@ export function Section(props: { title: string; children: ReactNode; className?:
         {props.title}
       </Text>
       {props.children}
+    </View>
+  );
+}
+
+/** 返回首页, the last button of every task page. */
+export function HomeButton() {
+  return (
+    <Btn className="btn--secondary" onClick={goHome}>
+      返回首页
+    </Btn>
+  );
+}
+
+/** Several big toggles over a fixed set (e.g. eligibility groups); ✓ marks each one chosen. */
+export function MultiChoice<T extends string>(props: {
+  options: Record<T, string>;
+  value: T[];
+  onChange: (next: T[]) => void;
+}) {
+  const { options, value, onChange } = props;
+  return (
+    <View className="multi-choice">
+      {(Object.keys(options) as T[]).map((k) => (
+        <Choice
+          key={k}
+          wide
+          selected={value.includes(k)}
+          label={options[k]}
+          onClick={() => onChange(value.includes(k) ? value.filter((x) => x !== k) : [...value, k])}
+        />
+      ))}
+    </View>
+  );
+}
+
+/** The canteens as big choices, with their loading, error and empty states. */
+export function CanteenChoices(props: {
+  q: {
+    isPending: boolean;
+    isError: boolean;
+    error: Error | null;
+    data?: { items: Canteen[] };
+    refetch: () => unknown;
+  };
+  selectedId: string;
+  onPick: (c: Canteen) => void;
+  sub?: (c: Canteen) => string | undefined;
+  className?: string;
+}) {
+  const { q, selectedId, onPick, sub, className } = props;
+  if (q.isError) return <ErrorBox message={q.error?.message ?? '加载失败'} onRetry={() => q.refetch()} />;
+  if (q.isPending || !q.data) return <Loading what="食堂" />;
+  if (q.data.items.length === 0) return <Empty>附近还没有长者食堂。</Empty>;
+  return (
+    <View>
+      {q.data.items.map((c) => (
+        <Choice
+          key={c.id}
+          wide
+          className={className}
+          selected={c.id === selectedId}
+          label={c.name}
+          sub={sub ? sub(c) : c.address}
+          onClick={() => onPick(c)}
+        />
+      ))}
     </View>
   );
 }

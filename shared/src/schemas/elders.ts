@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseIdCardNo } from '../idcard';
+import { ID_CARD_PROBLEM_WORDS, parseIdCardNo } from '../idcard';
 import { GROUP_LABELS } from '../labels';
 import { DateSchema, IdSchema, LocationSchema, NameSchema, PasswordSchema, PhoneSchema } from './common';
 
@@ -13,14 +13,7 @@ export const IdCardNoSchema = z
   .transform((s) => s.trim().toUpperCase())
   .superRefine((s, ctx) => {
     const parsed = parseIdCardNo(s);
-    if (!parsed.ok) {
-      const messages = {
-        format: '身份证号应为18位',
-        birth_date: '身份证号中的出生日期无效',
-        check_digit: '身份证号校验位不正确',
-      };
-      ctx.addIssue({ code: 'custom', message: messages[parsed.problem] });
-    }
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: ID_CARD_PROBLEM_WORDS[parsed.problem] });
   });
 
 export const EmergencyContactSchema = z.strictObject({

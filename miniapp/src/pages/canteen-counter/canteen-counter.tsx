@@ -14,9 +14,9 @@ import { mealApi, type MealOrder } from '../../api/meals';
 import { addDays, chinaDate, dateLabel, fulfilmentLabel, slotLabel, type Slot } from '../../format';
 import { roleLabel } from '../../roles';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
-import { goHome, profileGate } from '../../components/profile-gate';
+import { profileGate } from '../../components/profile-gate';
 import './canteen-counter.scss';
-import { Btn } from '../../components/ui';
+import { Btn, HomeButton, CanteenChoices } from '../../components/ui';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const COUNT_KEYS: OrderStatus[] = ['placed', 'confirmed', 'served', 'cancelled'];
@@ -142,16 +142,8 @@ export default function CanteenCounterPage() {
       <View className="page counter">
         <Text className="title">食堂柜台</Text>
         <Text className="text counter__lead">请选择食堂：</Text>
-        {allCanteens.isPending && <Text className="text">正在加载食堂…</Text>}
-        {allCanteens.isError && <Text className="error-box">{allCanteens.error.message}</Text>}
-        {allCanteens.data?.items.map((c) => (
-          <Btn key={c.id} className="btn--secondary" onClick={() => setAdminCanteenId(c.id)}>
-            {c.name}
-          </Btn>
-        ))}
-        <Btn className="btn--secondary" onClick={goHome}>
-          返回首页
-        </Btn>
+        <CanteenChoices q={allCanteens} selectedId="" onPick={(c) => setAdminCanteenId(c.id)} />
+        <HomeButton />
       </View>
     );
   }
@@ -298,9 +290,7 @@ export default function CanteenCounterPage() {
         </Btn>
       )}
 
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, type User } from '../../api/client';
 import {
@@ -31,8 +31,15 @@ import {
   type Slot,
 } from '../../format';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
-import { goHome, profileGate } from '../../components/profile-gate';
-import { Btn, Choice as BigChoice, PriceBreakdown } from '../../components/ui';
+import { profileGate } from '../../components/profile-gate';
+import {
+  Btn,
+  Field,
+  Choice as BigChoice,
+  PriceBreakdown,
+  HomeButton,
+  CanteenChoices,
+} from '../../components/ui';
 import './meal-booking.scss';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
@@ -331,7 +338,7 @@ export default function MealBookingPage() {
         <View className="meal__success">
           <Text className="meal__success-title">订餐成功</Text>
           <Text className="meal__code-label">取餐码</Text>
-          <Text className="meal__code">{result.pickupCode}</Text>
+          <Text className="meal__code pickup-code">{result.pickupCode}</Text>
           <Text className="hint">取餐时请出示或报出取餐码。</Text>
         </View>
 
@@ -384,9 +391,7 @@ export default function MealBookingPage() {
         >
           再订一餐
         </Btn>
-        <Btn className="btn--secondary" onClick={goHome}>
-          返回首页
-        </Btn>
+        <HomeButton />
       </View>
     );
   }
@@ -426,12 +431,11 @@ export default function MealBookingPage() {
           <View>
             {(role === 'worker' || role === 'admin') && (
               <View className="meal__search">
-                <Input
-                  className="meal__input"
+                <Field
+                  label="查找长者"
                   placeholder="输入长者姓名或手机尾号"
-                  placeholderClass="meal__placeholder"
                   value={search}
-                  onInput={(e) => setSearch(e.detail.value)}
+                  onInput={setSearch}
                   onConfirm={() => setSearchSent(search.trim())}
                 />
                 <Btn className="btn--secondary" onClick={() => setSearchSent(search.trim())}>
@@ -469,26 +473,18 @@ export default function MealBookingPage() {
 
       {elder && (
         <Section step={2} title="选择食堂">
-          {canteens.isPending && <Text className="text">正在加载食堂…</Text>}
-          {canteens.isError && <Text className="error-box">{canteens.error.message}</Text>}
-          {canteens.data && canteens.data.items.length === 0 && (
-            <Text className="text">附近还没有长者食堂。</Text>
-          )}
-          {canteens.data?.items.map((c) => (
-            <Choice
-              key={c.id}
-              wide
-              selected={c.id === canteenId}
-              label={c.name}
-              sub={[c.address, distanceText(c.distanceM)].filter(Boolean).join('　')}
-              onClick={() => {
-                if (c.id === canteenId) return;
-                setCanteenId(c.id);
-                setSlot('');
-                resetSelection();
-              }}
-            />
-          ))}
+          <CanteenChoices
+            q={canteens}
+            selectedId={canteenId}
+            className="meal__choice"
+            sub={(c) => [c.address, distanceText(c.distanceM)].filter(Boolean).join('　')}
+            onPick={(c) => {
+              if (c.id === canteenId) return;
+              setCanteenId(c.id);
+              setSlot('');
+              resetSelection();
+            }}
+          />
         </Section>
       )}
 
@@ -584,16 +580,19 @@ export default function MealBookingPage() {
                 </View>
                 <View className="meal__stepper">
                   <Btn
-                    className={cls('meal__step', n === 0 && 'meal__step--off')}
+                    className={cls('stepper-btn meal__step', n === 0 && 'meal__step--off')}
                     disabled={n === 0}
                     onClick={() => changeQty(i.dishId, -1, i.remaining)}
                     label={`减一份 ${i.name}`}
                   >
                     −
                   </Btn>
-                  <Text className="meal__qty">{n}</Text>
+                  <Text className="stepper-qty meal__qty">{n}</Text>
                   <Btn
-                    className={cls('meal__step', (soldOut || n >= i.remaining) && 'meal__step--off')}
+                    className={cls(
+                      'stepper-btn meal__step',
+                      (soldOut || n >= i.remaining) && 'meal__step--off',
+                    )}
                     disabled={soldOut || n >= i.remaining}
                     onClick={() => changeQty(i.dishId, 1, i.remaining)}
                     label={`加一份 ${i.name}`}
@@ -656,9 +655,7 @@ export default function MealBookingPage() {
         </Btn>
       )}
 
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

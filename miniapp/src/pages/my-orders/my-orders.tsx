@@ -11,8 +11,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { itemsText, statusLabel } from '../../api/canteen';
 import { mealApi, type MealOrder } from '../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../api/profile';
-import { goHome, profileGate } from '../../components/profile-gate';
-import { Btn, Empty, ErrorBox, Loading, PriceBreakdown, Section } from '../../components/ui';
+import { profileGate } from '../../components/profile-gate';
+import { Btn, Empty, ErrorBox, Loading, PriceBreakdown, Section, HomeButton } from '../../components/ui';
 import { chinaDate, cutoffText, dateLabel, fulfilmentLabel, slotLabel } from '../../format';
 import { roleLabel } from '../../roles';
 import './my-orders.scss';
@@ -101,7 +101,7 @@ export default function MyOrdersPage() {
                 </Text>
                 <Text className="text">{itemsText(o.items)}</Text>
                 <Text className="orders__code-label">取餐码</Text>
-                <Text className="orders__code">{o.pickupCode}</Text>
+                <Text className="orders__code pickup-code">{o.pickupCode}</Text>
                 <Text className="hint">
                   应付 ¥{(o.pricing.payable / 100).toFixed(2)} · {bookedByText(o, me.data?.id)}
                 </Text>
@@ -163,9 +163,7 @@ export default function MyOrdersPage() {
         </Section>
       )}
 
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

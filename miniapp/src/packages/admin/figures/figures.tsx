@@ -7,8 +7,8 @@ import { Text, View } from '@tarojs/components';
 import { useQuery } from '@tanstack/react-query';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { adminApi, type Summary } from '../../../api/roles';
-import { goHome, profileGate } from '../../../components/profile-gate';
-import { Btn, Choice, ErrorBox, Loading, Section } from '../../../components/ui';
+import { profileGate } from '../../../components/profile-gate';
+import { Choice, ErrorBox, Loading, Section, HomeButton } from '../../../components/ui';
 import { addDays, chinaDate, formatYuan } from '../../../format';
 
 const PERIODS = [
@@ -114,9 +114,7 @@ export default function FiguresPage() {
       {summary.isPending && <Loading what="数据" />}
       {summary.isError && <ErrorBox message={summary.error.message} onRetry={() => summary.refetch()} />}
       {summary.data && <Figures s={summary.data} />}
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

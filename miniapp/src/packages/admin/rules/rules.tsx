@@ -10,8 +10,18 @@ import { BENEFIT_LABELS, GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import { ApiError } from '../../../api/client';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { adminApi, type Rule, type RuleBody } from '../../../api/roles';
-import { goHome, profileGate } from '../../../components/profile-gate';
-import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section } from '../../../components/ui';
+import { profileGate } from '../../../components/profile-gate';
+import {
+  Btn,
+  Choice,
+  Empty,
+  ErrorBox,
+  Field,
+  Loading,
+  Section,
+  HomeButton,
+  MultiChoice,
+} from '../../../components/ui';
 import { chinaDate, formatYuan, funderLabel } from '../../../format';
 
 type BenefitType = RuleBody['benefit']['type'];
@@ -129,15 +139,7 @@ function RuleEditor({ onSaved }: { onSaved: (r: Rule) => void }) {
         />
       </View>
       <Section title="适用类别（不选＝不限）">
-        {(Object.keys(GROUP_LABELS) as Group[]).map((g) => (
-          <Choice
-            key={g}
-            wide
-            selected={groups.includes(g)}
-            label={GROUP_LABELS[g]}
-            onClick={() => setGroups((xs) => (xs.includes(g) ? xs.filter((x) => x !== g) : [...xs, g]))}
-          />
-        ))}
+        <MultiChoice options={GROUP_LABELS} value={groups} onChange={setGroups} />
       </Section>
       <Section title="优惠方式">
         {(['amount_off', 'percent_off', 'fixed_price'] as BenefitType[]).map((t) => (
@@ -277,9 +279,7 @@ export default function RulesPage() {
           ))}
         </Section>
       )}
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

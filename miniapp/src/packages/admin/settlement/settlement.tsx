@@ -9,8 +9,16 @@ import { useQuery } from '@tanstack/react-query';
 import { mealApi } from '../../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { adminApi } from '../../../api/roles';
-import { goHome, profileGate } from '../../../components/profile-gate';
-import { Btn, Choice, Empty, ErrorBox, Loading, Section } from '../../../components/ui';
+import { profileGate } from '../../../components/profile-gate';
+import {
+  Choice,
+  Empty,
+  ErrorBox,
+  Loading,
+  Section,
+  HomeButton,
+  CanteenChoices,
+} from '../../../components/ui';
 import { chinaDate, formatYuan, funderLabel } from '../../../format';
 
 function monthOf(date: string, back: number): string {
@@ -59,16 +67,7 @@ export default function SettlementPage() {
       <Text className="title">月度结算</Text>
       {role === 'admin' && (
         <Section title="食堂">
-          {canteens.isPending && <Loading what="食堂" />}
-          {canteens.data?.items.map((c) => (
-            <Choice
-              key={c.id}
-              wide
-              selected={c.id === canteenId}
-              label={c.name}
-              onClick={() => setPicked(c.id)}
-            />
-          ))}
+          <CanteenChoices q={canteens} selectedId={canteenId} onPick={(c) => setPicked(c.id)} />
         </Section>
       )}
       <Section title="月份">
@@ -130,9 +129,7 @@ export default function SettlementPage() {
           )}
         </Section>
       )}
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

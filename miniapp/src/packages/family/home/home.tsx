@@ -10,8 +10,8 @@ import { itemsText, statusLabel } from '../../../api/canteen';
 import { mealApi } from '../../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { familyApi } from '../../../api/roles';
-import { goHome, profileGate } from '../../../components/profile-gate';
-import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section } from '../../../components/ui';
+import { profileGate } from '../../../components/profile-gate';
+import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
 import { chinaDate, dateLabel, formatYuan, slotLabel } from '../../../format';
 import { roleLabel } from '../../../roles';
 
@@ -156,9 +156,7 @@ export default function FamilyHomePage() {
         </Btn>
       </Section>
 
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

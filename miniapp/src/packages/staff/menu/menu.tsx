@@ -10,8 +10,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { mealApi } from '../../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { staffApi } from '../../../api/roles';
-import { goHome, profileGate } from '../../../components/profile-gate';
-import { Btn, Choice, Empty, ErrorBox, Loading, Section } from '../../../components/ui';
+import { profileGate } from '../../../components/profile-gate';
+import {
+  Btn,
+  Choice,
+  Empty,
+  ErrorBox,
+  Loading,
+  Section,
+  HomeButton,
+  CanteenChoices,
+} from '../../../components/ui';
 import { addDays, chinaDate, dateLabel, formatYuan, slotLabel, type Slot } from '../../../format';
 import './menu.scss';
 
@@ -105,12 +114,7 @@ export default function MenuPage() {
       <View className="page menu">
         <Text className="title">发布菜单</Text>
         <Text className="text">请选择食堂：</Text>
-        {canteens.isPending && <Loading what="食堂" />}
-        {canteens.data?.items.map((c) => (
-          <Btn key={c.id} className="btn--secondary" onClick={() => setAdminCanteenId(c.id)}>
-            {c.name}
-          </Btn>
-        ))}
+        <CanteenChoices q={canteens} selectedId="" onPick={(c) => setAdminCanteenId(c.id)} />
       </View>
     );
   }
@@ -170,9 +174,9 @@ export default function MenuPage() {
           const n = quota[d.id] ?? 0;
           const booked = current?.items.find((i) => i.dishId === d.id);
           return (
-            <View key={d.id} className={n > 0 ? 'menu__dish menu__dish--on' : 'menu__dish'}>
-              <View className="menu__dish-info">
-                <Text className="menu__dish-name">{d.name}</Text>
+            <View key={d.id} className={n > 0 ? 'item-row menu__dish menu__dish--on' : 'item-row menu__dish'}>
+              <View className="item-row__info">
+                <Text className="item-row__name menu__dish-name">{d.name}</Text>
                 <Text className="text">
                   {formatYuan(d.price)}
                   {booked && booked.quota !== undefined
@@ -181,15 +185,19 @@ export default function MenuPage() {
                 </Text>
               </View>
               <Btn
-                className="menu__step"
+                className="stepper-btn menu__step"
                 label={`减${STEP}份 ${d.name}`}
                 disabled={n === 0}
                 onClick={() => change(d.id, -STEP)}
               >
                 −{STEP}
               </Btn>
-              <Text className="menu__qty">{n}</Text>
-              <Btn className="menu__step" label={`加${STEP}份 ${d.name}`} onClick={() => change(d.id, STEP)}>
+              <Text className="stepper-qty menu__qty">{n}</Text>
+              <Btn
+                className="stepper-btn menu__step"
+                label={`加${STEP}份 ${d.name}`}
+                onClick={() => change(d.id, STEP)}
+              >
                 +{STEP}
               </Btn>
             </View>
@@ -210,9 +218,7 @@ export default function MenuPage() {
       >
         {publish.isPending ? '正在发布…' : '发布菜单'}
       </Btn>
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

@@ -10,8 +10,17 @@ import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { mealApi, newIdempotencyKey, type MenuSlot } from '../../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { workerApi, type BatchBody, type BatchResult } from '../../../api/roles';
-import { goHome, profileGate } from '../../../components/profile-gate';
-import { Btn, Choice, Empty, ErrorBox, Loading, Section } from '../../../components/ui';
+import { profileGate } from '../../../components/profile-gate';
+import {
+  Btn,
+  Choice,
+  Empty,
+  ErrorBox,
+  Loading,
+  Section,
+  HomeButton,
+  CanteenChoices,
+} from '../../../components/ui';
 import { addDays, chinaDate, cutoffText, dateLabel, formatYuan, slotLabel, type Slot } from '../../../format';
 import './batch.scss';
 
@@ -140,9 +149,7 @@ export default function BatchPage() {
         >
           再订一批
         </Btn>
-        <Btn className="btn--secondary" onClick={goHome}>
-          返回首页
-        </Btn>
+        <HomeButton />
       </View>
     );
   }
@@ -170,21 +177,15 @@ export default function BatchPage() {
       </Section>
 
       <Section title="2. 食堂">
-        {canteens.isPending && <Loading what="食堂" />}
-        {canteens.data?.items.map((c) => (
-          <Choice
-            key={c.id}
-            wide
-            selected={c.id === canteenId}
-            label={c.name}
-            sub={c.address}
-            onClick={() => {
-              setCanteenId(c.id);
-              setSlot('');
-              setQty({});
-            }}
-          />
-        ))}
+        <CanteenChoices
+          q={canteens}
+          selectedId={canteenId}
+          onPick={(c) => {
+            setCanteenId(c.id);
+            setSlot('');
+            setQty({});
+          }}
+        />
       </Section>
 
       {canteenId && (
@@ -232,24 +233,24 @@ export default function BatchPage() {
             const change = (d: number) =>
               setQty((q) => ({ ...q, [i.dishId]: Math.max(0, Math.min(10, (q[i.dishId] ?? 0) + d)) }));
             return (
-              <View key={i.dishId} className="batch__dish">
-                <View className="batch__dish-info">
-                  <Text className="batch__dish-name">{i.name}</Text>
+              <View key={i.dishId} className="item-row batch__dish">
+                <View className="item-row__info">
+                  <Text className="item-row__name batch__dish-name">{i.name}</Text>
                   <Text className="text">
                     {formatYuan(i.price)} · {i.remaining > 0 ? `剩 ${i.remaining} 份` : '已售完'}
                   </Text>
                 </View>
                 <Btn
-                  className="batch__step"
+                  className="stepper-btn batch__step"
                   label={`减一份 ${i.name}`}
                   disabled={n === 0}
                   onClick={() => change(-1)}
                 >
                   −
                 </Btn>
-                <Text className="batch__qty">{n}</Text>
+                <Text className="stepper-qty batch__qty">{n}</Text>
                 <Btn
-                  className="batch__step"
+                  className="stepper-btn batch__step"
                   label={`加一份 ${i.name}`}
                   disabled={i.remaining <= 0}
                   onClick={() => change(1)}
@@ -288,9 +289,7 @@ export default function BatchPage() {
           {book.isPending ? '正在订餐…' : `为 ${ticked.length} 位长者订餐`}
         </Btn>
       )}
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

@@ -9,8 +9,8 @@ import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { workerApi, type ElderRecord } from '../../../api/roles';
-import { goHome, profileGate } from '../../../components/profile-gate';
-import { Btn, Empty, ErrorBox, Field, Loading, Section } from '../../../components/ui';
+import { profileGate } from '../../../components/profile-gate';
+import { Btn, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
 import { GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import './elders.scss';
 
@@ -51,7 +51,7 @@ function InviteCode({ elder }: { elder: ElderRecord }) {
     return (
       <View className="card elders__invite">
         <Text className="text">请把邀请码告诉 {elder.name} 的家属（7天内有效）：</Text>
-        <Text className="elders__code">{invite.data.code}</Text>
+        <Text className="elders__code pickup-code">{invite.data.code}</Text>
       </View>
     );
   return (
@@ -149,9 +149,7 @@ export default function EldersPage() {
           <ElderCard key={e.id} elder={e} />
         ))}
       </Section>
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }

@@ -6,13 +6,13 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { parseIdCardNo } from '@yiyangtong/shared/src/idcard';
+import { ID_CARD_PROBLEM_WORDS, parseIdCardNo } from '@yiyangtong/shared/src/idcard';
 import { GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import { ApiError } from '../../../api/client';
 import { useProfile } from '../../../api/profile';
 import { workerApi, type CreateElderBody } from '../../../api/roles';
-import { goHome, profileGate } from '../../../components/profile-gate';
-import { Btn, Choice, Field, Section } from '../../../components/ui';
+import { profileGate } from '../../../components/profile-gate';
+import { Btn, Field, Section, HomeButton, MultiChoice } from '../../../components/ui';
 import { chinaDate } from '../../../format';
 import Taro from '@tarojs/taro';
 
@@ -31,14 +31,7 @@ function idCardMessage(raw: string): {
     return { ok: false, text: '身份证号只能是数字，最后一位可以是 X' };
   if (id.length < 18) return { ok: false, text: `还差 ${18 - id.length} 位` };
   const parsed = parseIdCardNo(id);
-  if (!parsed.ok) {
-    const words = {
-      format: '身份证号应为18位数字（最后一位可以是 X）',
-      birth_date: '身份证号里的出生日期不对，请核对第7到14位',
-      check_digit: '身份证号最后一位（校验位）不对，请逐位核对',
-    };
-    return { ok: false, text: words[parsed.problem] };
-  }
+  if (!parsed.ok) return { ok: false, text: ID_CARD_PROBLEM_WORDS[parsed.problem] };
   const { birthDate, gender } = parsed.info;
   const [y, m, d] = birthDate.split('-').map(Number);
   const [ty, tm, td] = chinaDate(Date.now()).split('-').map(Number);
@@ -123,9 +116,7 @@ export default function RegisterElderPage() {
         >
           去长者名册
         </Btn>
-        <Btn className="btn--secondary" onClick={goHome}>
-          返回首页
-        </Btn>
+        <HomeButton />
       </View>
     );
   }
@@ -157,23 +148,13 @@ export default function RegisterElderPage() {
       />
       <Field label="住址" value={address} onInput={setAddress} error={problems.address} />
       <Section title="享受政策的类别（可多选）">
-        {(Object.keys(GROUP_LABELS) as Group[]).map((g) => (
-          <Choice
-            key={g}
-            wide
-            selected={groups.includes(g)}
-            label={GROUP_LABELS[g]}
-            onClick={() => setGroups((xs) => (xs.includes(g) ? xs.filter((x) => x !== g) : [...xs, g]))}
-          />
-        ))}
+        <MultiChoice options={GROUP_LABELS} value={groups} onChange={setGroups} />
       </Section>
       {register.isError && <Text className="error-box">{register.error.message}</Text>}
       <Btn className={register.isPending ? 'btn--busy' : undefined} onClick={submit}>
         {register.isPending ? '正在登记…' : '登记'}
       </Btn>
-      <Btn className="btn--secondary" onClick={goHome}>
-        返回首页
-      </Btn>
+      <HomeButton />
     </View>
   );
 }
