@@ -118,3 +118,10 @@ export const mealApi = {
   book: (body: QuoteBody, idempotencyKey: string) =>
     request<MealOrder>('POST', '/api/meal-orders', body, { 'Idempotency-Key': idempotencyKey }),
 };
+
+/** The dishes of a meal with a quantity chosen, in menu order, as an order's items. */
+export function chosenItems(slot: MenuSlot | undefined, qty: Record<string, number>): OrderItem[] {
+  return (slot?.items ?? [])
+    .filter((i) => (qty[i.dishId] ?? 0) > 0)
+    .map((i) => ({ dishId: i.dishId, qty: qty[i.dishId] }));
+}

@@ -16,31 +16,10 @@ import { roleLabel } from '../../roles';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
 import { profileGate } from '../../components/profile-gate';
 import './canteen-counter.scss';
-import { Btn, HomeButton, CanteenChoices } from '../../components/ui';
+import { Btn, Choice, HomeButton, CanteenChoices } from '../../components/ui';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const COUNT_KEYS: OrderStatus[] = ['placed', 'confirmed', 'served', 'cancelled'];
-
-/** A big choice button; the chosen one is filled and marked with ✓ (not by colour alone). */
-function Choice(props: { selected: boolean; onClick: () => void; label: string; sub?: string }) {
-  const { selected, onClick, label, sub } = props;
-  return (
-    <Btn
-      className={cls('counter__choice', selected ? 'counter__choice--on' : 'btn--secondary')}
-      label={[label, sub, selected ? '已选' : ''].filter(Boolean).join(' ')}
-      pressed={selected}
-      onClick={onClick}
-    >
-      <View className="counter__choice-body">
-        <View className="counter__choice-line">
-          {selected && <Text className="counter__check">✓ </Text>}
-          <Text className="counter__choice-label">{label}</Text>
-        </View>
-        {sub && <Text className="counter__choice-sub">{sub}</Text>}
-      </View>
-    </Btn>
-  );
-}
 
 /** 「代订」 when someone other than the elder booked. */
 function bookedByText(o: MealOrder): string {
@@ -156,7 +135,7 @@ export default function CanteenCounterPage() {
     <View className="page counter">
       <Text className="title">食堂柜台</Text>
 
-      <View className="counter__row">
+      <View className="row counter__row">
         <Choice
           selected={dayOffset === 0}
           label="今天"
@@ -170,7 +149,7 @@ export default function CanteenCounterPage() {
           onClick={() => setDayOffset(1)}
         />
       </View>
-      <View className="counter__row">
+      <View className="row counter__row">
         {SLOTS.map((s) => (
           <Choice key={s} selected={s === slot} label={slotLabel(s)} onClick={() => setSlot(s)} />
         ))}

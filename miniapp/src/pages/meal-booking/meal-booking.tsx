@@ -11,6 +11,7 @@ import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, type User } from '../../api/client';
 import {
+  chosenItems,
   mealApi,
   newIdempotencyKey,
   type Canteen,
@@ -238,13 +239,7 @@ export default function MealBookingPage() {
   const chosenFulfilment: Fulfilment | '' =
     fulfilment && offered.includes(fulfilment) ? fulfilment : (offered[0] ?? '');
 
-  const items = useMemo(
-    () =>
-      (slotData?.items ?? [])
-        .filter((i) => (qty[i.dishId] ?? 0) > 0)
-        .map((i) => ({ dishId: i.dishId, qty: qty[i.dishId] })),
-    [slotData, qty],
-  );
+  const items = useMemo(() => chosenItems(slotData, qty), [slotData, qty]);
 
   const body: QuoteBody | null =
     elderId && canteenId && slot && chosenFulfilment && items.length

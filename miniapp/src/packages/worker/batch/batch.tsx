@@ -7,7 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
-import { mealApi, newIdempotencyKey, type MenuSlot } from '../../../api/meals';
+import { chosenItems, mealApi, newIdempotencyKey, type MenuSlot } from '../../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { workerApi, type BatchBody, type BatchResult } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
@@ -72,13 +72,7 @@ export default function BatchPage() {
   const canteen = canteens.data?.items.find((c) => c.id === canteenId);
   const fulfilment = canteen?.fulfilment[0] ?? 'dine_in';
 
-  const items = useMemo(
-    () =>
-      (slotData?.items ?? [])
-        .filter((i) => (qty[i.dishId] ?? 0) > 0)
-        .map((i) => ({ dishId: i.dishId, qty: qty[i.dishId] })),
-    [slotData, qty],
-  );
+  const items = useMemo(() => chosenItems(slotData, qty), [slotData, qty]);
   const ready = ticked.length > 0 && !!canteenId && !!slot && items.length > 0;
 
   // Each elder's price (ages and eligibility differ), from the server.
@@ -268,7 +262,7 @@ export default function BatchPage() {
           {ticked.map((id, k) => {
             const q = quotes[k];
             return (
-              <View key={id} className="batch__price">
+              <View key={id} className="table-row batch__price">
                 <Text className="batch__price-name">{nameOf(id)}</Text>
                 <Text className="batch__price-value">
                   {q?.data
