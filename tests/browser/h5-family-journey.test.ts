@@ -126,6 +126,7 @@ test('links to his mother with her invite code, switches parents, books for her 
     // And her own 我的订单 shows it too, as booked by him.
     await btn(page, '张桂兰 的全部订单').click();
     await hasText(visible(page.locator('.orders__code')), order.pickupCode);
+    await expectText(visible(page.locator('.orders__upcoming')), `由家属 ${son.name} 代订`);
     await checkPage(page, '我的订单 (family view)');
     await expectNoPopups(o);
   } finally {

@@ -221,7 +221,7 @@ test('batch booking: tick three elders, one meal, each one’s price, one pass, 
     expect(await lines.count()).toBe(3);
     await expectText(lines.nth(0), `李德明：已订，取餐码 ${results[0].order.pickupCode}`);
     await expectText(lines.nth(1), `赵秀英：已订，取餐码 ${results[1].order.pickupCode}`);
-    await expectText(lines.nth(2), '孙桂芳：没订上：菜订完了');
+    await expectText(lines.nth(2), '孙桂芳：没订上：这道菜已经订完了，换一道吧');
     await expectText(visible(page.locator('.batch__summary')), '2 位订上，1 位没订上');
     await checkPage(page, '批量订餐 (results)');
     expect(stranger.id).toBeTruthy();

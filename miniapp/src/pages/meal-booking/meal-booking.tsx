@@ -9,7 +9,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, type User } from '../../api/client';
+import { ApiError, plainError, type User } from '../../api/client';
 import {
   chosenItems,
   mealApi,
@@ -635,7 +635,7 @@ export default function MealBookingPage() {
 
       {bookError && (
         <View className="meal__book-error">
-          <Text className="error-box">{bookError.message}</Text>
+          <Text className="error-box">{plainError(bookError)}</Text>
           {networkRetry && <Text className="hint meal__note">请再点一次「确认订餐」，不会重复下单。</Text>}
         </View>
       )}

@@ -9,20 +9,21 @@ import { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { itemsText, statusLabel } from '../../api/canteen';
+import { plainError } from '../../api/client';
 import { mealApi, type MealOrder } from '../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../api/profile';
 import { profileGate } from '../../components/profile-gate';
 import { Btn, Empty, ErrorBox, Loading, PriceBreakdown, Section, HomeButton } from '../../components/ui';
-import { chinaDate, cutoffText, dateLabel, fulfilmentLabel, slotLabel } from '../../format';
+import { chinaDate, cutoffText, dateLabel, formatYuan, fulfilmentLabel, slotLabel } from '../../format';
 import { roleLabel } from '../../roles';
 import './my-orders.scss';
 
 const SLOT_ORDER: Record<string, number> = { breakfast: 0, lunch: 1, dinner: 2 };
 const mealKey = (o: MealOrder) => `${o.date}:${SLOT_ORDER[o.slot] ?? 9}`;
 
-function bookedByText(o: MealOrder, elderUserId?: string): string {
-  if (o.bookedBy.role === 'elder' || o.bookedBy.userId === elderUserId) return '本人订';
-  return `由${roleLabel(o.bookedBy.role)} ${o.bookedBy.name ?? ''} 代订`.replace(/\s+代订$/, '代订');
+function bookedByText(o: MealOrder): string {
+  if (o.bookedBy.role === 'elder') return '本人订';
+  return `由${roleLabel(o.bookedBy.role)}${o.bookedBy.name ? ` ${o.bookedBy.name} ` : ''}代订`;
 }
 
 export default function MyOrdersPage() {
@@ -103,7 +104,7 @@ export default function MyOrdersPage() {
                 <Text className="orders__code-label">取餐码</Text>
                 <Text className="orders__code pickup-code">{o.pickupCode}</Text>
                 <Text className="hint">
-                  应付 ¥{(o.pricing.payable / 100).toFixed(2)} · {bookedByText(o, me.data?.id)}
+                  应付 {formatYuan(o.pricing.payable)} · {bookedByText(o)}
                 </Text>
                 {open && o.cutoffAt && (
                   <Text className="hint">{cutoffText(o.slot, o.date, o.cutoffAt)}，截止前可以取消</Text>
@@ -127,7 +128,7 @@ export default function MyOrdersPage() {
                     <Text className="text orders__question">
                       确定不要 {when(o)} 这餐了吗？取消后份数会退回食堂，别人可以订。
                     </Text>
-                    {cancel.isError && <Text className="error-box">{cancel.error.message}</Text>}
+                    {cancel.isError && <Text className="error-box">{plainError(cancel.error)}</Text>}
                     <Btn
                       className="btn--danger"
                       label="确定取消"

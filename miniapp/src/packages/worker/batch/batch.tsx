@@ -7,6 +7,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
+import { ApiError, plainError } from '../../../api/client';
 import { chosenItems, mealApi, newIdempotencyKey, type MenuSlot } from '../../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { workerApi, type BatchBody, type BatchResult } from '../../../api/roles';
@@ -27,16 +28,9 @@ import './batch.scss';
 /** One result line in words. */
 function resultText(r: BatchResult): string {
   if (r.status === 201 || r.status === 200) return `已订，取餐码 ${r.order?.pickupCode ?? ''}`;
-  switch (r.error?.code) {
-    case 'SOLD_OUT':
-      return `没订上：菜订完了（${r.error.message}）`;
-    case 'PAST_CUTOFF':
-      return '没订上：已过订餐截止时间';
-    case 'NOT_FOUND':
-      return '没订上：找不到这位长者';
-    default:
-      return `没订上：${r.error?.message ?? '请稍后再试'}`;
-  }
+  if (r.status === 404) return '没订上：找不到这位长者';
+  const err = new ApiError(r.status, r.error?.code ?? `HTTP_${r.status}`, r.error?.message ?? '请稍后再试');
+  return `没订上：${plainError(err)}`;
 }
 
 export default function BatchPage() {
