@@ -19,6 +19,7 @@ import {
   checkPage,
   signIn,
   textOn,
+  expectPressed,
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
@@ -102,13 +103,10 @@ test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 in 2, t
     const taps = new TapCounter();
     await taps.tap(btn(page, '订明天午餐'));
     // Preselected: the nearest canteen, 明天, 午餐 (not the far canteen, not dinner).
-    await btn(page, `${near.name} 约 0 米 已选`)
-      .or(btnStarting(page, `${near.name}`).and(page.locator('[aria-pressed="true"]')))
-      .first()
-      .waitFor();
-    expect(await btnStarting(page, '远处的食堂').getAttribute('aria-pressed')).toBe('false');
-    expect(await btnStarting(page, '明天').getAttribute('aria-pressed')).toBe('true');
-    expect(await btnStarting(page, '午餐').getAttribute('aria-pressed')).toBe('true');
+    await expectPressed(btnStarting(page, near.name), true);
+    await expectPressed(btnStarting(page, '远处的食堂'), false);
+    await expectPressed(btnStarting(page, '明天'), true);
+    await expectPressed(btnStarting(page, '午餐'), true);
     await text(page, '午餐 当天 10:00 截止').waitFor();
     await checkPage(page, 'meal booking (nothing chosen yet)');
 

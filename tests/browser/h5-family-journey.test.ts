@@ -16,6 +16,7 @@ import {
   checkPage,
   signIn,
   textOn,
+  expectPressed,
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
@@ -91,8 +92,8 @@ test('links to his mother with her invite code, switches parents, books for her 
     await text(page, '已绑定 张桂兰，现在可以为 TA 订餐了。').waitFor();
     // Both parents listed; the new one chosen.
     await text(page, '张桂兰 的订餐').waitFor();
-    expect(await btnStarting(page, '张桂兰').getAttribute('aria-pressed')).toBe('true');
-    expect(await btnStarting(page, '王建国').getAttribute('aria-pressed')).toBe('false');
+    await expectPressed(btnStarting(page, '张桂兰'), true);
+    await expectPressed(btnStarting(page, '王建国'), false);
     await text(page, '张桂兰 还没有要吃的餐。').waitFor();
     await checkPage(page, '我的家人 (two parents)');
 

@@ -212,3 +212,13 @@ export async function signIn(
   await textOn(page, '登录').click();
   await textOn(page, `您好，${user.name}`).waitFor();
 }
+
+/** Waits until a choice button is (or is not) the chosen one (aria-pressed), then asserts it. */
+export async function expectPressed(l: Locator, pressed: boolean): Promise<void> {
+  const want = pressed ? 'true' : 'false';
+  for (let i = 0; i < 50; i++) {
+    if ((await l.getAttribute('aria-pressed').catch(() => null)) === want) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await l.getAttribute('aria-pressed')).toBe(want);
+}

@@ -95,7 +95,7 @@ export default function IndexPage() {
   };
 
   return (
-    <View className="page index">
+    <View className={me.data?.role === 'elder' ? 'page page--elder index' : 'page index'}>
       <Text className="title">颐养通</Text>
 
       {!token && (

@@ -329,7 +329,7 @@ export default function MealBookingPage() {
     const dayWord =
       result.date === addDays(today, 1) ? '明天 ' : result.date === addDays(today, 2) ? '后天 ' : '';
     return (
-      <View className="page meal">
+      <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
         <View className="meal__success">
           <Text className="meal__success-title">订餐成功</Text>
           <Text className="meal__code-label">取餐码</Text>
@@ -396,7 +396,7 @@ export default function MealBookingPage() {
   const networkRetry = bookError instanceof ApiError && (bookError.status === 0 || bookError.status >= 500);
 
   return (
-    <View className="page meal">
+    <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
       <Text className="title">订餐</Text>
 
       {/* 1. Who */}

@@ -79,7 +79,7 @@ export default function MyOrdersPage() {
   const when = (o: MealOrder) => `${dateLabel(o.date)} ${slotLabel(o.slot)}`;
 
   return (
-    <View className="page orders">
+    <View className={role === 'elder' ? 'page page--elder orders' : 'page orders'}>
       <Text className="title">我的订单</Text>
 
       {done && (
