@@ -3,7 +3,8 @@ import { defineConfig } from '@tarojs/cli';
 // @tanstack/query-core ships ES2022 class private fields (`#x`). Taro's H5 terser settings
 // (quote_keys) turn them into `#"x"`, a syntax error in the browser, and older mini-program
 // JS engines lack private fields altogether. Run it through Babel on both targets.
-const transpileDeps = [/[\\/]node_modules[\\/]@tanstack[\\/]/];
+// shared/ (pure domain code: labels, ID-number checks) is TypeScript outside src/: compile it too.
+const transpileDeps = [/[\\/]node_modules[\\/]@tanstack[\\/]/, /[\\/]shared[\\/]src[\\/]/];
 
 // designWidth 375: a `font-size: 18px` in scss becomes 36rpx on weapp (= 18px on a 375pt
 // wide phone). On H5 pxtransform is off, so px stays real CSS px at any viewport width.

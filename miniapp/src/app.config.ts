@@ -4,12 +4,20 @@ export default defineAppConfig({
     'pages/login/login',
     'pages/meal-booking/meal-booking',
     'pages/canteen-counter/canteen-counter',
+    'pages/my-orders/my-orders',
+    // The elder's other tasks stay in the main package too: a visit, SOS, the notices.
     'pages/home-services/home-services',
     'pages/sos/sos',
-    'pages/provider-visits/provider-visits',
-    'pages/worker-desk/worker-desk',
-    'pages/figures/figures',
     'pages/notifications/notifications',
+  ],
+  // Role pages live in subpackages: the elder's main package (home, login, booking, orders)
+  // stays small, and each role downloads only its own pages.
+  subPackages: [
+    { root: 'packages/family', pages: ['home/home'] },
+    { root: 'packages/worker', pages: ['elders/elders', 'register/register', 'batch/batch', 'desk/desk'] },
+    { root: 'packages/staff', pages: ['menu/menu'] },
+    { root: 'packages/admin', pages: ['rules/rules', 'settlement/settlement', 'figures/figures'] },
+    { root: 'packages/provider', pages: ['visits/visits'] },
   ],
   window: {
     navigationBarTitleText: '颐养通',

@@ -13,6 +13,13 @@ export function idCardCheckChar(first17: string): string {
 
 export type IdCardProblem = 'format' | 'birth_date' | 'check_digit';
 
+/** Each problem in words a person can act on (the server's message and the app's hint). */
+export const ID_CARD_PROBLEM_WORDS: Record<IdCardProblem, string> = {
+  format: '身份证号应为18位数字（最后一位可以是 X）',
+  birth_date: '身份证号里的出生日期不对，请核对第7到14位',
+  check_digit: '身份证号最后一位（校验位）不对，请逐位核对',
+};
+
 export interface IdCardInfo {
   birthDate: string; // YYYY-MM-DD
   gender: 'male' | 'female';

@@ -5,3 +5,4 @@ export * from './geo';
 export * from './schemas';
 export * from './pricing';
 export * from './services';
+export * from './labels';

@@ -273,7 +273,9 @@ test('sold out while choosing: the server’s message is shown inline in the red
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('SOLD_OUT');
 
+    // The plain next step first, then the server's detail (which dish).
     const box = visible(page.locator('.error-box').filter({ hasText: body.error.message }));
+    await expectText(box, '这道菜已经订完了，换一道吧');
     await box.waitFor();
     const style = await box.evaluate((el) => {
       const s = getComputedStyle(el);

@@ -1,4 +1,5 @@
 /** Debian's Chromium through playwright-core (never a browser download), and helpers the H5 tests share. */
+import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM_ARGS = [
@@ -126,4 +127,98 @@ export async function hasText(l: Locator, s: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   expect((await l.innerText()).trim()).toBe(s);
+}
+
+/**
+ * axe-core (npm, injected into the page) on what is visible now: returns the serious and
+ * critical violations as short lines (rule: target), [] when clean. Taro H5 keeps earlier
+ * pages hidden in the DOM; axe skips hidden nodes itself.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const has = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  // Evaluated rather than added as a <script>: the BFF's CSP (script-src 'self') blocks inline scripts.
+  if (!has) await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: any }).axe;
+    const res = await axe.run(document, { resultTypes: ['violations'] });
+    const lines: string[] = [];
+    for (const v of res.violations) {
+      if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+      for (const n of v.nodes)
+        lines.push(`${v.id} (${v.impact}): ${n.target.join(' ')} ${n.html.slice(0, 80)}`);
+    }
+    return lines;
+  });
+}
+
+export async function expectAxeClean(page: Page, what: string): Promise<void> {
+  expect({ what, violations: await axeViolations(page) }).toEqual({ what, violations: [] });
+}
+
+/**
+ * Every visible tappable Taro button says it is a button and has words to say
+ * (role="button" and a non-empty accessible name), and is at least 48px tall.
+ */
+export async function expectButtonsAnnounced(page: Page): Promise<void> {
+  const bad = await page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('taro-button-core')) as HTMLElement[]) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const name = (el.getAttribute('aria-label') || el.innerText || '').trim();
+      if (el.getAttribute('role') !== 'button' || !name || r.height < 48)
+        out.push(`${el.outerHTML.slice(0, 100)} role=${el.getAttribute('role')} h=${r.height}`);
+    }
+    return out;
+  });
+  expect(bad).toEqual([]);
+}
+
+/** Counts the taps a person makes (clicks through this helper), for journeys with a tap budget. */
+export class TapCounter {
+  count = 0;
+  async tap(l: Locator): Promise<void> {
+    await l.click();
+    this.count += 1;
+  }
+}
+
+/** Visible text, exactly. */
+export const textOn = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
+/** A visible button by its spoken name, exactly (role="button" + aria-label). */
+export const buttonNamed = (page: Page, name: string) =>
+  visible(page.getByRole('button', { name, exact: true }));
+/** A visible button whose spoken name starts with `name` (choices add their detail, e.g. 「明天 12月2日 周三」). */
+export const buttonStarting = (page: Page, name: string) =>
+  visible(page.locator(`taro-button-core[role="button"][aria-label^="${name}"]`));
+
+/** The checks every page gets: axe (no serious/critical), buttons announced, text ≥ 18px. */
+export async function checkPage(page: Page, what: string): Promise<void> {
+  await expectAxeClean(page, what);
+  await expectButtonsAnnounced(page);
+  expect({ what, size: (await smallestTextSize(page)).size >= 18 }).toEqual({ what, size: true });
+}
+
+/** Signs in from the home page as a person would; waits for the greeting. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: { phone: string; password: string; name: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await textOn(page, '去登录').click();
+  await field(page, '请输入手机号').fill(user.phone);
+  await field(page, '请输入密码').fill(user.password);
+  await textOn(page, '登录').click();
+  await textOn(page, `您好，${user.name}`).waitFor();
+}
+
+/** Waits until a choice button is (or is not) the chosen one (aria-pressed), then asserts it. */
+export async function expectPressed(l: Locator, pressed: boolean): Promise<void> {
+  const want = pressed ? 'true' : 'false';
+  for (let i = 0; i < 50; i++) {
+    if ((await l.getAttribute('aria-pressed').catch(() => null)) === want) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await l.getAttribute('aria-pressed')).toBe(want);
 }

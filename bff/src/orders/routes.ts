@@ -1,4 +1,5 @@
 import {
+  BatchMealOrderBodySchema,
   CanteenOrdersQuerySchema,
   chinaDate,
   CreateMealOrderBodySchema,
@@ -8,7 +9,7 @@ import {
   PickupBodySchema,
   QuoteBodySchema,
 } from '@yiyangtong/shared';
-import { conflict, notFound } from '../core/errors';
+import { AppError, conflict, notFound } from '../core/errors';
 import type { Api } from '../core/route';
 import { assertStaffOf } from '../menus/routes';
 import { findCanteen } from '../places/routes';
@@ -40,6 +41,34 @@ export function orderRoutes(api: Api, clock: () => Date): void {
       const { order, replayed } = await placeOrder(actor, body, headers['idempotency-key'], clock);
       if (replayed) setStatus(200);
       return orderView(order, actor);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/meal-orders/batch',
+    tag: 'orders',
+    summary: '批量代订：同一餐同样的菜给多位长者，每位长者一行结果；需要 Idempotency-Key',
+    access: ['worker', 'admin'],
+    headers: IdempotencyHeadersSchema,
+    body: BatchMealOrderBodySchema,
+    handler: async ({ body, headers, actor }) => {
+      const { elderIds, ...rest } = body;
+      const key = headers['idempotency-key'];
+      // One pass, one elder at a time (portions are taken in order). Each elder's order has
+      // its own key derived from the batch key, so the same batch again replays each order
+      // that was placed instead of placing a second one.
+      const results = [];
+      for (const elderId of elderIds) {
+        try {
+          const { order } = await placeOrder(actor, { ...rest, elderId }, `${key}#${elderId}`, clock);
+          results.push({ elderId, status: 201, order: orderView(order, actor) });
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          results.push({ elderId, status: err.status, error: { code: err.code, message: err.message } });
+        }
+      }
+      return { results };
     },
   });
 

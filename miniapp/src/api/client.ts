@@ -33,6 +33,8 @@ export class ApiError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
+    /** VALIDATION_FAILED: the server's words per field (e.g. {"benefit.value": "…"}). */
+    public readonly fields: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -95,8 +97,15 @@ export async function request<T>(
     }
   }
   if (status >= 200 && status < 300) return body as T;
-  const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
-  throw new ApiError(status, err?.code || `HTTP_${status}`, err?.message || fallbackMessage(status));
+  const err = (
+    body as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null
+  )?.error;
+  throw new ApiError(
+    status,
+    err?.code || `HTTP_${status}`,
+    err?.message || fallbackMessage(status),
+    err?.fields ?? {},
+  );
 }
 
 export const api = {
@@ -105,3 +114,25 @@ export const api = {
   me: () => request<User>('GET', '/api/me'),
   health: () => request<{ ok: boolean }>('GET', '/api/health'),
 };
+
+/**
+ * What to tell a person when a booking-type request fails: the plain next step first, the
+ * server's detail (which dish, which state) after it.
+ */
+export function plainError(err: Error): string {
+  if (!(err instanceof ApiError)) return err.message || '出了点问题，请再试一次';
+  switch (err.code) {
+    case 'SOLD_OUT':
+      return `这道菜已经订完了，换一道吧（${err.message}）`;
+    case 'PAST_CUTOFF':
+      return '这一餐已经过了订餐截止时间，换一餐或换一天吧';
+    case 'MENU_NOT_PUBLISHED':
+      return '这一餐的菜单还没有发布，换一餐或换一天吧';
+    case 'ORDER_CANCELLED':
+      return '这餐已经取消过了';
+    case 'ALREADY_SERVED':
+      return '这餐已经取过了，不能再取消';
+    default:
+      return err.message;
+  }
+}

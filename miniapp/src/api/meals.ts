@@ -82,6 +82,7 @@ export interface MealOrder {
   pickupCode?: string;
   bookedBy: { userId: string; role: string; name?: string };
   cutoffAt?: string;
+  createdAt?: string;
 }
 
 /**
@@ -107,6 +108,20 @@ export const mealApi = {
   menu: (canteenId: string, date: string) =>
     request<DayMenu>('GET', `/api/canteens/${encodeURIComponent(canteenId)}/menus/${date}`),
   quote: (body: QuoteBody) => request<Pricing>('POST', '/api/pricing/quote', body),
+  order: (id: string) => request<MealOrder>('GET', `/api/meal-orders/${encodeURIComponent(id)}`),
+  orders: (elderId?: string) =>
+    request<{ items: MealOrder[] }>(
+      'GET',
+      elderId ? `/api/meal-orders?elderId=${encodeURIComponent(elderId)}` : '/api/meal-orders',
+    ),
+  cancel: (id: string) => request<MealOrder>('POST', `/api/meal-orders/${encodeURIComponent(id)}/cancel`, {}),
   book: (body: QuoteBody, idempotencyKey: string) =>
     request<MealOrder>('POST', '/api/meal-orders', body, { 'Idempotency-Key': idempotencyKey }),
 };
+
+/** The dishes of a meal with a quantity chosen, in menu order, as an order's items. */
+export function chosenItems(slot: MenuSlot | undefined, qty: Record<string, number>): OrderItem[] {
+  return (slot?.items ?? [])
+    .filter((i) => (qty[i.dishId] ?? 0) > 0)
+    .map((i) => ({ dishId: i.dishId, qty: qty[i.dishId] }));
+}

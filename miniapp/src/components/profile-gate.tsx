@@ -1,16 +1,11 @@
-import Taro from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiError, type User } from '../api/client';
+import { goHome, goLogin } from './nav';
+import { Btn } from './ui';
 
-export function goHome(): void {
-  if (Taro.getCurrentPages().length > 1) void Taro.navigateBack();
-  else void Taro.reLaunch({ url: '/pages/index/index' });
-}
-
-export function goLogin(): void {
-  void Taro.navigateTo({ url: '/pages/login/login' });
-}
+// Kept here for the pages that import them from this module.
+export { goHome, goLogin };
 
 interface GateProps {
   title: string;
@@ -39,9 +34,9 @@ export function profileGate({ title, pageClass, leadClass, signInLead, token, me
       <Text key="lead" className={`text ${leadClass}`}>
         {signInLead}
       </Text>,
-      <Button key="go" className="btn" onClick={goLogin}>
+      <Btn key="go" onClick={goLogin}>
         去登录
-      </Button>,
+      </Btn>,
     ]);
   }
   if (me.isPending) return page(<Text className="text">正在加载…</Text>);
@@ -50,9 +45,9 @@ export function profileGate({ title, pageClass, leadClass, signInLead, token, me
       <Text key="err" className="error-box">
         {me.error.message}
       </Text>,
-      <Button key="retry" className="btn btn--secondary" onClick={() => me.refetch()}>
+      <Btn key="retry" className="btn--secondary" onClick={() => me.refetch()}>
         重试
-      </Button>,
+      </Btn>,
     ]);
   }
   if (notForYou) {
@@ -60,9 +55,9 @@ export function profileGate({ title, pageClass, leadClass, signInLead, token, me
       <Text key="lead" className={`text ${leadClass}`}>
         {notForYou}
       </Text>,
-      <Button key="home" className="btn btn--secondary" onClick={goHome}>
+      <Btn key="home" className="btn--secondary" onClick={goHome}>
         返回首页
-      </Button>,
+      </Btn>,
     ]);
   }
   return null;

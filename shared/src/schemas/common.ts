@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import { isValidCalendarDate } from '../idcard';
+import { ROLE_LABELS } from '../labels';
 
 export const ROLES = ['admin', 'worker', 'canteen_staff', 'provider', 'family', 'elder'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const ROLE_NAMES: Record<Role, string> = {
-  admin: '管理员',
-  worker: '社区助老员',
-  canteen_staff: '食堂工作人员',
-  provider: '服务人员',
-  family: '家属',
-  elder: '长者',
-};
+export const ROLE_NAMES: Record<Role, string> = ROLE_LABELS;
 
 /** Object ids are 24 hex characters; we accept them as strings only. */
 export const IdSchema = z.string().regex(/^[0-9a-f]{24}$/, '编号格式不正确');

@@ -1,17 +1,11 @@
 import { z } from 'zod';
-import { parseIdCardNo } from '../idcard';
+import { ID_CARD_PROBLEM_WORDS, parseIdCardNo } from '../idcard';
+import { GROUP_LABELS } from '../labels';
 import { DateSchema, IdSchema, LocationSchema, NameSchema, PasswordSchema, PhoneSchema } from './common';
 
 export const GROUPS = ['dibao', 'tekun', 'jiandang', 'youfu', 'jisheng', 'disabled'] as const;
 export const GroupSchema = z.enum(GROUPS);
-export const GROUP_NAMES: Record<(typeof GROUPS)[number], string> = {
-  dibao: '低保',
-  tekun: '特困供养',
-  jiandang: '建档立卡',
-  youfu: '重点优抚',
-  jisheng: '计生特殊家庭',
-  disabled: '重度残疾',
-};
+export const GROUP_NAMES: Record<(typeof GROUPS)[number], string> = GROUP_LABELS;
 export const CareLevelSchema = z.enum(['intact', 'mild', 'moderate', 'severe']);
 
 export const IdCardNoSchema = z
@@ -19,14 +13,7 @@ export const IdCardNoSchema = z
   .transform((s) => s.trim().toUpperCase())
   .superRefine((s, ctx) => {
     const parsed = parseIdCardNo(s);
-    if (!parsed.ok) {
-      const messages = {
-        format: '身份证号应为18位',
-        birth_date: '身份证号中的出生日期无效',
-        check_digit: '身份证号校验位不正确',
-      };
-      ctx.addIssue({ code: 'custom', message: messages[parsed.problem] });
-    }
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: ID_CARD_PROBLEM_WORDS[parsed.problem] });
   });
 
 export const EmergencyContactSchema = z.strictObject({

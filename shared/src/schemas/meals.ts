@@ -86,6 +86,19 @@ export const CreateMealOrderBodySchema = QuoteBodySchema.extend({
   address: z.string().trim().min(1).max(200).optional(),
 });
 
+export const BatchMealOrderBodySchema = z.strictObject({
+  elderIds: z
+    .array(IdSchema)
+    .min(1, '请至少选择一位长者')
+    .max(50)
+    .refine((xs) => new Set(xs).size === xs.length, '长者不能重复'),
+  canteenId: IdSchema,
+  date: DateSchema,
+  slot: SlotSchema,
+  items: OrderItemsSchema,
+  fulfilment: FulfilmentSchema,
+});
+
 export const IdempotencyHeadersSchema = z.looseObject({
   'idempotency-key': z
     .string({ error: '必填：请求头 Idempotency-Key' })

@@ -6,38 +6,20 @@
  * list is fetched again.
  */
 import { useState } from 'react';
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client';
 import { canteenApi, itemsText, statusLabel, type OrderStatus } from '../../api/canteen';
-import type { MealOrder } from '../../api/meals';
+import { mealApi, type MealOrder } from '../../api/meals';
 import { addDays, chinaDate, dateLabel, fulfilmentLabel, slotLabel, type Slot } from '../../format';
 import { roleLabel } from '../../roles';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
-import { goHome, profileGate } from '../../components/profile-gate';
+import { profileGate } from '../../components/profile-gate';
 import './canteen-counter.scss';
+import { Btn, Choice, HomeButton, CanteenChoices } from '../../components/ui';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const COUNT_KEYS: OrderStatus[] = ['placed', 'confirmed', 'served', 'cancelled'];
-
-/** A big choice button; the chosen one is filled and marked with ✓ (not by colour alone). */
-function Choice(props: { selected: boolean; onClick: () => void; label: string; sub?: string }) {
-  const { selected, onClick, label, sub } = props;
-  return (
-    <Button
-      className={cls('btn', 'counter__choice', selected ? 'counter__choice--on' : 'btn--secondary')}
-      onClick={onClick}
-    >
-      <View className="counter__choice-body">
-        <View className="counter__choice-line">
-          {selected && <Text className="counter__check">✓ </Text>}
-          <Text className="counter__choice-label">{label}</Text>
-        </View>
-        {sub && <Text className="counter__choice-sub">{sub}</Text>}
-      </View>
-    </Button>
-  );
-}
 
 /** 「代订」 when someone other than the elder booked. */
 function bookedByText(o: MealOrder): string {
@@ -50,7 +32,20 @@ export default function CanteenCounterPage() {
   const queryClient = useQueryClient();
   const { token, me } = useProfile();
   const role = me.data?.role;
-  const canteenId = role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : '';
+  // Staff work at their own canteen; an admin chooses the canteen first.
+  const [adminCanteenId, setAdminCanteenId] = useState('');
+  const allCanteens = useQuery({
+    queryKey: ['canteens', null, null],
+    queryFn: () => mealApi.canteens(),
+    enabled: role === 'admin',
+    retry: noRetryOn4xx,
+  });
+  const canteenId =
+    role === 'canteen_staff'
+      ? ((me.data?.canteenId as string | undefined) ?? '')
+      : role === 'admin'
+        ? adminCanteenId
+        : '';
 
   // ---- 哪天 / 哪一餐 ----------------------------------------------------------------------------
   const [dayOffset, setDayOffset] = useState<0 | 1>(0);
@@ -112,13 +107,25 @@ export default function CanteenCounterPage() {
     signInLead: '请先登录。',
     token,
     me,
-    notForYou: canteenId
-      ? null
-      : role === 'canteen_staff'
-        ? '您的账号还没有关联食堂，请联系管理员。'
-        : '只有食堂工作人员可以使用食堂柜台。',
+    notForYou:
+      canteenId || role === 'admin'
+        ? null
+        : role === 'canteen_staff'
+          ? '您的账号还没有关联食堂，请联系管理员。'
+          : '只有食堂工作人员可以使用食堂柜台。',
   });
   if (gate) return gate;
+
+  if (role === 'admin' && !canteenId) {
+    return (
+      <View className="page counter">
+        <Text className="title">食堂柜台</Text>
+        <Text className="text counter__lead">请选择食堂：</Text>
+        <CanteenChoices q={allCanteens} selectedId="" onPick={(c) => setAdminCanteenId(c.id)} />
+        <HomeButton />
+      </View>
+    );
+  }
 
   const data = orders.data;
   const confirmingId = confirm.isPending ? confirm.variables : undefined;
@@ -128,7 +135,7 @@ export default function CanteenCounterPage() {
     <View className="page counter">
       <Text className="title">食堂柜台</Text>
 
-      <View className="counter__row">
+      <View className="row counter__row">
         <Choice
           selected={dayOffset === 0}
           label="今天"
@@ -142,7 +149,7 @@ export default function CanteenCounterPage() {
           onClick={() => setDayOffset(1)}
         />
       </View>
-      <View className="counter__row">
+      <View className="row counter__row">
         {SLOTS.map((s) => (
           <Choice key={s} selected={s === slot} label={slotLabel(s)} onClick={() => setSlot(s)} />
         ))}
@@ -155,6 +162,7 @@ export default function CanteenCounterPage() {
           className="counter__code"
           type="number"
           maxlength={6}
+          {...{ nativeProps: { 'aria-label': '取餐码' } }}
           placeholder="输入6位取餐码"
           placeholderClass="counter__placeholder"
           value={code}
@@ -167,12 +175,9 @@ export default function CanteenCounterPage() {
           }}
           onConfirm={checkOut}
         />
-        <Button
-          className={cls('btn', 'counter__checkout', pickup.isPending && 'btn--busy')}
-          onClick={checkOut}
-        >
+        <Btn className={cls('counter__checkout', pickup.isPending && 'btn--busy')} onClick={checkOut}>
           {pickup.isPending ? '正在核销…' : '核销'}
-        </Button>
+        </Btn>
         {served && (
           <View className="counter__served">
             <Text className="counter__served-text">
@@ -196,9 +201,9 @@ export default function CanteenCounterPage() {
       {orders.isError && (
         <View>
           <Text className="error-box">{orders.error.message}</Text>
-          <Button className="btn btn--secondary" onClick={() => orders.refetch()}>
+          <Btn className="btn--secondary" onClick={() => orders.refetch()}>
             重新加载
-          </Button>
+          </Btn>
         </View>
       )}
 
@@ -243,12 +248,12 @@ export default function CanteenCounterPage() {
                 {o.address ? `（${o.address}）` : ''} · {bookedByText(o)}
               </Text>
               {o.status === 'placed' && (
-                <Button
-                  className={cls('btn', 'counter__confirm', confirmingId === o.id && 'btn--busy')}
+                <Btn
+                  className={cls('counter__confirm', confirmingId === o.id && 'btn--busy')}
                   onClick={() => !confirm.isPending && confirm.mutate(o.id)}
                 >
                   {confirmingId === o.id ? '正在确认…' : '确认'}
-                </Button>
+                </Btn>
               )}
               {confirmErrorId === o.id && confirm.error && (
                 <Text className="error-box">{confirm.error.message}</Text>
@@ -259,14 +264,12 @@ export default function CanteenCounterPage() {
       )}
 
       {data && (
-        <Button className="btn btn--secondary" onClick={() => void refreshOrders()}>
+        <Btn className="btn--secondary" onClick={() => void refreshOrders()}>
           {orders.isFetching ? '正在刷新…' : '刷新订单'}
-        </Button>
+        </Btn>
       )}
 
-      <Button className="btn btn--secondary" onClick={goHome}>
-        返回首页
-      </Button>
+      <HomeButton />
     </View>
   );
 }

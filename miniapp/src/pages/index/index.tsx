@@ -1,15 +1,41 @@
 import { useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, clearToken, getToken } from '../../api/client';
 import { roleLabel } from '../../roles';
 import { noticeApi } from '../../api/services';
 import '../../components/care.scss';
+import { mealApi } from '../../api/meals';
+import { itemsText } from '../../api/canteen';
+import { Btn } from '../../components/ui';
+import { slotLabel } from '../../format';
 import './index.scss';
 import { goLogin } from '../../components/profile-gate';
 
 type Feature = 'meal' | 'service' | 'emergency';
+
+const go = (url: string) => () => void Taro.navigateTo({ url });
+
+/** Each role's own tasks, big buttons first on the home page. */
+const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
+  family: [{ label: '我的家人', url: '/packages/family/home/home' }],
+  worker: [
+    { label: '长者名册', url: '/packages/worker/elders/elders' },
+    { label: '登记长者', url: '/packages/worker/register/register' },
+    { label: '批量订餐', url: '/packages/worker/batch/batch' },
+  ],
+  canteen_staff: [
+    { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
+    { label: '发布菜单', url: '/packages/staff/menu/menu' },
+  ],
+  admin: [
+    { label: '优惠规则', url: '/packages/admin/rules/rules' },
+    { label: '月度结算', url: '/packages/admin/settlement/settlement' },
+    { label: '辖区数据', url: '/packages/admin/figures/figures' },
+    { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
+  ],
+};
 
 const FEATURES: { key: Feature; label: string; danger?: boolean }[] = [
   { key: 'meal', label: '订餐' },
@@ -31,6 +57,21 @@ export default function IndexPage() {
     retry: (count, err) => !(err instanceof ApiError && err.status === 401) && count < 1,
   });
 
+  // 长辈: tomorrow's lunch one tap away, and the last order to repeat.
+  // ['me', token] may hold the login answer (no elderId): the full profile is read once more.
+  const profile = useQuery({
+    queryKey: ['me', token, 'profile'],
+    queryFn: api.me,
+    enabled: !!token && me.data?.role === 'elder',
+  });
+  const elderId = (profile.data?.elderId as string | undefined) ?? '';
+  const orders = useQuery({
+    queryKey: ['meal-orders', elderId],
+    queryFn: () => mealApi.orders(elderId),
+    enabled: !!elderId,
+  });
+  const last = orders.data?.items.find((o) => o.status !== 'cancelled');
+
   const expired = me.error instanceof ApiError && me.error.status === 401;
   if (expired && token) {
     clearToken();
@@ -45,10 +86,10 @@ export default function IndexPage() {
       key === 'meal'
         ? '/pages/meal-booking/meal-booking'
         : staff
-          ? '/pages/worker-desk/worker-desk'
+          ? '/packages/worker/desk/desk'
           : key === 'service'
             ? role === 'provider'
-              ? '/pages/provider-visits/provider-visits'
+              ? '/packages/provider/visits/visits'
               : '/pages/home-services/home-services'
             : '/pages/sos/sos';
     void Taro.navigateTo({ url });
@@ -61,9 +102,6 @@ export default function IndexPage() {
   });
   const unreadCount = unread.data?.unread ?? 0;
 
-  // 食堂工作人员: the counter page instead of the elder features.
-  const openCounter = () => void Taro.navigateTo({ url: '/pages/canteen-counter/canteen-counter' });
-
   const logout = () => {
     clearToken();
     queryClient.removeQueries({ queryKey: ['me'] });
@@ -71,15 +109,13 @@ export default function IndexPage() {
   };
 
   return (
-    <View className="page index">
+    <View className={me.data?.role === 'elder' ? 'page page--elder index' : 'page index'}>
       <Text className="title">颐养通</Text>
 
       {!token && (
         <View className="index__section">
           <Text className="text index__lead">请先登录，再使用订餐和上门服务。</Text>
-          <Button className="btn" onClick={goLogin}>
-            去登录
-          </Button>
+          <Btn onClick={goLogin}>去登录</Btn>
         </View>
       )}
 
@@ -88,9 +124,9 @@ export default function IndexPage() {
       {token && me.isError && !expired && (
         <View className="index__section">
           <Text className="error-box">{me.error.message}</Text>
-          <Button className="btn btn--secondary" onClick={() => me.refetch()}>
+          <Btn className="btn--secondary" onClick={() => me.refetch()}>
             重试
-          </Button>
+          </Btn>
         </View>
       )}
 
@@ -99,19 +135,52 @@ export default function IndexPage() {
           <Text className="index__greeting">您好，{me.data.name}</Text>
           <Text className="hint index__role">身份：{roleLabel(me.data.role)}</Text>
 
-          {me.data.role === 'canteen_staff' ? (
+          {me.data.role === 'elder' && (
             <View className="index__features">
-              <Button className="btn" onClick={openCounter}>
-                食堂柜台
-              </Button>
+              <Btn
+                className="index__big"
+                label="订明天午餐"
+                onClick={go('/pages/meal-booking/meal-booking?slot=lunch')}
+              >
+                订明天午餐
+              </Btn>
+              {last && (
+                <Btn
+                  className="index__big btn--secondary"
+                  label={`和上次一样 ${slotLabel(last.slot)} ${itemsText(last.items)}`}
+                  onClick={go(`/pages/meal-booking/meal-booking?repeat=${encodeURIComponent(last.id)}`)}
+                >
+                  <View className="index__again">
+                    <Text className="index__again-title">和上次一样</Text>
+                    <Text className="index__again-sub">
+                      {slotLabel(last.slot)}：{itemsText(last.items)}
+                    </Text>
+                  </View>
+                </Btn>
+              )}
+              <Btn className="btn--secondary" onClick={go('/pages/my-orders/my-orders')}>
+                我的订单
+              </Btn>
             </View>
-          ) : (
+          )}
+
+          {(ROLE_TASKS[me.data.role] ?? []).length > 0 && (
+            <View className="index__features">
+              {ROLE_TASKS[me.data.role].map((t) => (
+                <Btn key={t.url} onClick={go(t.url)}>
+                  {t.label}
+                </Btn>
+              ))}
+            </View>
+          )}
+
+          {me.data.role !== 'canteen_staff' && (
             <View className="index__features">
               {FEATURES.map((f) => (
                 <View key={f.key} className="index__feature">
-                  <Button className={f.danger ? 'btn btn--danger' : 'btn'} onClick={() => openFeature(f.key)}>
+                  <Btn className={f.danger ? 'btn--danger' : undefined} onClick={() => openFeature(f.key)}>
                     {f.label}
-                  </Button>
+                  </Btn>
                 </View>
               ))}
             </View>
@@ -127,9 +196,9 @@ export default function IndexPage() {
             {unreadCount > 0 && <Text className="care__badge">{unreadCount}</Text>}
           </View>
 
-          <Button className="btn btn--secondary" onClick={logout}>
+          <Btn className="btn--secondary" onClick={logout}>
             退出登录
-          </Button>
+          </Btn>
         </View>
       )}
     </View>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Button, Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, setToken } from '../../api/client';
 import './login.scss';
+import { Btn, Field } from '../../components/ui';
 
 export default function LoginPage() {
   const queryClient = useQueryClient();
@@ -36,39 +37,14 @@ export default function LoginPage() {
     <View className="page login">
       <Text className="title">登录颐养通</Text>
 
-      <View className="login__field">
-        <Text className="login__label">手机号</Text>
-        <Input
-          className="login__input"
-          type="number"
-          placeholder="请输入手机号"
-          placeholderClass="login__placeholder"
-          value={phone}
-          onInput={(e) => setPhone(e.detail.value)}
-        />
-      </View>
-
-      <View className="login__field">
-        <Text className="login__label">密码</Text>
-        <Input
-          className="login__input"
-          password
-          placeholder="请输入密码"
-          placeholderClass="login__placeholder"
-          value={password}
-          onInput={(e) => setPassword(e.detail.value)}
-          onConfirm={submit}
-        />
-      </View>
+      <Field label="手机号" type="number" maxlength={11} value={phone} onInput={setPhone} />
+      <Field label="密码" password value={password} onInput={setPassword} onConfirm={submit} />
 
       {error && <Text className="error-box login__error">{error}</Text>}
 
-      <Button
-        className={login.isPending ? 'btn btn--busy login__submit' : 'btn login__submit'}
-        onClick={submit}
-      >
+      <Btn className={login.isPending ? 'btn--busy login__submit' : 'login__submit'} onClick={submit}>
         {login.isPending ? '正在登录…' : '登录'}
-      </Button>
+      </Btn>
     </View>
   );
 }

@@ -6,18 +6,18 @@
  * only formats fen as 元.
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import Taro from '@tarojs/taro';
-import { Button, Input, Text, View } from '@tarojs/components';
+import Taro, { useRouter } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, type User } from '../../api/client';
+import { ApiError, plainError, type User } from '../../api/client';
 import {
+  chosenItems,
   mealApi,
   newIdempotencyKey,
   type Canteen,
   type Elder,
   type MealOrder,
   type MenuSlot,
-  type Pricing,
   type QuoteBody,
 } from '../../api/meals';
 import {
@@ -25,16 +25,22 @@ import {
   chinaDate,
   cutoffText,
   dateLabel,
-  formatDiscount,
   formatYuan,
   fulfilmentLabel,
-  funderLabel,
   slotLabel,
   type Fulfilment,
   type Slot,
 } from '../../format';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
-import { goHome, profileGate } from '../../components/profile-gate';
+import { profileGate } from '../../components/profile-gate';
+import {
+  Btn,
+  Field,
+  Choice as BigChoice,
+  PriceBreakdown,
+  HomeButton,
+  CanteenChoices,
+} from '../../components/ui';
 import './meal-booking.scss';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
@@ -43,39 +49,9 @@ const DAY_CHOICES: { offset: 1 | 2; label: string }[] = [
   { offset: 2, label: '后天' },
 ];
 
-/** A big choice button; the chosen one is filled and marked with ✓ (not by colour alone). */
-function Choice(props: {
-  selected: boolean;
-  disabled?: boolean;
-  onClick: () => void;
-  label: string;
-  sub?: string;
-  wide?: boolean;
-}) {
-  const { selected, disabled, onClick, label, sub, wide } = props;
-  return (
-    <Button
-      className={cls(
-        'btn',
-        'meal__choice',
-        wide && 'meal__choice--wide',
-        selected ? 'meal__choice--on' : 'btn--secondary',
-        disabled && 'btn--disabled',
-      )}
-      // Only when true: Taro H5 renders disabled={false} as a disabled="false" attribute,
-      // which still matches taro-button-core[disabled] (faded text).
-      disabled={disabled || undefined}
-      onClick={() => !disabled && onClick()}
-    >
-      <View className="meal__choice-body">
-        <View className="meal__choice-line">
-          {selected && <Text className="meal__check">✓ </Text>}
-          <Text className="meal__choice-label">{label}</Text>
-        </View>
-        {sub && <Text className="meal__choice-sub">{sub}</Text>}
-      </View>
-    </Button>
-  );
+/** The shared big choice button, with this page's layout class. */
+function Choice(props: Parameters<typeof BigChoice>[0]) {
+  return <BigChoice {...props} className="meal__choice" />;
 }
 
 function Section(props: { step: number; title: string; children: ReactNode }) {
@@ -85,39 +61,6 @@ function Section(props: { step: number; title: string; children: ReactNode }) {
         {props.step}. {props.title}
       </Text>
       {props.children}
-    </View>
-  );
-}
-
-/** The server's price, formatted: 菜品合计, each discount (who pays), 配送费, 应付. */
-function PriceBreakdown({ pricing }: { pricing: Pricing }) {
-  return (
-    <View className="meal__price">
-      <View className="meal__price-row">
-        <Text className="meal__price-name">菜品合计</Text>
-        <Text className="meal__price-value">{formatYuan(pricing.subtotal)}</Text>
-      </View>
-      {pricing.discounts.map((d) => (
-        <View key={d.ruleId} className="meal__price-row meal__discount">
-          <View className="meal__price-name">
-            <Text className="meal__discount-name">{d.name}</Text>
-            <Text className={cls('meal__funder', d.fundedBy === 'government' && 'meal__funder--gov')}>
-              {funderLabel(d.fundedBy)}
-            </Text>
-          </View>
-          <Text className="meal__price-value meal__discount-amount">{formatDiscount(d.amount)}</Text>
-        </View>
-      ))}
-      {pricing.deliveryFee > 0 && (
-        <View className="meal__price-row">
-          <Text className="meal__price-name">配送费</Text>
-          <Text className="meal__price-value">{formatYuan(pricing.deliveryFee)}</Text>
-        </View>
-      )}
-      <View className="meal__price-row meal__payable">
-        <Text className="meal__payable-name">应付</Text>
-        <Text className="meal__payable-amount">{formatYuan(pricing.payable)}</Text>
-      </View>
     </View>
   );
 }
@@ -134,6 +77,11 @@ export default function MealBookingPage() {
   const role = user?.role;
   const canBook = !!role && BOOKING_ROLES.includes(role);
   const ownElderId = role === 'elder' ? ((user?.elderId as string | undefined) ?? '') : '';
+  // From other pages: ?elderId= (family/worker book for this elder), ?slot= (the meal to
+  // preselect, e.g. lunch from the home page), ?repeat=<orderId> (和上次一样).
+  const params = useRouter().params as Record<string, string | undefined>;
+  const wantElderId = params.elderId ?? '';
+  const repeatId = params.repeat ?? '';
 
   // ---- 1. Who -------------------------------------------------------------------------------
   const [picked, setPicked] = useState<Elder | null>(null);
@@ -158,6 +106,30 @@ export default function MealBookingPage() {
     enabled: role === 'worker' || role === 'admin',
     retry: noRetryOn4xx,
   });
+
+  // Opened for one elder (from the family or worker pages): that elder is preselected.
+  const wantedElder = useQuery({
+    queryKey: ['elder', wantElderId],
+    queryFn: () => mealApi.elder(wantElderId),
+    enabled: !!wantElderId && !!role && role !== 'elder',
+    retry: noRetryOn4xx,
+  });
+  const wantedUsed = useRef(false);
+  useEffect(() => {
+    if (wantedElder.data && !wantedUsed.current) {
+      wantedUsed.current = true;
+      setPicked(wantedElder.data);
+    }
+  }, [wantedElder.data]);
+
+  // 和上次一样: the order to repeat (same canteen, meal, dishes and fulfilment).
+  const repeatOf = useQuery({
+    queryKey: ['meal-order', repeatId],
+    queryFn: () => mealApi.order(repeatId),
+    enabled: !!repeatId && !!token,
+    retry: noRetryOn4xx,
+  });
+  const repeat = repeatOf.data;
 
   // A family member with exactly one linked elder: preselected.
   useEffect(() => {
@@ -184,10 +156,15 @@ export default function MealBookingPage() {
   });
   const [canteenId, setCanteenId] = useState('');
   const canteen: Canteen | undefined = canteens.data?.items.find((c) => c.id === canteenId);
+  // Preselected: the canteen of the order repeated, else the nearest one (the list comes
+  // nearest first when the elder's location is known), else the only one.
   useEffect(() => {
     const items = canteens.data?.items;
-    if (items && items.length === 1 && !canteenId) setCanteenId(items[0].id);
-  }, [canteens.data, canteenId]);
+    if (!items || canteenId || (repeatId && repeatOf.isPending)) return;
+    const again = repeat && items.find((c) => c.id === repeat.canteenId);
+    if (again) setCanteenId(again.id);
+    else if (items.length === 1 || (near && items.length > 0)) setCanteenId(items[0].id);
+  }, [canteens.data, canteenId, near, repeat, repeatId, repeatOf.isPending]);
 
   const [dayOffset, setDayOffset] = useState<1 | 2>(1);
   const today = chinaDate(Date.now());
@@ -205,13 +182,18 @@ export default function MealBookingPage() {
   const slotData = slots.find((s) => s.slot === slot);
   const isPast = (s: MenuSlot) => Date.parse(s.cutoffAt) <= Date.now();
 
-  // Default meal: the first one still open with a published menu.
+  // Default meal: the one asked for (?slot= or the repeated order's) when it is still open,
+  // else the first one still open with a published menu.
+  const wantSlot = repeat?.slot ?? params.slot ?? '';
   useEffect(() => {
     if (!menu.data) return;
     if (slot && menu.data.slots.some((s) => s.slot === slot)) return;
-    const open = menu.data.slots.find((s) => s.items.length > 0 && Date.parse(s.cutoffAt) > Date.now());
+    const openSlots = menu.data.slots.filter(
+      (s) => s.items.length > 0 && Date.parse(s.cutoffAt) > Date.now(),
+    );
+    const open = openSlots.find((s) => s.slot === wantSlot) ?? openSlots[0];
     setSlot(open ? open.slot : '');
-  }, [menu.data, slot]);
+  }, [menu.data, slot, wantSlot]);
 
   // ---- 3. Dishes and fulfilment ---------------------------------------------------------------
   const [qty, setQty] = useState<Record<string, number>>({});
@@ -231,18 +213,33 @@ export default function MealBookingPage() {
     });
   }, [slotData]);
 
+  // 和上次一样: once the meal's menu is here, the last order's dishes are put back (as many
+  // as are left); dishes not on this menu are named so the elder can choose another.
+  const repeatApplied = useRef(false);
+  const [repeatMissing, setRepeatMissing] = useState<string[]>([]);
+  useEffect(() => {
+    if (!repeat || repeatApplied.current || !slotData || slotData.slot !== repeat.slot) return;
+    if (canteenId !== repeat.canteenId) return;
+    repeatApplied.current = true;
+    const next: Record<string, number> = {};
+    const missing: string[] = [];
+    for (const i of repeat.items) {
+      const onMenu = slotData.items.find((m) => m.dishId === i.dishId);
+      const n = Math.min(i.qty, onMenu?.remaining ?? 0);
+      if (n > 0) next[i.dishId] = n;
+      if (n < i.qty) missing.push(i.name);
+    }
+    setQty(next);
+    setRepeatMissing(missing);
+    setFulfilment(repeat.fulfilment);
+  }, [repeat, slotData, canteenId]);
+
   const offered: Fulfilment[] = canteen?.fulfilment ?? [];
   const [fulfilment, setFulfilment] = useState<Fulfilment | ''>('');
   const chosenFulfilment: Fulfilment | '' =
     fulfilment && offered.includes(fulfilment) ? fulfilment : (offered[0] ?? '');
 
-  const items = useMemo(
-    () =>
-      (slotData?.items ?? [])
-        .filter((i) => (qty[i.dishId] ?? 0) > 0)
-        .map((i) => ({ dishId: i.dishId, qty: qty[i.dishId] })),
-    [slotData, qty],
-  );
+  const items = useMemo(() => chosenItems(slotData, qty), [slotData, qty]);
 
   const body: QuoteBody | null =
     elderId && canteenId && slot && chosenFulfilment && items.length
@@ -332,11 +329,11 @@ export default function MealBookingPage() {
     const dayWord =
       result.date === addDays(today, 1) ? '明天 ' : result.date === addDays(today, 2) ? '后天 ' : '';
     return (
-      <View className="page meal">
+      <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
         <View className="meal__success">
           <Text className="meal__success-title">订餐成功</Text>
           <Text className="meal__code-label">取餐码</Text>
-          <Text className="meal__code">{result.pickupCode}</Text>
+          <Text className="meal__code pickup-code">{result.pickupCode}</Text>
           <Text className="hint">取餐时请出示或报出取餐码。</Text>
         </View>
 
@@ -381,18 +378,15 @@ export default function MealBookingPage() {
 
         {bookedBySomeoneElse && <Text className="text meal__booked-by">由 {bookerName} 代订</Text>}
 
-        <Button
-          className="btn"
+        <Btn
           onClick={() => {
             setResult(null);
             resetSelection();
           }}
         >
           再订一餐
-        </Button>
-        <Button className="btn btn--secondary" onClick={goHome}>
-          返回首页
-        </Button>
+        </Btn>
+        <HomeButton />
       </View>
     );
   }
@@ -402,7 +396,7 @@ export default function MealBookingPage() {
   const networkRetry = bookError instanceof ApiError && (bookError.status === 0 || bookError.status >= 500);
 
   return (
-    <View className="page meal">
+    <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
       <Text className="title">订餐</Text>
 
       {/* 1. Who */}
@@ -413,8 +407,8 @@ export default function MealBookingPage() {
           <View>
             <Text className="text meal__who">为 {picked.name} 订餐</Text>
             {!(role === 'family' && (familyElders.data?.items.length ?? 0) <= 1) && (
-              <Button
-                className="btn btn--secondary"
+              <Btn
+                className="btn--secondary"
                 onClick={() => {
                   setPicked(null);
                   setCanteenId('');
@@ -423,7 +417,7 @@ export default function MealBookingPage() {
                 }}
               >
                 换一位长者
-              </Button>
+              </Btn>
             )}
           </View>
         )}
@@ -432,17 +426,16 @@ export default function MealBookingPage() {
           <View>
             {(role === 'worker' || role === 'admin') && (
               <View className="meal__search">
-                <Input
-                  className="meal__input"
+                <Field
+                  label="查找长者"
                   placeholder="输入长者姓名或手机尾号"
-                  placeholderClass="meal__placeholder"
                   value={search}
-                  onInput={(e) => setSearch(e.detail.value)}
+                  onInput={setSearch}
                   onConfirm={() => setSearchSent(search.trim())}
                 />
-                <Button className="btn btn--secondary" onClick={() => setSearchSent(search.trim())}>
+                <Btn className="btn--secondary" onClick={() => setSearchSent(search.trim())}>
                   查找
-                </Button>
+                </Btn>
               </View>
             )}
             {elderList.isPending && <Text className="text">正在加载长者名单…</Text>}
@@ -475,26 +468,18 @@ export default function MealBookingPage() {
 
       {elder && (
         <Section step={2} title="选择食堂">
-          {canteens.isPending && <Text className="text">正在加载食堂…</Text>}
-          {canteens.isError && <Text className="error-box">{canteens.error.message}</Text>}
-          {canteens.data && canteens.data.items.length === 0 && (
-            <Text className="text">附近还没有长者食堂。</Text>
-          )}
-          {canteens.data?.items.map((c) => (
-            <Choice
-              key={c.id}
-              wide
-              selected={c.id === canteenId}
-              label={c.name}
-              sub={[c.address, distanceText(c.distanceM)].filter(Boolean).join('　')}
-              onClick={() => {
-                if (c.id === canteenId) return;
-                setCanteenId(c.id);
-                setSlot('');
-                resetSelection();
-              }}
-            />
-          ))}
+          <CanteenChoices
+            q={canteens}
+            selectedId={canteenId}
+            className="meal__choice"
+            sub={(c) => [c.address, distanceText(c.distanceM)].filter(Boolean).join('　')}
+            onPick={(c) => {
+              if (c.id === canteenId) return;
+              setCanteenId(c.id);
+              setSlot('');
+              resetSelection();
+            }}
+          />
         </Section>
       )}
 
@@ -524,9 +509,9 @@ export default function MealBookingPage() {
           {menu.isError && (
             <View>
               <Text className="error-box">{menu.error.message}</Text>
-              <Button className="btn btn--secondary" onClick={() => menu.refetch()}>
+              <Btn className="btn--secondary" onClick={() => menu.refetch()}>
                 重新加载菜单
-              </Button>
+              </Btn>
             </View>
           )}
           {menu.data && slots.length === 0 && <Text className="text">这个食堂这天不供餐。</Text>}
@@ -564,6 +549,14 @@ export default function MealBookingPage() {
       {elder && canteen && slotData && !isPast(slotData) && (
         <Section step={5} title="选菜品">
           {slotData.items.length === 0 && <Text className="text">这一餐的菜单还没有发布。</Text>}
+          {repeat && repeatApplied.current && (
+            <Text className="text meal__repeat">已按上次的菜选好，可以直接确认。</Text>
+          )}
+          {repeatMissing.length > 0 && (
+            <Text className="error-box">
+              上次的「{repeatMissing.join('、')}」这一餐没有了或份数不够，换一道吧。
+            </Text>
+          )}
           {slotData.items.map((i) => {
             const n = qty[i.dishId] ?? 0;
             const soldOut = i.remaining <= 0;
@@ -581,23 +574,26 @@ export default function MealBookingPage() {
                   </View>
                 </View>
                 <View className="meal__stepper">
-                  <Button
-                    className={cls('meal__step', n === 0 && 'meal__step--off')}
-                    disabled={n === 0 || undefined}
-                    onClick={() => n > 0 && changeQty(i.dishId, -1, i.remaining)}
-                    {...{ 'aria-label': `${i.name} 减一份` }}
+                  <Btn
+                    className={cls('stepper-btn meal__step', n === 0 && 'meal__step--off')}
+                    disabled={n === 0}
+                    onClick={() => changeQty(i.dishId, -1, i.remaining)}
+                    label={`减一份 ${i.name}`}
                   >
                     −
-                  </Button>
-                  <Text className="meal__qty">{n}</Text>
-                  <Button
-                    className={cls('meal__step', (soldOut || n >= i.remaining) && 'meal__step--off')}
-                    disabled={soldOut || n >= i.remaining || undefined}
-                    onClick={() => !soldOut && n < i.remaining && changeQty(i.dishId, 1, i.remaining)}
-                    {...{ 'aria-label': `${i.name} 加一份` }}
+                  </Btn>
+                  <Text className="stepper-qty meal__qty">{n}</Text>
+                  <Btn
+                    className={cls(
+                      'stepper-btn meal__step',
+                      (soldOut || n >= i.remaining) && 'meal__step--off',
+                    )}
+                    disabled={soldOut || n >= i.remaining}
+                    onClick={() => changeQty(i.dishId, 1, i.remaining)}
+                    label={`加一份 ${i.name}`}
                   >
                     +
-                  </Button>
+                  </Btn>
                 </View>
               </View>
             );
@@ -639,24 +635,22 @@ export default function MealBookingPage() {
 
       {bookError && (
         <View className="meal__book-error">
-          <Text className="error-box">{bookError.message}</Text>
+          <Text className="error-box">{plainError(bookError)}</Text>
           {networkRetry && <Text className="hint meal__note">请再点一次「确认订餐」，不会重复下单。</Text>}
         </View>
       )}
 
       {body && (
-        <Button
-          className={cls('btn', 'meal__confirm', (book.isPending || !quote.data) && 'btn--busy')}
+        <Btn
+          className={cls('meal__confirm', (book.isPending || !quote.data) && 'btn--busy')}
           // No `disabled`: platform styles would fade the text; confirm() ignores taps while busy.
           onClick={confirm}
         >
           {book.isPending ? '正在提交…' : '确认订餐'}
-        </Button>
+        </Btn>
       )}
 
-      <Button className="btn btn--secondary" onClick={goHome}>
-        返回首页
-      </Button>
+      <HomeButton />
     </View>
   );
 }

@@ -7,12 +7,12 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useProfile } from '../../api/profile';
-import { chinaDateTime, serviceApi, sosApi, type Sos, type Visit } from '../../api/services';
-import { goHome, profileGate } from '../../components/profile-gate';
-import { CallLink, Tap } from '../../components/tap';
-import { Timeline } from '../../components/visit-parts';
-import '../../components/care.scss';
+import { useProfile } from '../../../api/profile';
+import { chinaDateTime, serviceApi, sosApi, type Sos, type Visit } from '../../../api/services';
+import { goHome, profileGate } from '../../../components/profile-gate';
+import { CallLink, Tap } from '../../../components/tap';
+import { Timeline } from '../../../components/visit-parts';
+import '../../../components/care.scss';
 
 const CARE_LEVELS: Record<string, string> = {
   intact: '能力完好',
@@ -213,7 +213,7 @@ export default function WorkerDeskPage() {
       <Tap
         label="查看统计"
         kind="secondary"
-        onTap={() => void Taro.navigateTo({ url: '/pages/figures/figures' })}
+        onTap={() => void Taro.navigateTo({ url: '/packages/admin/figures/figures' })}
       />
       <Tap label="返回首页" kind="secondary" onTap={goHome} />
     </View>

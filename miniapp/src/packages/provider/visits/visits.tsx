@@ -6,13 +6,13 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useProfile } from '../../api/profile';
-import { chinaDateTime, serviceApi, type Visit } from '../../api/services';
-import { goHome, profileGate } from '../../components/profile-gate';
-import { Tap } from '../../components/tap';
-import { Timeline } from '../../components/visit-parts';
-import { chinaDate } from '../../format';
-import '../../components/care.scss';
+import { useProfile } from '../../../api/profile';
+import { chinaDateTime, serviceApi, type Visit } from '../../../api/services';
+import { goHome, profileGate } from '../../../components/profile-gate';
+import { Tap } from '../../../components/tap';
+import { Timeline } from '../../../components/visit-parts';
+import { chinaDate } from '../../../format';
+import '../../../components/care.scss';
 
 async function currentLocation(): Promise<{ lng: number; lat: number } | undefined> {
   try {

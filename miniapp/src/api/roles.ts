@@ -1,0 +1,108 @@
+/**
+ * Endpoints of the family, worker, canteen-staff and admin pages. Request bodies are the
+ * zod schemas' input types from shared/ (type-only: zod itself is not bundled).
+ */
+import type { z } from 'zod';
+import type { CreateElderBodySchema, ElderAccountBodySchema } from '@yiyangtong/shared/src/schemas/elders';
+import type {
+  BatchMealOrderBodySchema,
+  CreateDiscountRuleBodySchema,
+  PutMenuBodySchema,
+} from '@yiyangtong/shared/src/schemas/meals';
+import type { Slot } from '../format';
+import { request } from './client';
+import type { DayMenu, Elder, MealOrder, MenuSlot } from './meals';
+
+export type CreateElderBody = z.input<typeof CreateElderBodySchema>;
+export type ElderAccountBody = z.input<typeof ElderAccountBodySchema>;
+export type BatchBody = z.input<typeof BatchMealOrderBodySchema>;
+export type RuleBody = z.input<typeof CreateDiscountRuleBodySchema>;
+export type PutMenuBody = z.input<typeof PutMenuBodySchema>;
+
+export interface ElderRecord extends Elder {
+  idCardNo?: string;
+  birthDate?: string;
+  gender?: 'male' | 'female';
+  groups?: string[];
+  userId?: string;
+}
+
+export interface BatchResult {
+  elderId: string;
+  status: number;
+  order?: MealOrder;
+  error?: { code: string; message: string };
+}
+
+export interface Dish {
+  id: string;
+  name: string;
+  price: number;
+}
+
+export interface Rule extends RuleBody {
+  id: string;
+}
+
+export interface Settlement {
+  canteenId: string;
+  month: string;
+  orders: number;
+  subtotal: number;
+  deliveryFees: number;
+  payable: number;
+  rules: { ruleId: string; name: string; fundedBy: string; count: number; amount: number }[];
+  funders: { fundedBy: string; count: number; amount: number }[];
+}
+
+export interface Summary {
+  mealOrders: number;
+  mealsServed: number;
+  subsidyTotal: number;
+  serviceOrders: number;
+  serviceHours: number;
+  satisfactionRate: number | null;
+  sosCount: number;
+  sosMedianAckSeconds: number | null;
+}
+
+const enc = encodeURIComponent;
+
+export const familyApi = {
+  link: (code: string) =>
+    request<{ elderId: string; elder: Elder }>('POST', '/api/family/links', {
+      code: code.trim().toUpperCase(),
+    }),
+  elders: () => request<{ items: Elder[] }>('GET', '/api/family/elders'),
+};
+
+export const workerApi = {
+  search: (q: string) =>
+    request<{ items: ElderRecord[] }>('GET', q ? `/api/elders?q=${enc(q)}` : '/api/elders'),
+  register: (body: CreateElderBody) => request<ElderRecord>('POST', '/api/elders', body),
+  giveLogin: (elderId: string, body: ElderAccountBody) =>
+    request<{ id: string; name: string }>('POST', `/api/elders/${enc(elderId)}/account`, body),
+  invite: (elderId: string) =>
+    request<{ code: string; expiresAt: string }>('POST', `/api/elders/${enc(elderId)}/invites`, {}),
+  batch: (body: BatchBody, idempotencyKey: string) =>
+    request<{ results: BatchResult[] }>('POST', '/api/meal-orders/batch', body, {
+      'Idempotency-Key': idempotencyKey,
+    }),
+};
+
+export const staffApi = {
+  dishes: (canteenId: string) => request<{ items: Dish[] }>('GET', `/api/canteens/${enc(canteenId)}/dishes`),
+  menu: (canteenId: string, date: string) =>
+    request<DayMenu>('GET', `/api/canteens/${enc(canteenId)}/menus/${date}`),
+  publish: (canteenId: string, date: string, slot: Slot, body: PutMenuBody) =>
+    request<MenuSlot>('PUT', `/api/canteens/${enc(canteenId)}/menus/${date}/${slot}`, body),
+};
+
+export const adminApi = {
+  rules: () => request<{ items: Rule[] }>('GET', '/api/discount-rules'),
+  createRule: (body: RuleBody) => request<Rule>('POST', '/api/discount-rules', body),
+  settlement: (canteenId: string, month: string) =>
+    request<Settlement>('GET', `/api/reports/settlement?canteenId=${enc(canteenId)}&month=${month}`),
+  summary: (from: string, to: string) =>
+    request<Summary>('GET', `/api/reports/summary?from=${from}&to=${to}`),
+};

@@ -1,0 +1,135 @@
+/**
+ * 月度结算 (admin; a canteen's staff see their own): for one canteen and month, what the
+ * government and the canteen funded, rule by rule — summed from the price breakdowns stored
+ * with the orders (GET /api/reports/settlement).
+ */
+import { useState } from 'react';
+import { Text, View } from '@tarojs/components';
+import { useQuery } from '@tanstack/react-query';
+import { mealApi } from '../../../api/meals';
+import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { adminApi } from '../../../api/roles';
+import { profileGate } from '../../../components/profile-gate';
+import {
+  Choice,
+  Empty,
+  ErrorBox,
+  Loading,
+  Section,
+  HomeButton,
+  CanteenChoices,
+} from '../../../components/ui';
+import { chinaDate, formatYuan, funderLabel } from '../../../format';
+
+function monthOf(date: string, back: number): string {
+  const [y, m] = date.split('-').map(Number);
+  const k = y * 12 + (m - 1) - back;
+  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
+}
+
+const monthWords = (month: string) => `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`;
+
+export default function SettlementPage() {
+  const { token, me } = useProfile();
+  const role = me.data?.role;
+  const canteens = useQuery({
+    queryKey: ['canteens', null, null],
+    queryFn: () => mealApi.canteens(),
+    enabled: role === 'admin',
+  });
+  const [picked, setPicked] = useState('');
+  const canteenId = role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : picked;
+  const today = chinaDate(Date.now());
+  const [back, setBack] = useState(0);
+  const month = monthOf(today, back);
+  const report = useQuery({
+    queryKey: ['settlement', canteenId, month],
+    queryFn: () => adminApi.settlement(canteenId, month),
+    enabled: !!canteenId,
+    retry: noRetryOn4xx,
+    staleTime: 0,
+  });
+
+  const gate = profileGate({
+    title: '月度结算',
+    pageClass: 'settlement',
+    leadClass: 'settlement__lead',
+    signInLead: '请先登录。',
+    token,
+    me,
+    notForYou: role === 'admin' || role === 'canteen_staff' ? null : '只有管理员和食堂工作人员可以查看结算。',
+  });
+  if (gate) return gate;
+
+  const r = report.data;
+  return (
+    <View className="page settlement">
+      <Text className="title">月度结算</Text>
+      {role === 'admin' && (
+        <Section title="食堂">
+          <CanteenChoices q={canteens} selectedId={canteenId} onPick={(c) => setPicked(c.id)} />
+        </Section>
+      )}
+      <Section title="月份">
+        <View className="row">
+          {[0, 1].map((b) => (
+            <Choice
+              key={b}
+              selected={b === back}
+              label={b === 0 ? '本月' : '上月'}
+              sub={monthWords(monthOf(today, b))}
+              onClick={() => setBack(b)}
+            />
+          ))}
+        </View>
+      </Section>
+      {canteenId && (
+        <Section title={`${monthWords(month)} 结算`}>
+          {report.isPending && <Loading what="结算" />}
+          {report.isError && <ErrorBox message={report.error.message} onRetry={() => report.refetch()} />}
+          {r && (
+            <View>
+              <View className="table-row">
+                <Text>订单数</Text>
+                <Text className="settlement__orders">{r.orders} 单</Text>
+              </View>
+              <View className="table-row">
+                <Text>菜品合计</Text>
+                <Text>{formatYuan(r.subtotal)}</Text>
+              </View>
+              <View className="table-row">
+                <Text>配送费</Text>
+                <Text>{formatYuan(r.deliveryFees)}</Text>
+              </View>
+              <View className="table-row">
+                <Text>长者实付</Text>
+                <Text>{formatYuan(r.payable)}</Text>
+              </View>
+              {r.funders.map((f) => (
+                <View key={f.fundedBy} className="table-row settlement__funder">
+                  <Text>{funderLabel(f.fundedBy)}</Text>
+                  <Text>
+                    {f.count} 笔 {formatYuan(f.amount)}
+                  </Text>
+                </View>
+              ))}
+              <Text className="section__title settlement__rules-title">按规则</Text>
+              {r.rules.length === 0 && <Empty>这个月没有用到优惠。</Empty>}
+              {r.rules.map((x) => (
+                <View key={x.ruleId} className="table-row settlement__rule">
+                  <Text>
+                    {x.name}（{funderLabel(x.fundedBy)}）
+                  </Text>
+                  <Text>
+                    {x.count} 笔 {formatYuan(x.amount)}
+                  </Text>
+                </View>
+              ))}
+            </View>
+          )}
+        </Section>
+      )}
+      <HomeButton />
+    </View>
+  );
+}

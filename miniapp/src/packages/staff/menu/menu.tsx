@@ -1,0 +1,224 @@
+/**
+ * 发布菜单 (canteen staff; an admin chooses the canteen): for a date and a meal, pick the
+ * dishes and their portions, or copy yesterday's menu of that meal in one tap, then publish
+ * (PUT /api/canteens/:id/menus/:date/:slot). The server refuses fewer portions than are
+ * already booked; its words are shown inline.
+ */
+import { useEffect, useState } from 'react';
+import { Text, View } from '@tarojs/components';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { mealApi } from '../../../api/meals';
+import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { staffApi } from '../../../api/roles';
+import { profileGate } from '../../../components/profile-gate';
+import {
+  Btn,
+  Choice,
+  Empty,
+  ErrorBox,
+  Loading,
+  Section,
+  HomeButton,
+  CanteenChoices,
+} from '../../../components/ui';
+import { addDays, chinaDate, dateLabel, formatYuan, slotLabel, type Slot } from '../../../format';
+import './menu.scss';
+
+const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
+const STEP = 5;
+
+export default function MenuPage() {
+  const queryClient = useQueryClient();
+  const { token, me } = useProfile();
+  const role = me.data?.role;
+  const [adminCanteenId, setAdminCanteenId] = useState('');
+  const canteens = useQuery({
+    queryKey: ['canteens', null, null],
+    queryFn: () => mealApi.canteens(),
+    enabled: role === 'admin',
+  });
+  const canteenId =
+    role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : adminCanteenId;
+
+  const [dayOffset, setDayOffset] = useState<0 | 1 | 2>(1);
+  const today = chinaDate(Date.now());
+  const date = addDays(today, dayOffset);
+  const [slot, setSlot] = useState<Slot>('lunch');
+
+  const dishes = useQuery({
+    queryKey: ['dishes', canteenId],
+    queryFn: () => staffApi.dishes(canteenId),
+    enabled: !!canteenId,
+    retry: noRetryOn4xx,
+  });
+  const day = useQuery({
+    queryKey: ['menu', canteenId, date],
+    queryFn: () => staffApi.menu(canteenId, date),
+    enabled: !!canteenId,
+    retry: noRetryOn4xx,
+    staleTime: 0,
+  });
+  const offered = day.data?.slots.map((s) => s.slot) ?? [];
+  const current = day.data?.slots.find((s) => s.slot === slot);
+
+  // Portions per dish being edited (0 = not on the menu), starting from what is published.
+  const [quota, setQuota] = useState<Record<string, number>>({});
+  const [copied, setCopied] = useState('');
+  useEffect(() => {
+    const next: Record<string, number> = {};
+    for (const i of current?.items ?? []) next[i.dishId] = i.quota ?? i.remaining;
+    setQuota(next);
+    setCopied('');
+  }, [current]);
+
+  const copyYesterday = useMutation({
+    mutationFn: () => staffApi.menu(canteenId, addDays(date, -1)),
+    onSuccess: (prev) => {
+      const s = prev.slots.find((x) => x.slot === slot);
+      if (!s || s.items.length === 0) {
+        setCopied(`昨天（${dateLabel(addDays(date, -1))}）的${slotLabel(slot)}没有菜单，不能复制。`);
+        return;
+      }
+      const next: Record<string, number> = {};
+      for (const i of s.items) next[i.dishId] = i.quota ?? i.remaining;
+      setQuota(next);
+      setCopied(`已复制昨天的${slotLabel(slot)}：${s.items.length} 道菜。核对后点「发布菜单」。`);
+    },
+  });
+
+  const items = Object.entries(quota)
+    .filter(([, n]) => n > 0)
+    .map(([dishId, n]) => ({ dishId, quota: n }));
+  const publish = useMutation({
+    mutationFn: () => staffApi.publish(canteenId, date, slot, { items }),
+    onSuccess: () => {
+      setCopied('');
+      void queryClient.invalidateQueries({ queryKey: ['menu', canteenId, date] });
+    },
+  });
+
+  const gate = profileGate({
+    title: '发布菜单',
+    pageClass: 'menu',
+    leadClass: 'menu__lead',
+    signInLead: '请先登录。',
+    token,
+    me,
+    notForYou:
+      role === 'admin' || (role === 'canteen_staff' && canteenId) ? null : '只有食堂工作人员可以发布菜单。',
+  });
+  if (gate) return gate;
+
+  if (role === 'admin' && !canteenId) {
+    return (
+      <View className="page menu">
+        <Text className="title">发布菜单</Text>
+        <Text className="text">请选择食堂：</Text>
+        <CanteenChoices q={canteens} selectedId="" onPick={(c) => setAdminCanteenId(c.id)} />
+      </View>
+    );
+  }
+
+  const change = (dishId: string, d: number) => {
+    publish.reset();
+    setQuota((q) => ({ ...q, [dishId]: Math.max(0, Math.min(10_000, (q[dishId] ?? 0) + d)) }));
+  };
+
+  return (
+    <View className="page menu">
+      <Text className="title">发布菜单</Text>
+
+      <Section title="哪天">
+        <View className="row">
+          {([0, 1, 2] as const).map((d) => (
+            <Choice
+              key={d}
+              selected={d === dayOffset}
+              label={['今天', '明天', '后天'][d]}
+              sub={dateLabel(addDays(today, d)).split(' ')[0]}
+              onClick={() => {
+                publish.reset();
+                setDayOffset(d);
+              }}
+            />
+          ))}
+        </View>
+      </Section>
+      <Section title="哪一餐">
+        <View className="row">
+          {SLOTS.filter((s) => !day.data || offered.includes(s)).map((s) => (
+            <Choice
+              key={s}
+              selected={s === slot}
+              label={slotLabel(s)}
+              onClick={() => {
+                publish.reset();
+                setSlot(s);
+              }}
+            />
+          ))}
+        </View>
+      </Section>
+
+      <Btn className="btn--secondary" onClick={() => !copyYesterday.isPending && copyYesterday.mutate()}>
+        复制昨天的菜单
+      </Btn>
+      {copied && <Text className="text menu__copied">{copied}</Text>}
+      {copyYesterday.isError && <Text className="error-box">{copyYesterday.error.message}</Text>}
+
+      <Section title={`${dateLabel(date)} ${slotLabel(slot)}：菜品和份数`}>
+        {(dishes.isPending || day.isPending) && <Loading what="菜品" />}
+        {dishes.isError && <ErrorBox message={dishes.error.message} onRetry={() => dishes.refetch()} />}
+        {dishes.data?.items.length === 0 && <Empty>食堂还没有菜品。</Empty>}
+        {dishes.data?.items.map((d) => {
+          const n = quota[d.id] ?? 0;
+          const booked = current?.items.find((i) => i.dishId === d.id);
+          return (
+            <View key={d.id} className={n > 0 ? 'item-row menu__dish menu__dish--on' : 'item-row menu__dish'}>
+              <View className="item-row__info">
+                <Text className="item-row__name menu__dish-name">{d.name}</Text>
+                <Text className="text">
+                  {formatYuan(d.price)}
+                  {booked && booked.quota !== undefined
+                    ? ` · 已订 ${booked.quota - booked.remaining} 份`
+                    : ''}
+                </Text>
+              </View>
+              <Btn
+                className="stepper-btn menu__step"
+                label={`减${STEP}份 ${d.name}`}
+                disabled={n === 0}
+                onClick={() => change(d.id, -STEP)}
+              >
+                −{STEP}
+              </Btn>
+              <Text className="stepper-qty menu__qty">{n}</Text>
+              <Btn
+                className="stepper-btn menu__step"
+                label={`加${STEP}份 ${d.name}`}
+                onClick={() => change(d.id, STEP)}
+              >
+                +{STEP}
+              </Btn>
+            </View>
+          );
+        })}
+      </Section>
+
+      {publish.isSuccess && (
+        <Text className="ok-box menu__done">
+          已发布 {dateLabel(date)} {slotLabel(slot)}：{items.length} 道菜，共{' '}
+          {items.reduce((s, i) => s + i.quota, 0)} 份。
+        </Text>
+      )}
+      {publish.isError && <Text className="error-box">{publish.error.message}</Text>}
+      <Btn
+        className={publish.isPending ? 'btn--busy' : undefined}
+        onClick={() => !publish.isPending && publish.mutate()}
+      >
+        {publish.isPending ? '正在发布…' : '发布菜单'}
+      </Btn>
+      <HomeButton />
+    </View>
+  );
+}

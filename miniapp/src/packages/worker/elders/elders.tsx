@@ -1,0 +1,155 @@
+/**
+ * 长者名册 (community worker): find an elder of the community by name or the last digits
+ * of the phone; for each one, book a meal on their behalf, give them a login, or make an
+ * invite code for a family member. Everything inline, no pop-ups.
+ */
+import { useState } from 'react';
+import Taro from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { workerApi, type ElderRecord } from '../../../api/roles';
+import { profileGate } from '../../../components/profile-gate';
+import { Btn, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
+import { GROUP_LABELS } from '@yiyangtong/shared/src/labels';
+import './elders.scss';
+
+function LoginForm({ elder }: { elder: ElderRecord }) {
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState('');
+  const give = useMutation({ mutationFn: () => workerApi.giveLogin(elder.id, { phone, password }) });
+  if (give.isSuccess)
+    return (
+      <Text className="ok-box">
+        已为 {elder.name} 开通登录：手机号 {phone}，请把密码当面告诉长者。
+      </Text>
+    );
+  return (
+    <View className="elders__form">
+      <Field label="登录手机号" type="number" maxlength={11} value={phone} onInput={setPhone} />
+      <Field label="初始密码" value={password} onInput={setPassword} hint="至少6位" />
+      {(problem || give.isError) && <Text className="error-box">{problem || give.error?.message}</Text>}
+      <Btn
+        label={`确认开通 ${elder.name}`}
+        onClick={() => {
+          if (!/^1\d{10}$/.test(phone)) return setProblem('手机号应为11位，以1开头');
+          if (password.length < 6) return setProblem('密码至少6位');
+          setProblem('');
+          give.mutate();
+        }}
+      >
+        确认开通
+      </Btn>
+    </View>
+  );
+}
+
+function InviteCode({ elder }: { elder: ElderRecord }) {
+  const invite = useMutation({ mutationFn: () => workerApi.invite(elder.id) });
+  if (invite.data)
+    return (
+      <View className="card elders__invite">
+        <Text className="text">请把邀请码告诉 {elder.name} 的家属（7天内有效）：</Text>
+        <Text className="elders__code pickup-code">{invite.data.code}</Text>
+      </View>
+    );
+  return (
+    <View>
+      {invite.isError && <Text className="error-box">{invite.error.message}</Text>}
+      <Btn
+        className="btn--secondary"
+        label={`生成家属邀请码 ${elder.name}`}
+        onClick={() => !invite.isPending && invite.mutate()}
+      >
+        生成家属邀请码
+      </Btn>
+    </View>
+  );
+}
+
+function ElderCard({ elder }: { elder: ElderRecord }) {
+  const [open, setOpen] = useState<'' | 'login'>('');
+  const groups = (elder.groups ?? []).map((g) => (GROUP_LABELS as Record<string, string>)[g] ?? g);
+  return (
+    <View className="card elders__card">
+      <Text className="card__title">{elder.name}</Text>
+      <Text className="text">
+        {elder.phone ? `电话 ${elder.phone}` : '没有登记电话'}
+        {groups.length ? ` · ${groups.join('、')}` : ''}
+      </Text>
+      {elder.address && <Text className="hint">{elder.address}</Text>}
+      <Btn
+        label={`代订餐 ${elder.name}`}
+        onClick={() => void Taro.navigateTo({ url: `/pages/meal-booking/meal-booking?elderId=${elder.id}` })}
+      >
+        代订餐
+      </Btn>
+      {elder.userId ? (
+        <Text className="hint">已开通登录</Text>
+      ) : open === 'login' ? (
+        <LoginForm elder={elder} />
+      ) : (
+        <Btn className="btn--secondary" label={`开通登录 ${elder.name}`} onClick={() => setOpen('login')}>
+          开通登录
+        </Btn>
+      )}
+      <InviteCode elder={elder} />
+    </View>
+  );
+}
+
+export default function EldersPage() {
+  const { token, me } = useProfile();
+  const role = me.data?.role;
+  const [q, setQ] = useState('');
+  const [sent, setSent] = useState('');
+  const list = useQuery({
+    queryKey: ['elders', token, sent],
+    queryFn: () => workerApi.search(sent),
+    enabled: role === 'worker' || role === 'admin',
+    retry: noRetryOn4xx,
+  });
+
+  const gate = profileGate({
+    title: '长者名册',
+    pageClass: 'elders',
+    leadClass: 'elders__lead',
+    signInLead: '请先登录。',
+    token,
+    me,
+    notForYou: role === 'worker' || role === 'admin' ? null : '只有社区助老员可以查看长者名册。',
+  });
+  if (gate) return gate;
+
+  return (
+    <View className="page elders">
+      <Text className="title">长者名册</Text>
+      <Field
+        label="查找长者"
+        value={q}
+        onInput={setQ}
+        placeholder="姓名或手机尾号（4位以上）"
+        onConfirm={() => setSent(q.trim())}
+      />
+      <View className="row">
+        <Btn onClick={() => setSent(q.trim())}>查找</Btn>
+        <Btn
+          className="btn--secondary"
+          onClick={() => void Taro.navigateTo({ url: '/packages/worker/register/register' })}
+        >
+          登记新长者
+        </Btn>
+      </View>
+      <Section title={sent ? `「${sent}」的查找结果` : '本社区的长者'}>
+        {list.isPending && <Loading what="长者名单" />}
+        {list.isError && <ErrorBox message={list.error.message} onRetry={() => list.refetch()} />}
+        {list.data?.items.length === 0 && <Empty>没有找到长者。可以换个名字或手机尾号再找。</Empty>}
+        {list.data?.items.map((e) => (
+          <ElderCard key={e.id} elder={e} />
+        ))}
+      </Section>
+      <HomeButton />
+    </View>
+  );
+}

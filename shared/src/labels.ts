@@ -1,0 +1,41 @@
+/**
+ * Words people read for the codes the API uses (roles, eligibility groups, meal slots…).
+ * Pure and dependency-free: bundled into the mini-program as well as used by the BFF.
+ */
+export type RoleCode = 'admin' | 'worker' | 'canteen_staff' | 'provider' | 'family' | 'elder';
+
+export const ROLE_LABELS: Record<RoleCode, string> = {
+  admin: '管理员',
+  worker: '社区助老员',
+  canteen_staff: '食堂工作人员',
+  provider: '服务人员',
+  family: '家属',
+  elder: '长者',
+};
+
+export const GROUP_LABELS: Record<'dibao' | 'tekun' | 'jiandang' | 'youfu' | 'jisheng' | 'disabled', string> =
+  {
+    dibao: '低保',
+    tekun: '特困供养',
+    jiandang: '建档立卡',
+    youfu: '重点优抚',
+    jisheng: '计生特殊家庭',
+    disabled: '重度残疾',
+  };
+
+export const CARE_LEVEL_LABELS: Record<string, string> = {
+  intact: '能力完好',
+  mild: '轻度失能',
+  moderate: '中度失能',
+  severe: '重度失能',
+};
+
+export const BENEFIT_LABELS: Record<string, string> = {
+  amount_off: '减免金额',
+  percent_off: '按比例减免',
+  fixed_price: '固定价格',
+};
+
+export function roleLabel(role: string): string {
+  return (ROLE_LABELS as Record<string, string>)[role] ?? role;
+}
