@@ -153,7 +153,9 @@ test('an elder raises an SOS with one confirmation; a worker acknowledges it; th
   const w = await signIn(worker);
   try {
     await text(e.page, '紧急呼叫').click();
+    await e.page.waitForURL(/pages\/sos\/sos/);
     const sos = tap(e.page, '紧急呼叫');
+    await sos.waitFor();
     await expectTall(sos, 'SOS');
     await sos.click();
     // One confirmation, inline; nothing is sent until it is confirmed.
