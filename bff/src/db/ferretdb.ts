@@ -8,10 +8,11 @@
  * exact module version through the Go module proxy, copy its source, write version.txt
  * and `go build ./cmd/ferretdb` — the same code, the real CLI and flags.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { SetupError, startServerProcess } from './server-process';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -19,7 +20,7 @@ export const repoRoot = path.resolve(__dirname, '../../..');
 const toolsDir = process.env.YYT_TOOLS_DIR || path.join(repoRoot, '.tools');
 export const ferretdbBinary = path.join(toolsDir, 'bin', `ferretdb-${FERRETDB_VERSION}`);
 
-export class SetupError extends Error {}
+export { SetupError };
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
   const res = spawnSync(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8' });
@@ -126,39 +127,20 @@ export async function startFerretdb(opts: {
     '--debug-addr=-', // otherwise every instance binds :8088 and parallel workers collide
     '--log-level=error',
   ];
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
+  const server = await startServerProcess({
+    name: `FerretDB on 127.0.0.1:${port}`,
+    command: binary,
+    args,
+    ready: () => canConnect(port),
+    timeoutMs: 20_000,
+    pollMs: 50,
   });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  const deadline = Date.now() + 20_000;
-  while (!(await canConnect(port))) {
-    if (exited) throw new SetupError(`FerretDB exited at start:\n${stderr}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new SetupError(`FerretDB did not listen on 127.0.0.1:${port} within 20 s:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
   return {
     uri: `mongodb://127.0.0.1:${port}`,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(killer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => server.stop('SIGTERM', 5000),
     kill: () => {
-      if (!exited) child.kill('SIGKILL');
+      if (!server.exited()) server.child.kill('SIGKILL');
     },
   };
 }

