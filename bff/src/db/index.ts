@@ -143,11 +143,6 @@ async function createCollection(create: () => Promise<unknown>): Promise<void> {
   });
 }
 
-/** The database opened last by this process. */
-export function currentDatabase(): DatabaseHandle | undefined {
-  return current;
-}
-
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }

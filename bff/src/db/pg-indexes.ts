@@ -37,15 +37,26 @@ const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The expression FerretDB's pushdown uses for a top-level `field`, so that the planner matches it. */
-export function jsonbPathExpression(field: string): string {
+function jsonbPathExpression(field: string): string {
   return `(_jsonb -> ${literal(field)})`;
 }
 
 /** PostgreSQL identifiers are at most 63 bytes: a readable prefix plus a hash keeps them unique. */
-export function ginIndexName(table: string, field: string): string {
+function ginIndexName(table: string, field: string): string {
   const hash = createHash('sha256').update(`${table}\0${field}`).digest('hex').slice(0, 8);
   const readable = `yyt_gin_${table}_${field}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 50);
   return `${readable}_${hash}`;
+}
+
+/** Runs `fn` with a connection of its own to the embedded PostgreSQL, closed afterwards. */
+async function withPostgres<T>(postgresUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface EnsureResult {
@@ -58,20 +69,23 @@ export interface EnsureResult {
  * same name) and ANALYZEs the tables that got new ones. Collections that do not exist yet
  * are skipped; call again after creating them.
  */
-export async function ensureGinIndexes(
+/** Collection name → the PostgreSQL table FerretDB keeps it in. */
+async function tablesOf(client: pg.Client, dbName: string): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ coll: string; tbl: string }>(
+    `SELECT _jsonb->>'_id' AS coll, _jsonb->>'table' AS tbl FROM ${ident(dbName)}.${ident(METADATA_TABLE)}`,
+  );
+  return new Map(rows.map((r) => [r.coll, r.tbl]));
+}
+
+export function ensureGinIndexes(
   postgresUrl: string,
   dbName: string,
   specs: CollectionIndexSpec[],
 ): Promise<EnsureResult> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  const created: string[] = [];
-  let tables = 0;
-  try {
-    const meta = await client.query<{ coll: string; tbl: string }>(
-      `SELECT _jsonb->>'_id' AS coll, _jsonb->>'table' AS tbl FROM ${ident(dbName)}.${ident(METADATA_TABLE)}`,
-    );
-    const tableOf = new Map(meta.rows.map((r) => [r.coll, r.tbl]));
+  return withPostgres(postgresUrl, async (client) => {
+    const created: string[] = [];
+    let tables = 0;
+    const tableOf = await tablesOf(client, dbName);
     const existing = new Set(
       (
         await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [
@@ -111,41 +125,28 @@ export async function ensureGinIndexes(
       }
       if (added) await client.query(`ANALYZE ${ident(dbName)}.${ident(table)}`);
     }
-  } finally {
-    await client.end();
-  }
-  return { created, tables };
+    return { created, tables };
+  });
 }
 
 /** Drops one of our indexes (the explain test proves it then fails). */
-export async function dropGinIndex(postgresUrl: string, dbName: string, collection: string, field: string) {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ tbl: string }>(
-      `SELECT _jsonb->>'table' AS tbl FROM ${ident(dbName)}.${ident(METADATA_TABLE)} WHERE _jsonb->>'_id' = $1`,
-      [collection],
-    );
-    if (!rows[0]) return;
-    await client.query(`DROP INDEX IF EXISTS ${ident(dbName)}.${ident(ginIndexName(rows[0].tbl, field))}`);
-  } finally {
-    await client.end();
-  }
+export function dropGinIndex(postgresUrl: string, dbName: string, collection: string, field: string) {
+  return withPostgres(postgresUrl, async (client) => {
+    const table = (await tablesOf(client, dbName)).get(collection);
+    if (table)
+      await client.query(`DROP INDEX IF EXISTS ${ident(dbName)}.${ident(ginIndexName(table, field))}`);
+  });
 }
 
 /** ANALYZE every table of a database (after a bulk load; autovacuum does it later anyway). */
-export async function analyzeDatabase(postgresUrl: string, dbName: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
+export function analyzeDatabase(postgresUrl: string, dbName: string): Promise<void> {
+  return withPostgres(postgresUrl, async (client) => {
     const { rows } = await client.query<{ tablename: string }>(
       'SELECT tablename FROM pg_tables WHERE schemaname = $1',
       [dbName],
     );
     for (const r of rows) await client.query(`ANALYZE ${ident(dbName)}.${ident(r.tablename)}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 const PUSHED_DOWN_SCALARS = ['string', 'number', 'boolean'];
