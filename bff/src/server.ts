@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { configFromEnv } from './config';
 import { ensureIndexes, openDatabase } from './db';
 import { repoRoot } from './db/ferretdb';
+import { startRecovery } from './core/recovery';
 import { createLogger } from './log';
 import { bootstrapAdmin } from './seed/bootstrap';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoDistrict } from './seed/demo';
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   await ensureIndexes();
   const createdAdmin = await bootstrapAdmin(config);
   const seeded = process.env.SEED_DEMO !== '0' && (await seedDemoDistrict());
+  // Repairs what a crash left half done (orders cut off mid-placement, stuck leases), then keeps watch.
+  const recovery = await startRecovery(log);
   const { app } = createApp({ config, log });
   const port = Number(process.env.PORT || 3000);
   const host = process.env.HOST || '0.0.0.0';
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.close();
+    await recovery.stop();
     await db.close();
     process.exit(0);
   };

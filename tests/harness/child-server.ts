@@ -6,6 +6,7 @@
 import { createApp } from '../../bff/src/app';
 import { configFromEnv } from '../../bff/src/config';
 import { ensureIndexes, openDatabase } from '../../bff/src/db';
+import { startRecovery } from '../../bff/src/core/recovery';
 import { createLogger } from '../../bff/src/log';
 import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
 
@@ -23,12 +24,15 @@ async function main() {
     bootstrapAdmin: JSON.parse(env.CHILD_ADMIN!),
   };
   if (env.CHILD_BOOTSTRAP === '1') await bootstrapAdmin(config);
-  const { app } = createApp({ config, log: createLogger('error') });
+  const log = createLogger('error');
+  const recovery = await startRecovery(log);
+  const { app } = createApp({ config, log });
   const server = app.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
   });
   process.on('SIGTERM', async () => {
     server.close();
+    await recovery.stop();
     await db.close();
     process.exit(0);
   });
