@@ -183,7 +183,7 @@ async function readStore(s: Setup) {
     );
     return {
       orders,
-      menus: menus.filter((m): m is Doc => m !== null),
+      menus: menus.flatMap((m) => (m ? [m as Doc] : [])),
       claims: await all('subsidy_claims'),
       leases: await all('write_locks'),
       pendingKeys: await all('idempotency_keys', { pending: true }),
@@ -243,7 +243,7 @@ test('after SIGKILL of FerretDB, PostgreSQL and the BFF mid-load, recovery leave
     expect(await load).toBeGreaterThan(10); // the crash really came mid-load
     await start(false);
     // The restarted BFF's sweep acts once a cut-off placement is past the grace period.
-    let broken: string[] = [];
+    let broken: string[];
     const until = Date.now() + 30_000;
     do {
       await new Promise((r) => setTimeout(r, 1_000));
