@@ -170,7 +170,9 @@ describe('one state transition per click', () => {
     ]);
   });
 
-  test('an SOS is raised once and acknowledged once from both processes', async () => {
+  test('an SOS is raised once, its family told once, and acknowledged once from both processes', async () => {
+    const daughter = await f.family('多进程家属');
+    await f.link(worker.token, elderId, daughter);
     const raises = await fireAtBoth(10, (server) =>
       server.post('/api/sos', { elderId }, { token: worker.token }),
     );
@@ -184,5 +186,13 @@ describe('one state transition per click', () => {
     expect(statuses(acks)).toEqual([200, ...Array(9).fill(409)]);
     const after = await a.get(`/api/sos/${id}`, { token: worker.token });
     expect(after.body.status).toBe('acknowledged');
+    const notices = (await b.get('/api/notifications', { token: daughter.token })).body.items;
+    expect(notices.filter((n: { kind: string }) => n.kind === 'sos_raised')).toHaveLength(1);
+    expect(notices.filter((n: { kind: string }) => n.kind === 'sos_acked')).toHaveLength(1);
+    // Read-all from both processes at once leaves nothing unread, and counts each once.
+    await fireAtBoth(4, (server) =>
+      server.post('/api/notifications/read-all', {}, { token: daughter.token }),
+    );
+    expect((await a.get('/api/notifications?unread=1', { token: daughter.token })).body.items).toEqual([]);
   });
 });
