@@ -108,6 +108,8 @@ export interface IdempotencyDoc {
   orderId: string;
   /** Set until the order exists; with the fields below, what the recovery sweep needs. */
   pending?: true;
+  /** What `orderId` names: a meal order (absent) or a service order. */
+  kind?: 'service';
   menuId?: string;
   elderId?: string;
   date?: string;
@@ -122,6 +124,7 @@ export const IdempotencyKey = mongoose.model<IdempotencyDoc>(
       requestHash: String,
       orderId: String,
       pending: Boolean,
+      kind: String,
       menuId: String,
       elderId: String,
       date: String,

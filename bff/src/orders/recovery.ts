@@ -7,8 +7,10 @@
  *   not exist: its portions (the hold on the menu, ./stock.ts) and its subsidy claim are
  *   given back and the key is deleted, so the caller's retry places the order anew;
  *   if the order exists, only the key's `pending` mark was left behind;
- * - a cancelled order still marked `pendingRelease`: its portions and claim go back.
+ * - a cancelled order still marked `pendingRelease`: its portions and claim go back;
+ * - a visit booking (services/service.ts) whose key is still `pending`: the key is freed.
  */
+import { ServiceOrder } from '../services/model';
 import { SubsidyClaim, claimId, IdempotencyKey, MealOrder, type MealOrderDoc } from './model';
 import { recoveryGraceMs } from './recovery-config';
 import { finishCancellation } from './service';
@@ -33,7 +35,11 @@ export async function recoverMealOrders(now = new Date()): Promise<MealRecovery>
   const grace = recoveryGraceMs();
   for (const key of await IdempotencyKey.find({ pending: true }).lean()) {
     if (now.getTime() - new Date(key.createdAt).getTime() < grace) continue; // may still be running
-    if (await MealOrder.exists({ _id: key.orderId })) {
+    const exists =
+      key.kind === 'service'
+        ? ServiceOrder.exists({ _id: key.orderId })
+        : MealOrder.exists({ _id: key.orderId });
+    if (await exists) {
       await IdempotencyKey.updateOne({ _id: key._id }, { $unset: { pending: 1 } });
       continue;
     }
