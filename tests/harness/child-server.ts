@@ -8,6 +8,7 @@ import { configFromEnv } from '../../bff/src/config';
 import { ensureIndexes, openDatabase } from '../../bff/src/db';
 import { createLogger } from '../../bff/src/log';
 import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
+import { schedulerFromEnv } from '../../bff/src/standing-orders/scheduler';
 
 async function main() {
   const env = process.env;
@@ -23,12 +24,18 @@ async function main() {
     bootstrapAdmin: JSON.parse(env.CHILD_ADMIN!),
   };
   if (env.CHILD_BOOTSTRAP === '1') await bootstrapAdmin(config);
-  const { app } = createApp({ config, log: createLogger('error') });
+  const log = createLogger('error');
+  const { app } = createApp({ config, log });
+  // Off unless STANDING_ORDERS_INTERVAL_MS is given (tests of the scheduler's timer).
+  const scheduler = env.STANDING_ORDERS_INTERVAL_MS
+    ? schedulerFromEnv(env, { clock: config.clock, log })
+    : null;
   const server = app.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
   });
   process.on('SIGTERM', async () => {
     server.close();
+    await scheduler?.stop();
     await db.close();
     process.exit(0);
   });

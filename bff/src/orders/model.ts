@@ -35,7 +35,9 @@ export interface MealOrderDoc {
   elderMonth: string;
   canteenMonth: string;
   subsidyClaimId?: string;
-  bookedBy: { userId: string; role: Role; name: string };
+  /** `via: 'standing_order'`: placed by the scheduler for the standing order set up by this person. */
+  bookedBy: { userId: string; role: Role; name: string; via?: 'standing_order' };
+  standingOrderId?: string;
   status: MealOrderStatus;
   history: StatusChange[];
   cutoffAt: Date;
@@ -57,7 +59,7 @@ export function orderKeys(o: { canteenId: string; communityId: string; elderId: 
   };
 }
 
-const by = new Schema({ userId: String, role: String, name: String }, { _id: false });
+const by = new Schema({ userId: String, role: String, name: String, via: String }, { _id: false });
 const mealOrderSchema = new Schema<MealOrderDoc>(
   {
     elderId: String,
@@ -79,6 +81,7 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
     canteenMonth: String,
     subsidyClaimId: String,
     bookedBy: by,
+    standingOrderId: String,
     status: String,
     history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
     cutoffAt: Date,
