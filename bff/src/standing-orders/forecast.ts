@@ -17,7 +17,7 @@ import { slotCutoff } from '../orders/service';
 import type { CanteenDoc } from '../places/model';
 import { objectIdOrNull } from '../places/model';
 import { runId, StandingOrder, StandingRun, type StandingOrderDoc, type StandingRunDoc } from './model';
-import { wantsMeal } from './scheduler';
+import { handBooked, wantsMeal } from './scheduler';
 
 interface DishCount {
   dishId: string;
@@ -55,9 +55,10 @@ export async function forecastDay(canteen: CanteenDoc, date: string, now: Date) 
   // An order carrying the standing order's id is materialised too (a crash may have come
   // between placing it and recording the run).
   const materialised = new Set(orders.map((o) => o.standingOrderId).filter(Boolean));
+  const byHand = handBooked(orders); // the scheduler adds no second meal to these
   const pending = candidates.filter((o, i) => {
     const run = runs[i];
-    if (materialised.has(String(o._id))) return false;
+    if (materialised.has(String(o._id)) || byHand.has(`${o.elderId}:${o.slot}`)) return false;
     return !run || (run.standingOrderId === String(o._id) && run.status !== 'placed');
   });
 

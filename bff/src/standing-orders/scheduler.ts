@@ -36,7 +36,7 @@ import { getMenu } from '../menus/cache';
 import { menuId } from '../menus/model';
 import { communityWorkers, elderAndFamily } from '../notifications/recipients';
 import { notify } from '../notifications/notifier';
-import { IdempotencyKey, MealOrder } from '../orders/model';
+import { IdempotencyKey, MealOrder, type MealOrderDoc } from '../orders/model';
 import { placeOrder, slotCutoff } from '../orders/service';
 import { Canteen, type CanteenDoc } from '../places/model';
 import {
@@ -69,13 +69,21 @@ export interface SchedulerOptions {
 }
 
 export type Outcome =
-  'placed' | 'already_placed' | 'failed' | 'in_progress' | 'other_standing_order' | 'paused';
+  | 'placed'
+  | 'already_placed'
+  | 'failed'
+  | 'in_progress'
+  | 'other_standing_order'
+  | 'booked_by_hand'
+  | 'paused';
 
 export interface MaterialiseReport {
   date: string;
   placed: number;
   alreadyPlaced: number;
   paused: number;
+  /** the elder already has that meal, booked by hand: no second one */
+  bookedByHand: number;
   inProgress: number;
   failed: { standingOrderId: string; elderId: string; slot: Slot; code: string; message: string }[];
 }
@@ -202,12 +210,15 @@ export async function materialiseOne(
   canteen: CanteenDoc,
   date: string,
   opts: SchedulerOptions,
+  bookedByHand: Set<string> = new Set(),
 ): Promise<{ outcome: Outcome; error?: { code: string; message: string } }> {
   const now = opts.clock();
   const slot = o.slot as Slot;
   const id = runId(o.elderId, date, slot);
   if (finished.has(id)) return { outcome: 'already_placed' };
   if (isPausedOn(o.pauses ?? [], date)) return { outcome: 'paused' };
+  // Not recorded: should that order be cancelled, a later run still places the standing one.
+  if (bookedByHand.has(`${o.elderId}:${slot}`)) return { outcome: 'booked_by_hand' };
   const run = await claimRun(o, date, slot, now);
   if (run.standingOrderId !== String(o._id)) return { outcome: 'other_standing_order' };
   if (run.status === 'placed') {
@@ -277,7 +288,7 @@ async function inParallel<T>(items: T[], n: number, fn: (item: T) => Promise<voi
 }
 
 function emptyReport(date: string): MaterialiseReport {
-  return { date, placed: 0, alreadyPlaced: 0, paused: 0, inProgress: 0, failed: [] };
+  return { date, placed: 0, alreadyPlaced: 0, paused: 0, bookedByHand: 0, inProgress: 0, failed: [] };
 }
 
 /**
@@ -302,12 +313,15 @@ async function materialiseCanteen(
       .limit(10_000)
       .lean<StandingOrderDoc[]>()
   ).filter((o) => slots.includes(o.slot as Slot) && wantsMeal(o, date));
+  if (!orders.length) return;
+  const byHand = await bookedByHandOn(String(canteen._id), date);
   await inParallel(orders, PARALLEL, async (o) => {
     try {
-      const { outcome, error } = await materialiseOne(o, canteen, date, opts);
+      const { outcome, error } = await materialiseOne(o, canteen, date, opts, byHand);
       if (outcome === 'placed') report.placed++;
       else if (outcome === 'already_placed') report.alreadyPlaced++;
       else if (outcome === 'paused') report.paused++;
+      else if (outcome === 'booked_by_hand') report.bookedByHand++;
       else if (outcome === 'in_progress') report.inProgress++;
       else if (outcome === 'failed' && error)
         report.failed.push({ standingOrderId: String(o._id), elderId: o.elderId, slot: o.slot, ...error });
@@ -323,6 +337,24 @@ async function materialiseCanteen(
       });
     }
   });
+}
+
+/**
+ * `elderId:slot` of the meals elders booked by hand at this canteen on `date` (live orders
+ * not placed by a standing order): the family already booked that lunch, so the standing
+ * order does not add a second one. One read keyed `canteenDay`.
+ */
+export async function bookedByHandOn(canteenId: string, date: string): Promise<Set<string>> {
+  const orders = await MealOrder.find({ canteenDay: `${canteenId}:${date}` })
+    .limit(10_000)
+    .lean<MealOrderDoc[]>();
+  return handBooked(orders);
+}
+
+export function handBooked(orders: MealOrderDoc[]): Set<string> {
+  return new Set(
+    orders.filter((o) => o.status !== 'cancelled' && !o.standingOrderId).map((o) => `${o.elderId}:${o.slot}`),
+  );
 }
 
 async function allCanteens(): Promise<CanteenDoc[]> {

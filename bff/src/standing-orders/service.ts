@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { CreateStandingOrderBodySchema } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
-import { conditionalUpdate } from '../db/write-lock';
+import { conditionalUpdate, writeLock } from '../db/write-lock';
 import { loadElderFor, mayActForElder, visibleElderIds } from '../elders/access';
 import { Dish } from '../menus/model';
 import { cancelOrder, slotCutoff } from '../orders/service';
@@ -244,14 +244,19 @@ async function cancelMaterialised(
 }
 
 export async function removePause(actor: Actor, id: string, pauseId: string): Promise<StandingOrderDoc> {
-  const current = await loadStandingOrderFor(actor, id);
-  if (!(current.pauses ?? []).some((p) => p.id === pauseId)) throw notFound('暂停');
-  const updated = await conditionalUpdate<StandingOrderDoc>(
-    StandingOrder,
-    id,
-    { status: 'active' },
-    { $pull: { pauses: { id: pauseId } } },
-  );
+  await loadStandingOrderFor(actor, id);
+  // Read and rewrite the list under the document's write lock ($pull by a subdocument field
+  // is not applied by FerretDB v1); conditionalUpdate takes the same lock for the other writes.
+  const updated = await writeLock.run(`${StandingOrder.collection.name}:${id}`, async () => {
+    const current = await StandingOrder.findById(id).lean<StandingOrderDoc>();
+    if (!current || current.status !== 'active') throw notFound('长期订餐');
+    if (!(current.pauses ?? []).some((p) => p.id === pauseId)) throw notFound('暂停');
+    return StandingOrder.findOneAndUpdate(
+      { _id: id, status: 'active' },
+      { $set: { pauses: current.pauses.filter((p) => p.id !== pauseId) } },
+      { new: true },
+    ).lean<StandingOrderDoc>();
+  });
   if (!updated) throw notFound('长期订餐');
   return updated;
 }
