@@ -50,6 +50,7 @@ import {
 } from './model';
 
 const DAY_MS = 24 * 3600_000;
+const staleKeyMsFromEnv = () => Number(process.env.STANDING_ORDERS_STALE_KEY_MS || 120_000);
 /** A meal is due this long before its cut-off. */
 const DUE_BEFORE_MS = DAY_MS;
 /** 'Menu not published' is told to the family only this close to the cut-off. */
@@ -226,7 +227,7 @@ export async function materialiseOne(
     return { outcome: 'already_placed' };
   }
   const key = standingKey(String(o._id), date, slot);
-  if (!(await keyFree(`${o.createdBy.userId}:${key}`, opts.staleKeyMs ?? 120_000)))
+  if (!(await keyFree(`${o.createdBy.userId}:${key}`, opts.staleKeyMs ?? staleKeyMsFromEnv())))
     return { outcome: 'in_progress' };
 
   const cutoffAt = slotCutoff(canteen, date, slot);
@@ -434,9 +435,5 @@ export function startStandingOrderScheduler(
 export function schedulerFromEnv(env: NodeJS.ProcessEnv, base: SchedulerOptions): RunningScheduler | null {
   const intervalMs = Number(env.STANDING_ORDERS_INTERVAL_MS ?? 5 * 60_000);
   if (!intervalMs) return null;
-  return startStandingOrderScheduler({
-    ...base,
-    intervalMs,
-    staleKeyMs: env.STANDING_ORDERS_STALE_KEY_MS ? Number(env.STANDING_ORDERS_STALE_KEY_MS) : base.staleKeyMs,
-  });
+  return startStandingOrderScheduler({ ...base, intervalMs });
 }
