@@ -24,6 +24,7 @@ import { notificationRoutes } from './notifications/routes';
 import { configureNotifiers } from './notifications/setup';
 import { serviceRoutes } from './services/routes';
 import { sosRoutes } from './sos/routes';
+import { standingOrderRoutes } from './standing-orders/routes';
 
 export interface AppDeps {
   config: AppConfig;
@@ -44,6 +45,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   serviceRoutes(api, config.clock);
   sosRoutes(api, config.clock);
   notificationRoutes(api);
+  standingOrderRoutes(api, { clock: config.clock, log });
   configureNotifiers(config);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });

@@ -14,6 +14,7 @@ import { startRecovery } from './core/recovery';
 import { createLogger } from './log';
 import { bootstrapAdmin } from './seed/bootstrap';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoDistrict } from './seed/demo';
+import { schedulerFromEnv } from './standing-orders/scheduler';
 
 function persistentJwtSecret(dataDir: string): string {
   const file = path.join(dataDir, 'jwt-secret');
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   const host = process.env.HOST || '0.0.0.0';
   const server = app.listen(port, host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  // Standing orders become meal orders in every process (STANDING_ORDERS_INTERVAL_MS=0: off).
+  const scheduler = schedulerFromEnv(process.env, { clock: config.clock, log });
 
   const url = `http://localhost:${port}/`;
   const lines = [
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.close();
+    await scheduler?.stop();
     await recovery.stop();
     await db.close();
     process.exit(0);

@@ -9,13 +9,17 @@ export default defineAppConfig({
     'pages/home-services/home-services',
     'pages/sos/sos',
     'pages/notifications/notifications',
+    'pages/standing-orders/standing-orders',
   ],
   // Role pages live in subpackages: the elder's main package (home, login, booking, orders)
   // stays small, and each role downloads only its own pages.
   subPackages: [
-    { root: 'packages/family', pages: ['home/home'] },
-    { root: 'packages/worker', pages: ['elders/elders', 'register/register', 'batch/batch', 'desk/desk'] },
-    { root: 'packages/staff', pages: ['menu/menu'] },
+    { root: 'packages/family', pages: ['home/home', 'standing/standing'] },
+    {
+      root: 'packages/worker',
+      pages: ['elders/elders', 'register/register', 'batch/batch', 'desk/desk', 'standing/standing'],
+    },
+    { root: 'packages/staff', pages: ['menu/menu', 'forecast/forecast'] },
     { root: 'packages/admin', pages: ['rules/rules', 'settlement/settlement', 'figures/figures'] },
     { root: 'packages/provider', pages: ['visits/visits'] },
   ],

@@ -6,3 +6,4 @@ export * from './schemas';
 export * from './pricing';
 export * from './services';
 export * from './labels';
+export * from './standing-orders';

@@ -9,6 +9,7 @@ import { ensureIndexes, openDatabase } from '../../bff/src/db';
 import { startRecovery } from '../../bff/src/core/recovery';
 import { createLogger } from '../../bff/src/log';
 import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
+import { schedulerFromEnv } from '../../bff/src/standing-orders/scheduler';
 
 async function main() {
   const env = process.env;
@@ -27,11 +28,16 @@ async function main() {
   const log = createLogger('error');
   const recovery = await startRecovery(log);
   const { app } = createApp({ config, log });
+  // Off unless STANDING_ORDERS_INTERVAL_MS is given (tests of the scheduler's timer).
+  const scheduler = env.STANDING_ORDERS_INTERVAL_MS
+    ? schedulerFromEnv(env, { clock: config.clock, log })
+    : null;
   const server = app.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
   });
   process.on('SIGTERM', async () => {
     server.close();
+    await scheduler?.stop();
     await recovery.stop();
     await db.close();
     process.exit(0);

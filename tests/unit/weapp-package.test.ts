@@ -51,6 +51,10 @@ test('every page of app.json is built (js, wxml, json), main package and subpack
       'pages/home-services/home-services',
       'pages/sos/sos',
       'pages/notifications/notifications',
+      'pages/standing-orders/standing-orders',
+      'packages/family/standing/standing',
+      'packages/worker/standing/standing',
+      'packages/staff/forecast/forecast',
     ]),
   );
   const missing = all.flatMap((p) =>

@@ -1,7 +1,12 @@
 import mongoose, { Schema } from 'mongoose';
 
 export type NoticeKind =
-  'sos_raised' | 'sos_acked' | 'visit_dispatched' | 'visit_completed' | 'meal_confirmed';
+  | 'sos_raised'
+  | 'sos_acked'
+  | 'visit_dispatched'
+  | 'visit_completed'
+  | 'meal_confirmed'
+  | 'standing_order_missed';
 
 /** One message to one user, as the in-app list shows it. */
 export interface Notice {
@@ -9,7 +14,7 @@ export interface Notice {
   kind: NoticeKind;
   title: string;
   body: string;
-  refType: 'sos' | 'service_order' | 'meal_order';
+  refType: 'sos' | 'service_order' | 'meal_order' | 'standing_order';
   refId: string;
 }
 

@@ -37,7 +37,9 @@ export interface MealOrderDoc {
   subsidyClaimId?: string;
   /** Cancelled, portions or subsidy claim not yet given back (the recovery sweep finishes it). */
   pendingRelease?: true;
-  bookedBy: { userId: string; role: Role; name: string };
+  /** `via: 'standing_order'`: placed by the scheduler for the standing order set up by this person. */
+  bookedBy: { userId: string; role: Role; name: string; via?: 'standing_order' };
+  standingOrderId?: string;
   status: MealOrderStatus;
   history: StatusChange[];
   cutoffAt: Date;
@@ -59,7 +61,7 @@ export function orderKeys(o: { canteenId: string; communityId: string; elderId: 
   };
 }
 
-const by = new Schema({ userId: String, role: String, name: String }, { _id: false });
+const by = new Schema({ userId: String, role: String, name: String, via: String }, { _id: false });
 const mealOrderSchema = new Schema<MealOrderDoc>(
   {
     elderId: String,
@@ -82,6 +84,7 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
     subsidyClaimId: String,
     pendingRelease: Boolean,
     bookedBy: by,
+    standingOrderId: String,
     status: String,
     history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
     cutoffAt: Date,

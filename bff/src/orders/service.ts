@@ -50,6 +50,8 @@ export interface OrderInput {
   items: { dishId: string; qty: number }[];
   fulfilment: 'dine_in' | 'take_away' | 'delivery';
   address?: string;
+  /** Set by the standing-order scheduler (never from HTTP): marks the order as coming from it. */
+  standingOrderId?: string;
 }
 
 const MAX_CAP = 3; // perElderPerSlotPerDay is at most 3 (schema)
@@ -233,7 +235,12 @@ async function placeNewOrder(
       pricing,
       ...orderKeys({ ...input, communityId: q.elder.communityId }),
       ...(claim ? { subsidyClaimId: claim } : {}),
-      bookedBy: { ...by, name: actor.name },
+      bookedBy: {
+        ...by,
+        name: actor.name,
+        ...(input.standingOrderId ? { via: 'standing_order' as const } : {}),
+      },
+      ...(input.standingOrderId ? { standingOrderId: input.standingOrderId } : {}),
       status: 'placed' as const,
       history: [{ status: 'placed' as const, at: now, by }],
       cutoffAt: q.cutoffAt,
@@ -413,6 +420,7 @@ export function orderView(o: MealOrderDoc, viewer: Actor) {
     // The code is the elder's proof at the counter: staff check it, they are not shown it.
     ...(viewer.role === 'canteen_staff' ? {} : { pickupCode: o.pickupCode }),
     bookedBy: o.bookedBy,
+    ...(o.standingOrderId ? { standingOrderId: o.standingOrderId } : {}),
     history: o.history.map((h) => ({ status: h.status, at: new Date(h.at).toISOString(), by: h.by })),
     cutoffAt: new Date(o.cutoffAt).toISOString(),
     createdAt: new Date(o.createdAt).toISOString(),

@@ -28,6 +28,7 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
   canteen_staff: [
     { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
     { label: '发布菜单', url: '/packages/staff/menu/menu' },
+    { label: '备餐预估', url: '/packages/staff/forecast/forecast' },
   ],
   admin: [
     { label: '优惠规则', url: '/packages/admin/rules/rules' },
@@ -160,6 +161,9 @@ export default function IndexPage() {
               )}
               <Btn className="btn--secondary" onClick={go('/pages/my-orders/my-orders')}>
                 我的订单
+              </Btn>
+              <Btn className="btn--secondary" onClick={go('/pages/standing-orders/standing-orders')}>
+                长期订餐
               </Btn>
             </View>
           )}

@@ -110,6 +110,14 @@ export default function FamilyHomePage() {
           >
             {`为 ${chosen.name} 订餐`}
           </Btn>
+          <Btn
+            className="btn--secondary"
+            onClick={() =>
+              void Taro.navigateTo({ url: `/packages/family/standing/standing?elderId=${chosen.id}` })
+            }
+          >
+            {`${chosen.name} 的长期订餐`}
+          </Btn>
           {orders.isPending && <Loading what="订单" />}
           {orders.isError && <ErrorBox message={orders.error.message} onRetry={() => orders.refetch()} />}
           {orders.data && upcoming.length === 0 && <Empty>{chosen.name} 还没有要吃的餐。</Empty>}

@@ -85,6 +85,15 @@ function ElderCard({ elder }: { elder: ElderRecord }) {
       >
         代订餐
       </Btn>
+      <Btn
+        className="btn--secondary"
+        label={`长期订餐 ${elder.name}`}
+        onClick={() =>
+          void Taro.navigateTo({ url: `/packages/worker/standing/standing?elderId=${elder.id}` })
+        }
+      >
+        长期订餐
+      </Btn>
       {elder.userId ? (
         <Text className="hint">已开通登录</Text>
       ) : open === 'login' ? (
