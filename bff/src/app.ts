@@ -24,6 +24,9 @@ import { notificationRoutes } from './notifications/routes';
 import { configureNotifiers } from './notifications/setup';
 import { serviceRoutes } from './services/routes';
 import { sosRoutes } from './sos/routes';
+import { cardRoutes } from './cards/routes';
+import { paymentRoutes } from './payments/routes';
+import { WechatPay } from './payments/wechat-pay';
 
 export interface AppDeps {
   config: AppConfig;
@@ -44,6 +47,9 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   serviceRoutes(api, config.clock);
   sosRoutes(api, config.clock);
   notificationRoutes(api);
+  const pay = config.wechatPay && new WechatPay(config.wechatPay);
+  cardRoutes(api, { clock: config.clock, pay });
+  paymentRoutes(api, { clock: config.clock, pay });
   configureNotifiers(config);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });

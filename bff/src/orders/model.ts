@@ -35,6 +35,14 @@ export interface MealOrderDoc {
   elderMonth: string;
   canteenMonth: string;
   subsidyClaimId?: string;
+  /** 助餐卡: paid at booking from the card (refunded on cancel); 到店付: collected at check-out. */
+  payment?: {
+    method: 'card' | 'counter';
+    amount: number;
+    status: 'paid' | 'unpaid';
+    paidAt?: Date;
+    collectedBy?: { userId: string; role: Role; name?: string };
+  };
   bookedBy: { userId: string; role: Role; name: string };
   status: MealOrderStatus;
   history: StatusChange[];
@@ -78,6 +86,10 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
     elderMonth: String,
     canteenMonth: String,
     subsidyClaimId: String,
+    payment: new Schema(
+      { method: String, amount: Number, status: String, paidAt: Date, collectedBy: by },
+      { _id: false },
+    ),
     bookedBy: by,
     status: String,
     history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],

@@ -4,3 +4,4 @@ export * from './places';
 export * from './elders';
 export * from './meals';
 export * from './services';
+export * from './cards';
