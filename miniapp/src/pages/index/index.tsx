@@ -161,6 +161,9 @@ export default function IndexPage() {
               <Btn className="btn--secondary" onClick={go('/pages/my-orders/my-orders')}>
                 我的订单
               </Btn>
+              <Btn className="btn--secondary" onClick={go('/pages/meal-card/meal-card')}>
+                我的助餐卡
+              </Btn>
             </View>
           )}
 
