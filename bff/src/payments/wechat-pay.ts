@@ -100,13 +100,13 @@ export class WechatPay {
     const ts = Number(timestamp);
     if (!/^\d+$/.test(timestamp) || Math.abs(this.now().getTime() / 1000 - ts) > MAX_SKEW_S)
       throw new WechatPayError('forged', '微信支付签名已过期');
-    let ok = false;
+    let ok: boolean;
     try {
       ok = createVerify('RSA-SHA256')
         .update(`${timestamp}\n${nonceStr}\n${body}\n`)
         .verify(this.config.platformPublicKey, signature, 'base64');
     } catch {
-      ok = false;
+      ok = false; // a malformed signature
     }
     if (!ok) throw new WechatPayError('forged', '微信支付签名不正确');
   }
