@@ -122,7 +122,7 @@ test('inside WeChat: tops up ¥100 by WeChat Pay, then books her lunch from the 
     await expectPressed(buttonStarting(page, '¥100.00'), true);
     await checkPage(page, '助餐卡 (family, inside WeChat)');
 
-    await buttonNamed(page, '微信支付 充值 ¥100.00').click();
+    await buttonNamed(page, '微信支付充值 ¥100.00').click();
     await textOn(page, '已支付 ¥100.00，到账后余额会更新。').waitFor();
     await textOn(page, '¥100.00').waitFor({ timeout: 10_000 });
     await textOn(page, '充值（微信）').waitFor();

@@ -91,10 +91,9 @@ function WechatTopup({ elderId, onDone }: { elderId: string; onDone: () => void 
       {pay.isError && <Text className="error-box">{pay.error.message}</Text>}
       <Btn
         className={pay.isPending ? 'btn--busy' : undefined}
-        label={`微信支付 充值 ${formatYuan(amount)}`}
         onClick={() => !pay.isPending && pay.mutate(amount)}
       >
-        {pay.isPending ? '正在支付…' : `微信支付 ${formatYuan(amount)}`}
+        {pay.isPending ? '正在支付…' : `微信支付充值 ${formatYuan(amount)}`}
       </Btn>
     </View>
   );
