@@ -118,13 +118,14 @@ test('inside WeChat: tops up ¥100 by WeChat Pay, then books her lunch from the 
     await buttonNamed(page, '我的家人').click();
     await buttonNamed(page, '张桂兰 的助餐卡（充值）').click();
     await textOn(page, '张桂兰 的助餐卡').waitFor();
-    await textOn(page, '¥0.00').waitFor();
+    const balance = (yuan: string) => visible(page.locator(`.mealcard__balance[aria-label="余额 ${yuan}"]`));
+    await balance('¥0.00').waitFor();
     await expectPressed(buttonStarting(page, '¥100.00'), true);
     await checkPage(page, '助餐卡 (family, inside WeChat)');
 
     await buttonNamed(page, '微信支付充值 ¥100.00').click();
     await textOn(page, '已支付 ¥100.00，到账后余额会更新。').waitFor();
-    await textOn(page, '¥100.00').waitFor({ timeout: 10_000 });
+    await balance('¥100.00').waitFor({ timeout: 10_000 });
     await textOn(page, '充值（微信）').waitFor();
     await textOn(page, '+¥100.00').waitFor();
     const card = await server.api.get(`/api/elders/${mother.id}/card`, { token: sonToken });
