@@ -25,6 +25,9 @@ import { configureNotifiers } from './notifications/setup';
 import { serviceRoutes } from './services/routes';
 import { sosRoutes } from './sos/routes';
 import { standingOrderRoutes } from './standing-orders/routes';
+import { cardRoutes } from './cards/routes';
+import { paymentRoutes } from './payments/routes';
+import { WechatPay } from './payments/wechat-pay';
 
 export interface AppDeps {
   config: AppConfig;
@@ -46,6 +49,9 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   sosRoutes(api, config.clock);
   notificationRoutes(api);
   standingOrderRoutes(api, { clock: config.clock, log });
+  const pay = config.wechatPay && new WechatPay(config.wechatPay);
+  cardRoutes(api, { clock: config.clock, pay });
+  paymentRoutes(api, { clock: config.clock, pay });
   configureNotifiers(config);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { WechatPayConfig } from './payments/wechat-pay';
 
 export interface AppConfig {
   jwtSecret: string;
@@ -7,6 +9,8 @@ export interface AppConfig {
   wechat: { baseUrl: string; appId: string; appSecret: string; timeoutMs: number };
   /** WeChat subscribe-message template ids per notice kind (JSON, WECHAT_SUBSCRIBE_TEMPLATES); none → in-app only. */
   wechatTemplates?: Record<string, string>;
+  /** WeChat Pay v3 for family top-ups (WECHAT_PAY_*); absent → top-up by WeChat answers PAYMENT_UNAVAILABLE. */
+  wechatPay?: WechatPayConfig;
   /** Built H5 app served at `/` (absent → API only). */
   h5Dir?: string;
   corsOrigins: string[];
@@ -35,6 +39,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     wechatTemplates: env.WECHAT_SUBSCRIBE_TEMPLATES
       ? (JSON.parse(env.WECHAT_SUBSCRIBE_TEMPLATES) as Record<string, string>)
       : undefined,
+    wechatPay: wechatPayFromEnv(env),
     h5Dir: env.H5_DIR,
     corsOrigins: (env.CORS_ORIGINS || 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:10086')
       .split(',')
@@ -46,5 +51,38 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: env.LOG_LEVEL || 'info',
     clock: () => new Date(),
+  };
+}
+
+/**
+ * WeChat Pay is configured only when every merchant setting is given; a half configuration
+ * is a mistake worth stopping for (named, without values).
+ */
+export function wechatPayFromEnv(env: NodeJS.ProcessEnv): WechatPayConfig | undefined {
+  const names = [
+    'WECHAT_PAY_MCHID',
+    'WECHAT_PAY_SERIAL',
+    'WECHAT_PAY_PRIVATE_KEY_PATH',
+    'WECHAT_PAY_APIV3_KEY',
+    'WECHAT_PAY_PLATFORM_PUBLIC_KEY_PATH',
+    'WECHAT_PAY_PLATFORM_SERIAL',
+    'WECHAT_PAY_NOTIFY_URL',
+  ];
+  const missing = names.filter((n) => !env[n]);
+  if (missing.length === names.length) return undefined;
+  if (missing.length) throw new Error(`WeChat Pay is half configured: set ${missing.join(', ')}`);
+  if (Buffer.byteLength(env.WECHAT_PAY_APIV3_KEY!, 'utf8') !== 32)
+    throw new Error('WECHAT_PAY_APIV3_KEY must be 32 characters');
+  return {
+    mchId: env.WECHAT_PAY_MCHID!,
+    appId: env.WECHAT_PAY_APP_ID || env.WECHAT_APP_ID || 'wx-demo-appid',
+    merchantSerial: env.WECHAT_PAY_SERIAL!,
+    privateKey: readFileSync(env.WECHAT_PAY_PRIVATE_KEY_PATH!, 'utf8'),
+    apiV3Key: env.WECHAT_PAY_APIV3_KEY!,
+    platformPublicKey: readFileSync(env.WECHAT_PAY_PLATFORM_PUBLIC_KEY_PATH!, 'utf8'),
+    platformSerial: env.WECHAT_PAY_PLATFORM_SERIAL!,
+    notifyUrl: env.WECHAT_PAY_NOTIFY_URL!,
+    baseUrl: env.WECHAT_PAY_BASE_URL || 'https://api.mch.weixin.qq.com',
+    timeoutMs: Number(env.WECHAT_PAY_TIMEOUT_MS || 8000),
   };
 }

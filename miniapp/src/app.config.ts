@@ -5,6 +5,7 @@ export default defineAppConfig({
     'pages/meal-booking/meal-booking',
     'pages/canteen-counter/canteen-counter',
     'pages/my-orders/my-orders',
+    'pages/meal-card/meal-card',
     // The elder's other tasks stay in the main package too: a visit, SOS, the notices.
     'pages/home-services/home-services',
     'pages/sos/sos',

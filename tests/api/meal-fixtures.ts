@@ -22,6 +22,7 @@ export interface OrderBody {
   items: { dishId: string; qty: number }[];
   fulfilment?: 'dine_in' | 'take_away' | 'delivery';
   address?: string;
+  payment?: 'card' | 'counter';
 }
 
 function expectStatus(what: string, res: { status: number; body: unknown }, status: number): void {

@@ -37,6 +37,14 @@ export interface MealOrderDoc {
   subsidyClaimId?: string;
   /** Cancelled, portions or subsidy claim not yet given back (the recovery sweep finishes it). */
   pendingRelease?: true;
+  /** 助餐卡: paid at booking from the card (refunded on cancel); 到店付: collected at check-out. */
+  payment?: {
+    method: 'card' | 'counter';
+    amount: number;
+    status: 'paid' | 'unpaid';
+    paidAt?: Date;
+    collectedBy?: { userId: string; role: Role; name?: string };
+  };
   /** `via: 'standing_order'`: placed by the scheduler for the standing order set up by this person. */
   bookedBy: { userId: string; role: Role; name: string; via?: 'standing_order' };
   standingOrderId?: string;
@@ -83,6 +91,10 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
     canteenMonth: String,
     subsidyClaimId: String,
     pendingRelease: Boolean,
+    payment: new Schema(
+      { method: String, amount: Number, status: String, paidAt: Date, collectedBy: by },
+      { _id: false },
+    ),
     bookedBy: by,
     standingOrderId: String,
     status: String,

@@ -5,7 +5,7 @@
  *
  * - a placement whose key is still `pending` after the grace period and whose order does
  *   not exist: its portions (the hold on the menu, ./stock.ts) and its subsidy claim are
- *   given back and the key is deleted, so the caller's retry places the order anew;
+ *   given back (and a card payment it took), and the key is deleted, so the caller's retry places the order anew;
  *   if the order exists, only the key's `pending` mark was left behind;
  * - a cancelled order still marked `pendingRelease`: its portions and claim go back;
  * - a visit booking (services/service.ts) whose key is still `pending`: the key is freed.
@@ -14,6 +14,7 @@ import { ServiceOrder } from '../services/model';
 import { SubsidyClaim, claimId, IdempotencyKey, MealOrder, type MealOrderDoc } from './model';
 import { recoveryGraceMs } from './recovery-config';
 import { finishCancellation } from './service';
+import { undoPayment } from '../cards/ledger';
 import { dropHold } from './stock';
 
 export interface MealRecovery {
@@ -44,6 +45,8 @@ export async function recoverMealOrders(now = new Date()): Promise<MealRecovery>
       continue;
     }
     if (key.menuId && (await dropHold(key.menuId, key.orderId))) report.portionsReturned++;
+    // A card payment it took (entry `pay:<orderId>`) goes back to the card.
+    if (key.elderId) await undoPayment({ _id: `pay:${key.orderId}`, elderId: key.elderId });
     if (key.elderId && key.date && key.slot) {
       for (let k = 0; k < MAX_CAP; k++) {
         const freed = await SubsidyClaim.deleteOne({

@@ -171,7 +171,23 @@ export function orderRoutes(api: Api, clock: () => Date): void {
       if (!found || found.status === 'cancelled') throw notFound('取餐码');
       const order = found;
       if (order.status === 'served') throw conflict('ALREADY_SERVED', '这份餐已经取过了');
-      return orderView(await transition(order, ['placed', 'confirmed'], 'served', actor, now), actor);
+      // 到店付: checking the meal out is taking the money, recorded with who took it.
+      const collect =
+        order.payment?.method === 'card'
+          ? {}
+          : {
+              payment: {
+                method: 'counter',
+                amount: order.pricing.payable,
+                status: 'paid',
+                paidAt: now,
+                collectedBy: { userId: actor.id, role: actor.role, name: actor.name },
+              },
+            };
+      return orderView(
+        await transition(order, ['placed', 'confirmed'], 'served', actor, now, collect),
+        actor,
+      );
     },
   });
 }

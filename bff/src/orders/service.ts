@@ -7,14 +7,25 @@
  *     dishes on the menu, pricing by the shared engine.
  *  3. Stock: one conditional update of the menu document through the write lock.
  *  4. Subsidy claim `elderId:date:slot:k` when a capped rule discounts it (unique `_id`).
- *  5. The order itself, with a pickup code unique per canteen and day (unique index).
+ *  5. Paid by meal card (`payment: "card"`): the payment entry `pay:<orderId>` is recorded
+ *     and applied to the card, held in flight until the order exists (../cards/ledger.ts);
+ *     too small a balance → 409 INSUFFICIENT_BALANCE and the steps above are undone.
+ *  6. The order itself, with a pickup code unique per canteen and day (unique index); then
+ *     the card payment is made final. 到店付 (`counter`, the default) is paid at check-out.
  *
  * Round trips per new order (counted by a test): key, elder, stock, claim (only when a
  * capped rule discounts the meal), order.
  */
 import { createHash, randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
-import { chinaInstant, computePricing, type Pricing, type Slot } from '@yiyangtong/shared';
+import {
+  chinaInstant,
+  computePricing,
+  type PaymentMethod,
+  type Pricing,
+  type Slot,
+} from '@yiyangtong/shared';
+import { applyEntry, finishPayment, recordEntry, undoPayment } from '../cards/ledger';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
@@ -52,6 +63,8 @@ export interface OrderInput {
   address?: string;
   /** Set by the standing-order scheduler (never from HTTP): marks the order as coming from it. */
   standingOrderId?: string;
+  /** 助餐卡 (paid now from the elder's card) or 到店付 (paid at the counter); default counter. */
+  payment?: PaymentMethod;
 }
 
 const MAX_CAP = 3; // perElderPerSlotPerDay is at most 3 (schema)
@@ -200,6 +213,59 @@ async function priceAndClaim(
   throw conflict('BUSY', '同一时间的订单太多，请稍后再试');
 }
 
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/** Takes the meal's price from the elder's card, held in flight until the order exists. */
+async function payByCard(
+  actor: Actor,
+  input: OrderInput,
+  orderId: string,
+  payable: number,
+  canteenMonth: string,
+  now: Date,
+): Promise<{ _id: string; elderId: string }> {
+  const { entry } = await recordEntry({
+    _id: `pay:${orderId}`,
+    elderId: input.elderId,
+    kind: 'payment',
+    amount: -payable,
+    orderId,
+    canteenMonth,
+    by: { userId: actor.id, role: actor.role, name: actor.name },
+    method: 'card',
+    at: now,
+  });
+  const outcome = await applyEntry(entry, { keepInflight: true });
+  if (outcome.state === 'insufficient')
+    throw conflict(
+      'INSUFFICIENT_BALANCE',
+      `助餐卡余额不足：这餐应付 ${yuan(payable)}，卡上余额 ${yuan(outcome.balance)}。请先充值，或选择到店付`,
+    );
+  if (outcome.state !== 'inflight') throw conflict('BUSY', '付款没有完成，请重新下单');
+  return entry;
+}
+
+/** Gives a cancelled card-paid order's money back, once (entry `refund:<orderId>`). */
+async function refundCardPayment(
+  order: MealOrderDoc,
+  by: { userId: string; role: Actor['role']; name?: string },
+  at: Date,
+): Promise<void> {
+  if (order.payment?.method !== 'card' || !(order.payment.amount > 0)) return;
+  const { entry } = await recordEntry({
+    _id: `refund:${String(order._id)}`,
+    elderId: order.elderId,
+    kind: 'refund',
+    amount: order.payment.amount,
+    orderId: String(order._id),
+    canteenMonth: order.canteenMonth,
+    by: { userId: by.userId, role: by.role, ...(by.name ? { name: by.name } : {}) },
+    method: 'card',
+    at,
+  });
+  await applyEntry(entry);
+}
+
 const drawPickupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
 async function placeNewOrder(
@@ -214,13 +280,21 @@ async function placeNewOrder(
     throw validationFailed({ address: '送餐需要地址' });
   const undo: (() => Promise<unknown>)[] = [];
   const mId = q.menu._id;
+  const method = input.payment ?? 'counter';
+  const keys = orderKeys({ ...input, communityId: q.elder.communityId });
+  const by = { userId: actor.id, role: actor.role };
+  let cardPayment: { _id: string; elderId: string } | null = null;
   let placed: MealOrderDoc;
   try {
     await takeStock(mId, String(orderId), q.lines);
     undo.push(() => dropHold(mId, String(orderId)));
     const { pricing, claim } = await priceAndClaim(q, input, String(orderId));
     if (claim) undo.push(() => SubsidyClaim.deleteOne({ _id: claim, orderId: String(orderId) }));
-    const by = { userId: actor.id, role: actor.role };
+    if (method === 'card' && pricing.payable > 0) {
+      cardPayment = await payByCard(actor, input, String(orderId), pricing.payable, keys.canteenMonth, now);
+      const paid = cardPayment;
+      undo.push(() => undoPayment(paid));
+    }
     const fields = {
       _id: orderId,
       elderId: input.elderId,
@@ -233,7 +307,13 @@ async function placeNewOrder(
       fulfilment: input.fulfilment,
       ...(input.fulfilment === 'delivery' ? { address: input.address ?? q.elder.address } : {}),
       pricing,
-      ...orderKeys({ ...input, communityId: q.elder.communityId }),
+      payment: {
+        method,
+        amount: pricing.payable,
+        status: method === 'card' || pricing.payable === 0 ? ('paid' as const) : ('unpaid' as const),
+        ...(method === 'card' ? { paidAt: now } : {}),
+      },
+      ...keys,
       ...(claim ? { subsidyClaimId: claim } : {}),
       bookedBy: {
         ...by,
@@ -257,6 +337,11 @@ async function placeNewOrder(
         if (!(isDuplicateKeyError(err) && String((err as Error).message).includes(PICKUP_CODE_INDEX)))
           throw err;
       }
+    }
+    if (cardPayment && !(await finishPayment(cardPayment))) {
+      // Voided meanwhile (only a placement stalled for a minute): the order goes too.
+      undo.push(() => MealOrder.deleteOne({ _id: orderId }));
+      throw conflict('BUSY', '付款超时，请重新下单');
     }
   } catch (err) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
@@ -346,7 +431,7 @@ export async function transition(
   to: MealOrderStatus,
   actor: Actor,
   at: Date,
-  alsoSet: Partial<MealOrderDoc> = {},
+  alsoSet: Record<string, unknown> = {},
 ): Promise<MealOrderDoc> {
   const updated = await conditionalUpdate<MealOrderDoc>(
     MealOrder,
@@ -386,17 +471,22 @@ export async function cancelOrder(actor: Actor, id: string, now: Date): Promise<
   if (now.getTime() >= new Date(order.cutoffAt).getTime() && order.status !== 'cancelled') {
     throw conflict('PAST_CUTOFF', '已过订餐截止时间，不能取消');
   }
-  // `pendingRelease` until the portions and the subsidy slot are back: a crash in between
-  // leaves it set, and the recovery sweep finishes the job (every step is idempotent).
+  // `pendingRelease` until the money, the portions and the subsidy slot are back: a crash in
+  // between leaves it set, and the recovery sweep finishes the job (every step is idempotent).
   const cancelled = await transition(order, ['placed', 'confirmed'], 'cancelled', actor, now, {
     pendingRelease: true,
   });
   return finishCancellation(cancelled);
 }
 
-/** Gives a cancelled order's portions back to the menu and frees its subsidy claim (idempotent). */
+/**
+ * Gives a cancelled order's card payment back (entry `refund:<orderId>`, once), its portions
+ * back to the menu and frees its subsidy claim; idempotent, so the recovery sweep may redo it.
+ */
 export async function finishCancellation(order: MealOrderDoc): Promise<MealOrderDoc> {
   const id = String(order._id);
+  const cancel = [...order.history].reverse().find((h) => h.status === 'cancelled');
+  await refundCardPayment(order, cancel?.by ?? order.bookedBy, cancel?.at ?? new Date());
   await releaseCancelled(menuId(order.canteenId, order.date, order.slot), id, order.items);
   if (order.subsidyClaimId) await SubsidyClaim.deleteOne({ _id: order.subsidyClaimId, orderId: id });
   return (
@@ -417,6 +507,7 @@ export function orderView(o: MealOrderDoc, viewer: Actor) {
     ...(o.address ? { address: o.address } : {}),
     status: o.status,
     pricing: o.pricing,
+    payment: paymentView(o),
     // The code is the elder's proof at the counter: staff check it, they are not shown it.
     ...(viewer.role === 'canteen_staff' ? {} : { pickupCode: o.pickupCode }),
     bookedBy: o.bookedBy,
@@ -424,5 +515,17 @@ export function orderView(o: MealOrderDoc, viewer: Actor) {
     history: o.history.map((h) => ({ status: h.status, at: new Date(h.at).toISOString(), by: h.by })),
     cutoffAt: new Date(o.cutoffAt).toISOString(),
     createdAt: new Date(o.createdAt).toISOString(),
+  };
+}
+
+/** How the order is paid; orders from before cards were counter orders. */
+export function paymentView(o: MealOrderDoc) {
+  const p = o.payment ?? { method: 'counter' as const, amount: o.pricing.payable, status: 'unpaid' as const };
+  const status = o.status === 'cancelled' && p.method === 'card' && p.amount > 0 ? 'refunded' : p.status;
+  return {
+    method: p.method,
+    amount: p.amount,
+    status: o.status === 'served' && p.method === 'counter' ? 'paid' : status,
+    ...(p.collectedBy ? { collectedBy: p.collectedBy } : {}),
   };
 }

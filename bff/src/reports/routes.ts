@@ -5,6 +5,8 @@ import { assertStaffOf } from '../menus/routes';
 import { MealOrder, type MealOrderDoc } from '../orders/model';
 import { findCanteen } from '../places/routes';
 import { summary } from './summary';
+import { CardEntry, type CardEntryDoc } from '../cards/model';
+import { paymentView } from '../orders/service';
 
 export function reportRoutes(api: Api): void {
   api.add({
@@ -38,9 +40,12 @@ export function reportRoutes(api: Api): void {
       assertStaffOf(actor, query.canteenId);
       await findCanteen(query.canteenId);
       // One equality key per canteen and month (index-backed); cancelled orders are not settled.
-      const orders = (
-        await MealOrder.find({ canteenMonth: `${query.canteenId}:${query.month}` }).lean<MealOrderDoc[]>()
-      ).filter((o) => o.status !== 'cancelled');
+      const canteenMonth = `${query.canteenId}:${query.month}`;
+      const [monthOrders, ledger] = await Promise.all([
+        MealOrder.find({ canteenMonth }).lean<MealOrderDoc[]>(),
+        CardEntry.find({ canteenMonth }).lean<CardEntryDoc[]>(),
+      ]);
+      const orders = monthOrders.filter((o) => o.status !== 'cancelled');
       const byRule = new Map<
         string,
         { ruleId: string; name: string; fundedBy: string; count: number; amount: number }
@@ -71,6 +76,7 @@ export function reportRoutes(api: Api): void {
         }
       }
       return {
+        ...paymentsAndLedger(monthOrders, ledger),
         canteenId: query.canteenId,
         month: query.month,
         orders: orders.length,
@@ -83,4 +89,55 @@ export function reportRoutes(api: Api): void {
       };
     },
   });
+}
+
+/**
+ * What elders paid, by card and at the counter, and the card payments reconciled against
+ * the ledger: for every card-paid order of the month the ledger must hold its payment (and
+ * its refund when cancelled) for exactly the order's amount, and nothing else.
+ */
+function paymentsAndLedger(orders: MealOrderDoc[], entries: CardEntryDoc[]) {
+  const card = { orders: 0, paid: 0, refunded: 0, net: 0 };
+  const counter = { orders: 0, payable: 0, collectedOrders: 0, collected: 0, toCollect: 0 };
+  const expected = new Map<string, number>(); // entry id → amount the order says
+  for (const o of orders) {
+    const p = paymentView(o);
+    if (p.method === 'card') {
+      if (p.amount <= 0) continue;
+      card.orders += 1;
+      card.paid += p.amount;
+      expected.set(`pay:${String(o._id)}`, -p.amount);
+      if (o.status === 'cancelled') {
+        card.refunded += p.amount;
+        expected.set(`refund:${String(o._id)}`, p.amount);
+      }
+    } else if (o.status !== 'cancelled') {
+      counter.orders += 1;
+      counter.payable += p.amount;
+      if (p.status === 'paid') {
+        counter.collectedOrders += 1;
+        counter.collected += p.amount;
+      } else counter.toCollect += p.amount;
+    }
+  }
+  card.net = card.paid - card.refunded;
+  const counted = entries.filter((e) => e.state === 'applied');
+  const ledger = {
+    payments: -counted.filter((e) => e.kind === 'payment').reduce((sum, e) => sum + e.amount, 0),
+    refunds: counted.filter((e) => e.kind === 'refund').reduce((sum, e) => sum + e.amount, 0),
+    net: 0,
+    entries: counted.length,
+    mismatches: [] as { entryId: string; expected: number | null; ledger: number | null }[],
+  };
+  ledger.net = ledger.payments - ledger.refunds;
+  const seen = new Set<string>();
+  for (const e of counted) {
+    seen.add(e._id);
+    const want = expected.get(e._id);
+    if (want !== e.amount)
+      ledger.mismatches.push({ entryId: e._id, expected: want ?? null, ledger: e.amount });
+  }
+  for (const [id, amount] of expected)
+    if (!seen.has(id)) ledger.mismatches.push({ entryId: id, expected: amount, ledger: null });
+  return { payments: { card, counter }, ledger: { ...ledger, reconciled: ledger.mismatches.length === 0 } };
 }

@@ -227,8 +227,7 @@ export async function materialiseOne(
       ? resolveStandingItems(o.items, menu.items)
       : o.items.map((i) => ({ dishId: i.dishId, qty: i.qty }));
     if (lines.length === 0) throw new AppError(409, 'DISH_NOT_ON_MENU', '这一餐的菜单上没有长期订餐要的菜');
-    // TODO(money): pass `payment: o.payment` once OrderInput has `payment` (branch money);
-    // until then every standing order is placed as 'counter' (pay at the counter).
+    // 助餐卡 or 到店付 as set up; a card too low → 409 INSUFFICIENT_BALANCE, notified like sold out.
     const { order } = await placeOrder(
       actorOf(o),
       {
@@ -238,6 +237,7 @@ export async function materialiseOne(
         slot,
         items: lines.map((l) => ({ dishId: l.dishId, qty: l.qty })),
         fulfilment: o.fulfilment,
+        payment: o.payment,
         standingOrderId: String(o._id),
       },
       key,

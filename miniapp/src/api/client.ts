@@ -132,6 +132,10 @@ export function plainError(err: Error): string {
       return '这餐已经取消过了';
     case 'ALREADY_SERVED':
       return '这餐已经取过了，不能再取消';
+    case 'INSUFFICIENT_BALANCE':
+      return `助餐卡的钱不够这餐，请先充值，或改选到店付（${err.message}）`;
+    case 'PAYMENT_UNAVAILABLE':
+      return `现在不能用微信充值，请到社区服务站交现金（${err.message}）`;
     default:
       return err.message;
   }

@@ -81,6 +81,8 @@ export interface MealOrder {
   pricing: Pricing;
   pickupCode?: string;
   bookedBy: { userId: string; role: string; name?: string };
+  /** 助餐卡 (paid at booking, refunded on cancel) or 到店付 (paid at the counter). */
+  payment?: { method: 'card' | 'counter'; amount: number; status: 'paid' | 'unpaid' | 'refunded' };
   cutoffAt?: string;
   createdAt?: string;
 }
@@ -115,7 +117,7 @@ export const mealApi = {
       elderId ? `/api/meal-orders?elderId=${encodeURIComponent(elderId)}` : '/api/meal-orders',
     ),
   cancel: (id: string) => request<MealOrder>('POST', `/api/meal-orders/${encodeURIComponent(id)}/cancel`, {}),
-  book: (body: QuoteBody, idempotencyKey: string) =>
+  book: (body: QuoteBody & { payment?: 'card' | 'counter' }, idempotencyKey: string) =>
     request<MealOrder>('POST', '/api/meal-orders', body, { 'Idempotency-Key': idempotencyKey }),
 };
 

@@ -53,6 +53,19 @@ export interface Settlement {
   payable: number;
   rules: { ruleId: string; name: string; fundedBy: string; count: number; amount: number }[];
   funders: { fundedBy: string; count: number; amount: number }[];
+  /** What elders paid: by meal card (net of refunds) and at the counter. */
+  payments?: {
+    card: { orders: number; paid: number; refunded: number; net: number };
+    counter: {
+      orders: number;
+      payable: number;
+      collectedOrders: number;
+      collected: number;
+      toCollect: number;
+    };
+  };
+  /** Card payments checked against the card ledger. */
+  ledger?: { payments: number; refunds: number; net: number; reconciled: boolean; mismatches: unknown[] };
 }
 
 export interface Summary {

@@ -5,3 +5,4 @@ export * from './elders';
 export * from './meals';
 export * from './services';
 export * from './standing-orders';
+export * from './cards';

@@ -82,8 +82,13 @@ export const QuoteBodySchema = z.strictObject({
   fulfilment: FulfilmentSchema,
 });
 
+/** How a meal is paid: from the elder's meal card (助餐卡) at booking, or at the counter (到店付). */
+export const PaymentMethodSchema = z.enum(['card', 'counter']);
+export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
+
 export const CreateMealOrderBodySchema = QuoteBodySchema.extend({
   address: z.string().trim().min(1).max(200).optional(),
+  payment: PaymentMethodSchema.optional(),
 });
 
 export const BatchMealOrderBodySchema = z.strictObject({
@@ -97,6 +102,7 @@ export const BatchMealOrderBodySchema = z.strictObject({
   slot: SlotSchema,
   items: OrderItemsSchema,
   fulfilment: FulfilmentSchema,
+  payment: PaymentMethodSchema.optional(),
 });
 
 export const IdempotencyHeadersSchema = z.looseObject({

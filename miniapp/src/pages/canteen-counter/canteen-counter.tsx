@@ -11,7 +11,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client';
 import { canteenApi, itemsText, statusLabel, type OrderStatus } from '../../api/canteen';
 import { mealApi, type MealOrder } from '../../api/meals';
-import { addDays, chinaDate, dateLabel, fulfilmentLabel, slotLabel, type Slot } from '../../format';
+import {
+  addDays,
+  chinaDate,
+  dateLabel,
+  formatYuan,
+  fulfilmentLabel,
+  slotLabel,
+  type Slot,
+} from '../../format';
 import { roleLabel } from '../../roles';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
 import { profileGate } from '../../components/profile-gate';
@@ -20,6 +28,15 @@ import { Btn, Choice, HomeButton, CanteenChoices } from '../../components/ui';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const COUNT_KEYS: OrderStatus[] = ['placed', 'confirmed', 'served', 'cancelled'];
+
+/** 到店付 to collect, or already paid by card: what the counter must know about money. */
+function paymentText(o: MealOrder): string {
+  const p = o.payment;
+  if (!p || p.amount === 0) return '';
+  if (p.method === 'card')
+    return p.status === 'refunded' ? '助餐卡（已退款）' : `助餐卡已付 ${formatYuan(p.amount)}`;
+  return p.status === 'paid' ? `到店付 已收 ${formatYuan(p.amount)}` : `到店付 应收 ${formatYuan(p.amount)}`;
+}
 
 /** 「代订」 when someone other than the elder booked. */
 function bookedByText(o: MealOrder): string {
@@ -183,6 +200,13 @@ export default function CanteenCounterPage() {
             <Text className="counter__served-text">
               已取餐：{served.elderName ?? ''} {itemsText(served.items)}
             </Text>
+            {served.payment && served.payment.amount > 0 && (
+              <Text className={served.payment.method === 'counter' ? 'counter__collect' : 'text'}>
+                {served.payment.method === 'counter'
+                  ? `到店付：请收 ${formatYuan(served.payment.amount)}`
+                  : `已用助餐卡付 ${formatYuan(served.payment.amount)}，不用收钱`}
+              </Text>
+            )}
             {(served.slot !== slot || served.date !== date) && (
               <Text className="hint">
                 {dateLabel(served.date)} {slotLabel(served.slot)}
@@ -247,6 +271,7 @@ export default function CanteenCounterPage() {
                 {fulfilmentLabel(o.fulfilment)}
                 {o.address ? `（${o.address}）` : ''} · {bookedByText(o)}
               </Text>
+              {paymentText(o) && <Text className="text counter__order-pay">{paymentText(o)}</Text>}
               {o.status === 'placed' && (
                 <Btn
                   className={cls('counter__confirm', confirmingId === o.id && 'btn--busy')}

@@ -165,6 +165,9 @@ export default function IndexPage() {
               <Btn className="btn--secondary" onClick={go('/pages/standing-orders/standing-orders')}>
                 长期订餐
               </Btn>
+              <Btn className="btn--secondary" onClick={go('/pages/meal-card/meal-card')}>
+                我的助餐卡
+              </Btn>
             </View>
           )}
 

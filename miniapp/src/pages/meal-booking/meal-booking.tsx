@@ -32,6 +32,7 @@ import {
   type Slot,
 } from '../../format';
 import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
+import { cardApi } from '../../api/cards';
 import { profileGate } from '../../components/profile-gate';
 import {
   Btn,
@@ -256,14 +257,36 @@ export default function MealBookingPage() {
     staleTime: 0,
   });
 
+  // ---- 付款方式: 助餐卡 (the card's balance shown) or 到店付 -----------------------------------------
+  const card = useQuery({
+    queryKey: ['meal-card', elderId],
+    queryFn: () => cardApi.card(elderId),
+    enabled: !!elderId,
+    retry: noRetryOn4xx,
+    staleTime: 0,
+  });
+  const [paymentChoice, setPaymentChoice] = useState<'' | 'card' | 'counter'>('');
+  const balance = card.data?.balance;
+  const payable = quote.data?.payable;
+  // Not chosen yet: the card when it covers this meal, else pay at the counter (no extra tap).
+  const payment: 'card' | 'counter' =
+    paymentChoice ||
+    (balance !== undefined && payable !== undefined && payable > 0 && balance >= payable
+      ? 'card'
+      : 'counter');
+  const cardTooSmall =
+    payment === 'card' && balance !== undefined && payable !== undefined && balance < payable;
+
   // ---- 5. Book ----------------------------------------------------------------------------------
   // One Idempotency-Key per booking attempt, kept for retries of the same selection.
   const attempt = useRef<{ sig: string; key: string } | null>(null);
   const book = useMutation({
-    mutationFn: (v: { body: QuoteBody; key: string }) => mealApi.book(v.body, v.key),
+    mutationFn: (v: { body: QuoteBody & { payment: 'card' | 'counter' }; key: string }) =>
+      mealApi.book(v.body, v.key),
     onSuccess: (order) => {
       attempt.current = null;
       setResult(order);
+      void queryClient.invalidateQueries({ queryKey: ['meal-card'] });
       void queryClient.invalidateQueries({ queryKey: ['menu'] });
       void queryClient.invalidateQueries({ queryKey: ['quote'] });
       void queryClient.invalidateQueries({ queryKey: ['meal-orders'] });
@@ -289,9 +312,10 @@ export default function MealBookingPage() {
 
   const confirm = () => {
     if (!body || book.isPending || !quote.data) return;
-    const sig = JSON.stringify(body);
+    const sent = { ...body, payment };
+    const sig = JSON.stringify(sent);
     if (!attempt.current || attempt.current.sig !== sig) attempt.current = { sig, key: newIdempotencyKey() };
-    book.mutate({ body, key: attempt.current.key });
+    book.mutate({ body: sent, key: attempt.current.key });
   };
 
   const changeQty = (dishId: string, delta: number, max: number) => {
@@ -375,6 +399,14 @@ export default function MealBookingPage() {
         </View>
 
         <PriceBreakdown pricing={result.pricing} />
+
+        {result.payment && result.payment.amount > 0 && (
+          <Text className="text meal__paid">
+            {result.payment.method === 'card'
+              ? `已从助餐卡付 ${formatYuan(result.payment.amount)}`
+              : `到店付：取餐时付 ${formatYuan(result.payment.amount)}`}
+          </Text>
+        )}
 
         {bookedBySomeoneElse && <Text className="text meal__booked-by">由 {bookerName} 代订</Text>}
 
@@ -630,6 +662,54 @@ export default function MealBookingPage() {
           {body && quote.isPending && <Text className="text">正在计算价格…</Text>}
           {body && quote.isError && <Text className="error-box">{quote.error.message}</Text>}
           {body && quote.data && <PriceBreakdown pricing={quote.data} />}
+        </Section>
+      )}
+
+      {body && quote.data && quote.data.payable > 0 && (
+        <Section step={8} title="怎么付钱">
+          <View className="meal__row">
+            <Choice
+              selected={payment === 'card'}
+              label="助餐卡"
+              sub={balance === undefined ? '' : `余额 ${formatYuan(balance)}`}
+              onClick={() => {
+                book.reset();
+                setPaymentChoice('card');
+              }}
+            />
+            <Choice
+              selected={payment === 'counter'}
+              label="到店付"
+              sub="取餐时付"
+              onClick={() => {
+                book.reset();
+                setPaymentChoice('counter');
+              }}
+            />
+          </View>
+          {cardTooSmall && (
+            <View>
+              <Text className="error-box">
+                卡上余额 {formatYuan(balance ?? 0)}，不够这餐 {formatYuan(quote.data.payable)}
+                。请先充值，或选「到店付」。
+              </Text>
+              <Btn
+                className="btn--secondary"
+                onClick={() =>
+                  void Taro.navigateTo({
+                    url: `/pages/meal-card/meal-card?elderId=${encodeURIComponent(elderId)}`,
+                  })
+                }
+              >
+                去充值
+              </Btn>
+            </View>
+          )}
+          {payment === 'card' && !cardTooSmall && (
+            <Text className="hint meal__note">
+              确认后从助餐卡扣 {formatYuan(quote.data.payable)}；取消订餐会退回卡上。
+            </Text>
+          )}
         </Section>
       )}
 

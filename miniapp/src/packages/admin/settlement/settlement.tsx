@@ -113,6 +113,30 @@ export default function SettlementPage() {
                   </Text>
                 </View>
               ))}
+              {r.payments && (
+                <View>
+                  <Text className="section__title settlement__rules-title">长者怎么付的</Text>
+                  <View className="table-row">
+                    <Text>助餐卡（扣除退款）</Text>
+                    <Text>{formatYuan(r.payments.card.net)}</Text>
+                  </View>
+                  <View className="table-row">
+                    <Text>到店付 已收</Text>
+                    <Text>{formatYuan(r.payments.counter.collected)}</Text>
+                  </View>
+                  <View className="table-row">
+                    <Text>到店付 未收</Text>
+                    <Text>{formatYuan(r.payments.counter.toCollect)}</Text>
+                  </View>
+                </View>
+              )}
+              {r.ledger && (
+                <Text className={r.ledger.reconciled ? 'ok-box' : 'error-box'}>
+                  {r.ledger.reconciled
+                    ? `助餐卡流水核对一致：扣款 ${formatYuan(r.ledger.payments)}，退款 ${formatYuan(r.ledger.refunds)}`
+                    : `助餐卡流水有 ${r.ledger.mismatches.length} 笔对不上，请联系平台核查`}
+                </Text>
+              )}
               <Text className="section__title settlement__rules-title">按规则</Text>
               {r.rules.length === 0 && <Empty>这个月没有用到优惠。</Empty>}
               {r.rules.map((x) => (

@@ -118,6 +118,12 @@ export default function FamilyHomePage() {
           >
             {`${chosen.name} 的长期订餐`}
           </Btn>
+          <Btn
+            className="btn--secondary"
+            onClick={() => void Taro.navigateTo({ url: `/pages/meal-card/meal-card?elderId=${chosen.id}` })}
+          >
+            {`${chosen.name} 的助餐卡（充值）`}
+          </Btn>
           {orders.isPending && <Loading what="订单" />}
           {orders.isError && <ErrorBox message={orders.error.message} onRetry={() => orders.refetch()} />}
           {orders.data && upcoming.length === 0 && <Empty>{chosen.name} 还没有要吃的餐。</Empty>}

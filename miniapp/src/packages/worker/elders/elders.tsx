@@ -94,6 +94,13 @@ function ElderCard({ elder }: { elder: ElderRecord }) {
       >
         长期订餐
       </Btn>
+      <Btn
+        className="btn--secondary"
+        label={`助餐卡充值 ${elder.name}`}
+        onClick={() => void Taro.navigateTo({ url: `/pages/meal-card/meal-card?elderId=${elder.id}` })}
+      >
+        助餐卡充值
+      </Btn>
       {elder.userId ? (
         <Text className="hint">已开通登录</Text>
       ) : open === 'login' ? (

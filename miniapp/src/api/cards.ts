@@ -1,0 +1,118 @@
+/** Meal card (助餐卡) endpoints (contract: "Money (meal card, payments)"). Money is integer fen. */
+import Taro from '@tarojs/taro';
+import { newIdempotencyKey } from './meals';
+import { request } from './client';
+
+export type EntryKind = 'topup' | 'payment' | 'refund' | 'adjustment';
+
+export interface CardEntry {
+  id: string;
+  kind: EntryKind;
+  /** signed: payments negative */
+  amount: number;
+  orderId?: string;
+  method?: 'cash' | 'wechat' | 'card';
+  by: { userId: string; role: string; name?: string };
+  at: string;
+}
+
+export interface MealCard {
+  elderId: string;
+  balance: number;
+  entries: CardEntry[];
+}
+
+export interface WechatPrepay {
+  appId: string;
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'RSA';
+  paySign: string;
+}
+
+export const cardApi = {
+  card: (elderId: string) => request<MealCard>('GET', `/api/elders/${encodeURIComponent(elderId)}/card`),
+  topupCash: (elderId: string, amount: number, key = newIdempotencyKey()) =>
+    request<CardEntry & { balance: number }>(
+      'POST',
+      `/api/elders/${encodeURIComponent(elderId)}/card/topups`,
+      { amount, method: 'cash' },
+      { 'Idempotency-Key': key },
+    ),
+  topupWechat: (elderId: string, amount: number, key = newIdempotencyKey()) =>
+    request<{ paymentId: string; amount: number; prepay: WechatPrepay }>(
+      'POST',
+      `/api/elders/${encodeURIComponent(elderId)}/card/topups`,
+      { amount, method: 'wechat' },
+      { 'Idempotency-Key': key },
+    ),
+};
+
+interface Bridge {
+  invoke(name: string, params: object, cb: (res: { err_msg?: string }) => void): void;
+}
+const bridge = (): Bridge | undefined =>
+  typeof window === 'undefined'
+    ? undefined
+    : (window as unknown as { WeixinJSBridge?: Bridge }).WeixinJSBridge;
+
+/**
+ * WeChat Pay (JSAPI) works only inside WeChat: `wx.requestPayment` in the mini-program,
+ * `WeixinJSBridge` in WeChat's own browser. A plain browser cannot pay this way.
+ */
+export function canPayByWechat(): boolean {
+  if (process.env.TARO_ENV === 'weapp') return true;
+  return Boolean(bridge());
+}
+
+/** Asks WeChat to pay; resolves when the person paid, rejects with words when not. */
+export async function payByWechat(p: WechatPrepay): Promise<void> {
+  if (process.env.TARO_ENV === 'weapp') {
+    try {
+      await Taro.requestPayment({
+        timeStamp: p.timeStamp,
+        nonceStr: p.nonceStr,
+        package: p.package,
+        signType: p.signType,
+        paySign: p.paySign,
+      });
+      return;
+    } catch (err) {
+      const msg = String((err as { errMsg?: string }).errMsg ?? '');
+      // The mini-program's ES2020 library has no Error `cause`; errMsg is the whole story here.
+      // eslint-disable-next-line preserve-caught-error
+      throw new Error(msg.includes('cancel') ? '您取消了支付，没有扣钱' : '微信支付没有完成，没有扣钱');
+    }
+  }
+  const b = bridge();
+  if (!b) throw new Error('请在微信里打开颐养通再用微信支付');
+  await new Promise<void>((resolve, reject) =>
+    b.invoke('getBrandWCPayRequest', { ...p }, (res) => {
+      if (res.err_msg === 'get_brand_wcpay_request:ok') resolve();
+      else
+        reject(
+          new Error(
+            res.err_msg === 'get_brand_wcpay_request:cancel'
+              ? '您取消了支付，没有扣钱'
+              : '微信支付没有完成，没有扣钱',
+          ),
+        );
+    }),
+  );
+}
+
+const KIND_WORDS: Record<EntryKind, string> = {
+  topup: '充值',
+  payment: '订餐付款',
+  refund: '退款',
+  adjustment: '调整',
+};
+
+/** 「充值（微信）」, 「订餐付款」, 「退款（取消订餐）」: what an entry was, in plain words. */
+export function entryWords(e: CardEntry): string {
+  if (e.kind === 'topup')
+    return e.method === 'wechat' ? '充值（微信）' : e.method === 'cash' ? '充值（现金）' : '充值';
+  if (e.kind === 'refund') return '退款（取消订餐）';
+  return KIND_WORDS[e.kind] ?? e.kind;
+}
