@@ -25,8 +25,6 @@ export function gracefulStop(server: Server, opts: GracefulStopOptions): () => P
     // The last answer on its connection: the client opens a new one (to another process).
     if (closing) res.setHeader('Connection', 'close');
     res.once('close', () => inFlight.delete(res));
-    // A keep-alive connection whose answer went out before we could say "close": end it now.
-    res.once('finish', () => closing && setImmediate(() => server.closeIdleConnections()));
   });
 
   let stopped: Promise<void> | undefined;
@@ -34,8 +32,8 @@ export function gracefulStop(server: Server, opts: GracefulStopOptions): () => P
     stopped ??= (async () => {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Node ≥ 19's close() also ends keep-alive connections once they are idle.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
-      server.closeIdleConnections();
       const cut = setTimeout(() => {
         opts.log.warn({ requests: inFlight.size }, 'shutdown: requests still running after the timeout, cut');
         server.closeAllConnections();
