@@ -7,7 +7,7 @@
  * starts a new one when one dies. Every worker on the embedded FerretDB runs with
  * WRITE_LOCK=database: its conditional writes are not atomic, so the per-document write lock
  * must hold across processes (bff/src/db/write-lock.ts). With MONGODB_URI, WRITE_LOCK is left
- * as the operator set it, for the database layer to decide.
+ * as the operator set it: the database layer decides (MongoDB: atomic updates, no lease).
  *
  * SIGTERM/SIGINT to the primary: every worker stops gracefully (core/shutdown.ts), then the
  * embedded database stops, then the primary exits 0.
@@ -15,6 +15,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
 import { createApp } from './app';
+import { startRecovery } from './core/recovery';
 import { stopOnSignals } from './core/shutdown';
 import { openDatabase } from './db';
 import { startEmbeddedDatabase } from './db/embedded';
@@ -116,9 +117,18 @@ async function worker(): Promise<void> {
     uri: process.env[DB_URI_ENV] || undefined,
     postgresUrl: process.env[PG_URL_ENV] || undefined,
   });
+  // Every process repairs what a crashed one left half done (core/recovery.ts: safe in several at once).
+  const recovery = await startRecovery(log);
   const { app } = createApp({ config, log });
   const server = await listen(app);
-  stopOnSignals(server, { timeoutMs: config.shutdownTimeoutMs, log, afterClose: () => db.close() });
+  stopOnSignals(server, {
+    timeoutMs: config.shutdownTimeoutMs,
+    log,
+    afterClose: async () => {
+      await recovery.stop();
+      await db.close();
+    },
+  });
 }
 
 (cluster.isPrimary ? primary() : worker()).catch((err) => {

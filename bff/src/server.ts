@@ -11,6 +11,7 @@ import path from 'node:path';
 import type Koa from 'koa';
 import { createApp } from './app';
 import { configFromEnv, type AppConfig } from './config';
+import { startRecovery } from './core/recovery';
 import { stopOnSignals } from './core/shutdown';
 import { ensureIndexes, openDatabase } from './db';
 import { repoRoot } from './db/ferretdb';
@@ -78,19 +79,31 @@ async function main(): Promise<void> {
   const db = await openDatabase({ dataDir });
   let server: Server;
   let prepared: { createdAdmin: boolean; seeded: boolean };
+  let recovery: { stop(): Promise<void> } | undefined;
   try {
     prepared = await prepareDatabase(config);
+    // Repairs what a crash left half done (orders cut off mid-placement, stuck leases), then keeps watch.
+    recovery = await startRecovery(log);
     server = await listen(createApp({ config, log }).app);
   } catch (err) {
+    await recovery?.stop();
     await db.close(); // e.g. the port is taken: leave no database processes behind
     throw err;
   }
+  const running = recovery;
   const { createdAdmin, seeded } = prepared;
   printBanner(
     config,
     `database: ${db.kind}${createdAdmin ? ', admin created' : ''}${seeded ? ', demo district loaded' : ''}`,
   );
-  stopOnSignals(server, { timeoutMs: config.shutdownTimeoutMs, log, afterClose: () => db.close() });
+  stopOnSignals(server, {
+    timeoutMs: config.shutdownTimeoutMs,
+    log,
+    afterClose: async () => {
+      await running.stop();
+      await db.close();
+    },
+  });
 }
 
 if (require.main === module) {

@@ -2,7 +2,8 @@
  * Database round trips per order, counted with the driver's command events: each one is a
  * wait on the database, and at the lunch rush they add up. A new order costs: the
  * Idempotency-Key, the elder, the stock, the subsidy claim (only when a capped rule
- * discounts it), the order itself, and the day's counter for the district's figures.
+ * discounts it), the order itself, the day's counter for the district's figures, and
+ * clearing the key's `pending` mark (what crash recovery looks for).
  */
 import mongoose from 'mongoose';
 import { startTestServer, type TestServer } from '../harness/server';
@@ -72,9 +73,10 @@ const subsidisedTrips = [
   'insert subsidy_claims',
   'insert meal_orders',
   'update daily_counters',
+  'update idempotency_keys',
 ];
 
-test('a subsidised order takes 6 round trips: key, elder, stock, subsidy claim, order, day counter', async () => {
+test('a subsidised order takes 7 round trips: key, elder, stock, subsidy claim, order, day counter, key done', async () => {
   const { order, commands: seen } = await countedOrder(subsidised);
   expect(order.pricing.discounts.map((d: { amount: number }) => d.amount)).toEqual([300]);
   expect(seen).toEqual(subsidisedTrips);
@@ -87,7 +89,7 @@ test("the same slot's second meal tries the claim, finds it held, and is charged
   expect(seen).toEqual(subsidisedTrips);
 });
 
-test('an order no capped rule discounts skips the claim: 5 round trips', async () => {
+test('an order no capped rule discounts skips the claim: 6 round trips', async () => {
   const { order, commands: seen } = await countedOrder(young);
   expect(order.pricing.discounts).toEqual([]);
   expect(seen).toEqual([
@@ -96,5 +98,6 @@ test('an order no capped rule discounts skips the claim: 5 round trips', async (
     'findAndModify menus',
     'insert meal_orders',
     'update daily_counters',
+    'update idempotency_keys',
   ]);
 });

@@ -259,6 +259,26 @@ test('two concurrent dispatches of one order: one 200, one 409', async () => {
   expect(after.body.provider.userId).toBe(winner.id);
 });
 
+test('a double tap with one Idempotency-Key books one visit; the key with another visit is refused', async () => {
+  at('2026-12-01T01:00:00Z');
+  const body = { elderId: elder.id, itemId: bath.id, scheduledAt: '2026-12-06T02:00:00Z' };
+  const headers = { 'idempotency-key': 'visit-double-tap-1' };
+  const taps = await Promise.all(
+    [1, 2, 3].map(() => t.api.post('/api/service-orders', body, { token: elderLogin.token, headers })),
+  );
+  expect(taps.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+  expect(new Set(taps.map((r) => r.body.id)).size).toBe(1);
+  const mine = await t.api.get(`/api/service-orders?elderId=${elder.id}`, { token: elderLogin.token });
+  expect(mine.body.items.filter((v: any) => v.scheduledAt === '2026-12-06T02:00:00.000Z')).toHaveLength(1);
+  const reused = await t.api.post(
+    '/api/service-orders',
+    { ...body, itemId: cleaning.id },
+    { token: elderLogin.token, headers },
+  );
+  expect(reused.status).toBe(409);
+  expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+});
+
 test('suggestions list providers with their open visits that day, fewest first; a rejected visit can be re-dispatched', async () => {
   at('2026-12-01T01:00:00Z');
   const day = '2026-12-05';

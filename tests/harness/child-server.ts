@@ -5,6 +5,7 @@
  */
 import { createApp } from '../../bff/src/app';
 import { configFromEnv } from '../../bff/src/config';
+import { startRecovery } from '../../bff/src/core/recovery';
 import { stopOnSignals } from '../../bff/src/core/shutdown';
 import { ensureIndexes, openDatabase } from '../../bff/src/db';
 import { createLogger } from '../../bff/src/log';
@@ -25,6 +26,7 @@ async function main() {
   };
   if (env.CHILD_BOOTSTRAP === '1') await bootstrapAdmin(config);
   const log = createLogger('error');
+  const recovery = await startRecovery(log);
   const { app } = createApp({ config, log });
   const server = app.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
@@ -33,7 +35,10 @@ async function main() {
   stopOnSignals(server, {
     timeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 10_000),
     log,
-    afterClose: () => db.close(),
+    afterClose: async () => {
+      await recovery.stop();
+      await db.close();
+    },
   });
 }
 

@@ -54,7 +54,13 @@ let fileCounter = 0;
 export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
   const admin = { phone: '13900009999', password: 'Admin@Test123', name: '测试管理员' };
   const dbName = `t${process.env.JEST_WORKER_ID ?? 0}_${Date.now().toString(36)}_${fileCounter++}_${Math.random().toString(36).slice(2, 6)}`;
-  const db = await openDatabase({ ...workerConnection(), dbName, monitorCommands: true });
+  // One process: the in-process lock is the whole story (multi-process tests start child BFFs).
+  const db = await openDatabase({
+    ...workerConnection(),
+    dbName,
+    monitorCommands: true,
+    writeLock: 'process',
+  });
   await ensureIndexes();
   const guard = new QueryGuard();
   guard.install();

@@ -9,8 +9,9 @@
  *
  * Compatibility rules (FerretDB v1 and MongoDB both must run our code):
  * - no multi-document transactions: one logical change = one document update;
- * - conditional writes go through `DocumentWriteLock` (./write-lock.ts), never a bare
- *   `findOneAndUpdate` with a condition: FerretDB applies them as read-then-write;
+ * - conditional writes go through `conditionalUpdate` (./write-lock.ts), never a bare
+ *   `findOneAndUpdate` with a condition: FerretDB applies them as read-then-write (the
+ *   lock's mode is chosen here, from what the server turns out to be);
  * - invariants across processes use unique indexes (E11000 is the answer);
  * - no partial/sparse/TTL/text/geo indexes, no collation, no $lookup/$facet, no projection
  *   on findOneAnd*, no `select:false`, no positional `$`/arrayFilters; aggregation only
@@ -23,6 +24,7 @@ import mongoose from 'mongoose';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
 import { repoRoot } from './ferretdb';
 import { ensureGinIndexes, type CollectionIndexSpec } from './pg-indexes';
+import { writeLock, writeLockModeFor, type WriteLockMode } from './write-lock';
 
 // Indexes are created explicitly (ensureIndexes): FerretDB's listIndexes reports only
 // `unique`, so mongoose's autoIndex/syncIndexes would keep rebuilding them.
@@ -32,6 +34,8 @@ mongoose.set('strictQuery', true);
 
 export interface DatabaseHandle {
   kind: 'mongodb' | 'ferretdb';
+  /** How conditional writes are made safe (./write-lock.ts). */
+  writeLock: WriteLockMode;
   uri: string;
   /** The PostgreSQL under FerretDB (embedded, or given), where our own indexes live. */
   postgresUrl?: string;
@@ -50,6 +54,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** Emit the driver's command events (tests count round trips with them). */
   monitorCommands?: boolean;
+  /** Overrides WRITE_LOCK (FerretDB only; tests that are one process pass 'process'). */
+  writeLock?: 'process' | 'database';
 }
 
 let current: DatabaseHandle | undefined;
@@ -59,7 +65,8 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
   const given = opts.uri ?? process.env.MONGODB_URI;
   let embedded: EmbeddedDatabase | undefined;
   let uri: string;
-  let postgresUrl = opts.uri ? opts.postgresUrl : undefined;
+  // A FerretDB given by MONGODB_URI: FERRETDB_POSTGRES_URL names its PostgreSQL, for our indexes.
+  let postgresUrl = opts.uri ? opts.postgresUrl : process.env.FERRETDB_POSTGRES_URL || undefined;
   if (given) {
     uri = given;
   } else {
@@ -77,8 +84,13 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     await embedded?.stop();
     throw err;
   }
+  // A MONGODB_URI may name a FerretDB too: ask the server what it is.
+  const buildInfo = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
+  const kind = postgresUrl || buildInfo.ferretdbVersion ? 'ferretdb' : 'mongodb';
+  writeLock.mode = writeLockModeFor(kind, Boolean(embedded), opts.writeLock);
   const handle: DatabaseHandle = {
-    kind: postgresUrl ? 'ferretdb' : 'mongodb',
+    kind,
+    writeLock: writeLock.mode,
     uri,
     postgresUrl,
     dbName,
@@ -143,6 +155,4 @@ async function createCollection(create: () => Promise<unknown>): Promise<void> {
   });
 }
 
-export function isDuplicateKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
+export { isDuplicateKeyError } from './errors';

@@ -43,6 +43,15 @@ export interface MenuDoc {
   slot: Slot;
   items: MenuItem[];
   remaining: Record<string, number>;
+  /**
+   * Portions taken by orders being placed, `o<orderId>` → {dishId: qty}, written in the same
+   * update that takes them. A hold whose order never came to exist (the placement crashed)
+   * is given back by the recovery sweep (orders/recovery.ts); holds of placed orders are
+   * dropped along with a later stock update.
+   */
+  holds?: Record<string, Record<string, number>>;
+  /** `o<orderId>` → true once a cancelled order's portions were given back (exactly once). */
+  released?: Record<string, true>;
   updatedAt: Date;
 }
 
@@ -58,6 +67,8 @@ export const Menu = mongoose.model<MenuDoc>(
         new Schema<MenuItem>({ dishId: String, name: String, price: Number, quota: Number }, { _id: false }),
       ],
       remaining: { type: Schema.Types.Mixed, default: {} },
+      holds: { type: Schema.Types.Mixed, default: {} },
+      released: { type: Schema.Types.Mixed, default: {} },
       updatedAt: Date,
     },
     { versionKey: false, minimize: false },

@@ -8,13 +8,14 @@ import {
 } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { conflict, notFound, validationFailed } from '../core/errors';
+import { isDuplicateKeyError } from '../db/errors';
 import type { Api } from '../core/route';
-import { writeLock } from '../db/write-lock';
+import { conditionalUpdate } from '../db/write-lock';
 import { slotCutoff } from '../orders/service';
 import { objectIdOrNull } from '../places/model';
 import { findCanteen } from '../places/routes';
 import { getMenu, remember } from './cache';
-import { Dish, Menu, menuId, publicDish, type MenuDoc } from './model';
+import { Dish, Menu, menuId, publicDish, type MenuDoc, type MenuItem } from './model';
 
 /** Staff manage only their own canteen; admin any. Others' canteens look absent (404). */
 export function assertStaffOf(actor: Actor, canteenId: string): void {
@@ -83,43 +84,11 @@ export function menuRoutes(api: Api): void {
       });
       if (Object.keys(fields).length) throw validationFailed(fields);
       const id = menuId(params.id, params.date, params.slot);
-      // Under the menu's write lock: orders change `remaining` through the same lock.
-      const saved = await writeLock.run(`menus:${id}`, async () => {
-        const old = await Menu.findById(id).lean<MenuDoc>();
-        const booked = (dishId: string) => {
-          const was = old?.items.find((i) => i.dishId === dishId);
-          return was ? was.quota - (old?.remaining?.[dishId] ?? 0) : 0;
-        };
-        const remaining: Record<string, number> = {};
-        for (const item of body.items) {
-          const left = item.quota - booked(item.dishId);
-          if (left < 0)
-            throw conflict(
-              'QUOTA_BELOW_BOOKED',
-              `「${dishes.find((d) => String(d._id) === item.dishId)?.name}」已订 ${booked(item.dishId)} 份，份数不能少于已订数`,
-            );
-          remaining[item.dishId] = left;
-        }
-        for (const was of old?.items ?? []) {
-          if (!body.items.some((i) => i.dishId === was.dishId) && booked(was.dishId) > 0) {
-            throw conflict('QUOTA_BELOW_BOOKED', `「${was.name}」已有人订，不能从菜单移除`);
-          }
-        }
-        const doc: MenuDoc = {
-          _id: id,
-          canteenId: params.id,
-          date: params.date,
-          slot: params.slot,
-          items: body.items.map((i) => {
-            const d = dishes.find((x) => String(x._id) === i.dishId)!;
-            return { dishId: i.dishId, name: d.name, price: d.price, quota: i.quota };
-          }),
-          remaining,
-          updatedAt: new Date(),
-        };
-        await Menu.replaceOne({ _id: id }, doc, { upsert: true });
-        return doc;
+      const items = body.items.map((i) => {
+        const d = dishes.find((x) => String(x._id) === i.dishId)!;
+        return { dishId: i.dishId, name: d.name, price: d.price, quota: i.quota };
       });
+      const saved = await saveMenu(id, { canteenId: params.id, date: params.date, slot: params.slot }, items);
       remember(id, saved);
       return menuSlotView(saved, slotCutoff(canteen, params.date, params.slot)!);
     },
@@ -161,4 +130,51 @@ function menuSlotView(menu: MenuDoc, cutoffAt: Date) {
       remaining: menu.remaining?.[i.dishId] ?? 0,
     })),
   };
+}
+
+/**
+ * Publishes or changes a menu while orders take portions from it: `remaining` keeps what is
+ * booked. Optimistic: the new items and `remaining` are written only if `remaining` is still
+ * what we read (one conditional update, see db/write-lock.ts); an order landing meanwhile
+ * makes us read again. `holds` (orders' portions, see orders/stock.ts) are left as they are.
+ */
+async function saveMenu(
+  id: string,
+  key: Pick<MenuDoc, 'canteenId' | 'date' | 'slot'>,
+  items: MenuItem[],
+): Promise<MenuDoc> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const old = await Menu.findById(id).lean<MenuDoc>();
+    const booked = (dishId: string) => {
+      const was = old?.items.find((i) => i.dishId === dishId);
+      return was ? was.quota - (old?.remaining?.[dishId] ?? 0) : 0;
+    };
+    const remaining: Record<string, number> = {};
+    for (const item of items) {
+      const left = item.quota - booked(item.dishId);
+      if (left < 0)
+        throw conflict(
+          'QUOTA_BELOW_BOOKED',
+          `「${item.name}」已订 ${booked(item.dishId)} 份，份数不能少于已订数`,
+        );
+      remaining[item.dishId] = left;
+    }
+    for (const was of old?.items ?? []) {
+      if (!items.some((i) => i.dishId === was.dishId) && booked(was.dishId) > 0) {
+        throw conflict('QUOTA_BELOW_BOOKED', `「${was.name}」已有人订，不能从菜单移除`);
+      }
+    }
+    const fields = { ...key, items, remaining, updatedAt: new Date() };
+    if (!old) {
+      try {
+        return (await Menu.create({ _id: id, ...fields, holds: {} })).toObject<MenuDoc>();
+      } catch (err) {
+        if (isDuplicateKeyError(err)) continue; // published at the same moment elsewhere
+        throw err;
+      }
+    }
+    const saved = await conditionalUpdate<MenuDoc>(Menu, id, { remaining: old.remaining }, { $set: fields });
+    if (saved) return saved;
+  }
+  throw conflict('BUSY', '菜单正在被同时修改，请稍后再试');
 }

@@ -35,6 +35,8 @@ export interface MealOrderDoc {
   elderMonth: string;
   canteenMonth: string;
   subsidyClaimId?: string;
+  /** Cancelled, portions or subsidy claim not yet given back (the recovery sweep finishes it). */
+  pendingRelease?: true;
   bookedBy: { userId: string; role: Role; name: string };
   status: MealOrderStatus;
   history: StatusChange[];
@@ -78,6 +80,7 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
     elderMonth: String,
     canteenMonth: String,
     subsidyClaimId: String,
+    pendingRelease: Boolean,
     bookedBy: by,
     status: String,
     history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
@@ -92,6 +95,7 @@ mealOrderSchema.index({ communityDay: 1 });
 mealOrderSchema.index({ date: 1 }); // the admin's day, the figures' recount of a day
 mealOrderSchema.index({ elderMonth: 1 });
 mealOrderSchema.index({ canteenMonth: 1 });
+mealOrderSchema.index({ pendingRelease: 1 }); // the recovery sweep: few documents ever carry it
 export const MealOrder = mongoose.model<MealOrderDoc>('MealOrder', mealOrderSchema, 'meal_orders');
 
 /**
@@ -102,14 +106,32 @@ export interface IdempotencyDoc {
   _id: string;
   requestHash: string;
   orderId: string;
+  /** Set until the order exists; with the fields below, what the recovery sweep needs. */
+  pending?: true;
+  /** What `orderId` names: a meal order (absent) or a service order. */
+  kind?: 'service';
+  menuId?: string;
+  elderId?: string;
+  date?: string;
+  slot?: Slot;
   createdAt: Date;
 }
 export const IdempotencyKey = mongoose.model<IdempotencyDoc>(
   'IdempotencyKey',
   new Schema<IdempotencyDoc>(
-    { _id: String, requestHash: String, orderId: String },
+    {
+      _id: String,
+      requestHash: String,
+      orderId: String,
+      pending: Boolean,
+      kind: String,
+      menuId: String,
+      elderId: String,
+      date: String,
+      slot: String,
+    },
     { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ),
+  ).index({ pending: 1 }),
   'idempotency_keys',
 );
 

@@ -19,11 +19,13 @@ import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
+import { placementDeadlineMs } from './recovery-config';
+import { dropHold, releaseCancelled, settleHold, takeStock } from './stock';
 import { activeRules } from '../discounts/model';
 import { loadElderFor, mayActForElder } from '../elders/access';
 import type { ElderDoc } from '../elders/model';
-import { forget, getMenu, remember } from '../menus/cache';
-import { Menu, menuId, type MenuDoc } from '../menus/model';
+import { getMenu } from '../menus/cache';
+import { menuId, type MenuDoc } from '../menus/model';
 import type { CanteenDoc } from '../places/model';
 import { objectIdOrNull } from '../places/model';
 import { findCanteen } from '../places/routes';
@@ -153,39 +155,6 @@ export async function quotePricing(actor: Actor, input: OrderInput, now: Date): 
   return q.priceWith((await readClaims(input.elderId, input.date, input.slot)).count);
 }
 
-function stockUpdate(lines: OrderLine[], sign: 1 | -1) {
-  const condition: Record<string, unknown> = {};
-  const inc: Record<string, number> = {};
-  for (const l of lines) {
-    condition[`remaining.${l.dishId}`] = { $gte: l.qty };
-    inc[`remaining.${l.dishId}`] = sign * l.qty;
-  }
-  return { condition: sign < 0 ? condition : {}, update: { $inc: inc } };
-}
-
-async function giveBackStock(id: string, lines: OrderLine[]): Promise<void> {
-  const { update } = stockUpdate(lines, 1);
-  remember(id, await conditionalUpdate<MenuDoc>(Menu, id, {}, update));
-}
-
-async function takeStock(id: string, lines: OrderLine[]): Promise<void> {
-  const { condition, update } = stockUpdate(lines, -1);
-  const updated = await conditionalUpdate<MenuDoc>(Menu, id, condition, update);
-  if (updated) {
-    remember(id, updated);
-    return;
-  }
-  // Read outside the lock (a cancellation may land meanwhile): used for the message only.
-  const current = await Menu.findById(id).lean<MenuDoc>();
-  forget(id);
-  const short = lines.find((l) => (current?.remaining?.[l.dishId] ?? 0) < l.qty);
-  const left = short ? (current?.remaining?.[short.dishId] ?? 0) : 0;
-  throw conflict(
-    'SOLD_OUT',
-    short ? (left > 0 ? `「${short.name}」只剩 ${left} 份` : `「${short.name}」已售罄`) : '菜品已售罄',
-  );
-}
-
 /** Tries to hold claim `id`; false when another order holds it. */
 async function tryClaim(id: string, orderId: string): Promise<boolean> {
   try {
@@ -236,6 +205,7 @@ async function placeNewOrder(
   input: OrderInput,
   now: Date,
   orderId: mongoose.Types.ObjectId,
+  deadline: number,
 ): Promise<MealOrderDoc> {
   const q = await quote(actor, input, now);
   if (input.fulfilment === 'delivery' && !(input.address ?? q.elder.address))
@@ -244,10 +214,10 @@ async function placeNewOrder(
   const mId = q.menu._id;
   let placed: MealOrderDoc;
   try {
-    await takeStock(mId, q.lines);
-    undo.push(() => giveBackStock(mId, q.lines));
+    await takeStock(mId, String(orderId), q.lines);
+    undo.push(() => dropHold(mId, String(orderId)));
     const { pricing, claim } = await priceAndClaim(q, input, String(orderId));
-    if (claim) undo.push(() => SubsidyClaim.deleteOne({ _id: claim }));
+    if (claim) undo.push(() => SubsidyClaim.deleteOne({ _id: claim, orderId: String(orderId) }));
     const by = { userId: actor.id, role: actor.role };
     const fields = {
       _id: orderId,
@@ -269,6 +239,9 @@ async function placeNewOrder(
       cutoffAt: q.cutoffAt,
     };
     for (;;) {
+      // Past the deadline the recovery sweep may already treat this placement as abandoned
+      // and give its portions back: stop rather than create an order it no longer backs.
+      if (Date.now() > deadline) throw conflict('BUSY', '系统繁忙，订单没有下成，请再试一次');
       try {
         placed = (await MealOrder.create({ ...fields, pickupCode: drawPickupCode() })).toObject();
         break;
@@ -282,6 +255,7 @@ async function placeNewOrder(
     for (const step of undo.reverse()) await step().catch(() => undefined);
     throw err;
   }
+  settleHold(mId, String(orderId));
   await onMealPlaced(placed);
   return placed;
 }
@@ -305,7 +279,17 @@ export async function placeOrder(
   const waitUntil = Date.now() + 15_000;
   for (;;) {
     try {
-      await IdempotencyKey.create({ _id: keyId, requestHash: hash, orderId: String(orderId) });
+      // `pending` until the order exists: what the recovery sweep looks for after a crash.
+      await IdempotencyKey.create({
+        _id: keyId,
+        requestHash: hash,
+        orderId: String(orderId),
+        pending: true,
+        menuId: menuId(input.canteenId, input.date, input.slot),
+        elderId: input.elderId,
+        date: input.date,
+        slot: input.slot,
+      });
       break;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -320,12 +304,16 @@ export async function placeOrder(
     if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '相同的订单正在处理中，请稍后刷新');
     await new Promise((r) => setTimeout(r, 25));
   }
+  const deadline = Date.now() + placementDeadlineMs();
+  let order: MealOrderDoc;
   try {
-    return { order: await placeNewOrder(actor, input, now(), orderId), replayed: false };
+    order = await placeNewOrder(actor, input, now(), orderId, deadline);
   } catch (err) {
     await IdempotencyKey.deleteOne({ _id: keyId }).catch(() => undefined);
     throw err;
   }
+  await IdempotencyKey.updateOne({ _id: keyId }, { $unset: { pending: 1 } });
+  return { order, replayed: false };
 }
 
 /** The order if the caller may see it: its canteen's staff, or whoever may act for the elder. */
@@ -351,13 +339,14 @@ export async function transition(
   to: MealOrderStatus,
   actor: Actor,
   at: Date,
+  alsoSet: Partial<MealOrderDoc> = {},
 ): Promise<MealOrderDoc> {
   const updated = await conditionalUpdate<MealOrderDoc>(
     MealOrder,
     String(order._id),
     { status: { $in: from } },
     {
-      $set: { status: to },
+      $set: { ...alsoSet, status: to },
       $push: { history: { status: to, at, by: { userId: actor.id, role: actor.role } } },
     },
   );
@@ -390,11 +379,22 @@ export async function cancelOrder(actor: Actor, id: string, now: Date): Promise<
   if (now.getTime() >= new Date(order.cutoffAt).getTime() && order.status !== 'cancelled') {
     throw conflict('PAST_CUTOFF', '已过订餐截止时间，不能取消');
   }
-  const cancelled = await transition(order, ['placed', 'confirmed'], 'cancelled', actor, now);
-  // Portions go back to the menu and the subsidy slot is released.
-  await giveBackStock(menuId(order.canteenId, order.date, order.slot), order.items);
-  if (order.subsidyClaimId) await SubsidyClaim.deleteOne({ _id: order.subsidyClaimId });
-  return cancelled;
+  // `pendingRelease` until the portions and the subsidy slot are back: a crash in between
+  // leaves it set, and the recovery sweep finishes the job (every step is idempotent).
+  const cancelled = await transition(order, ['placed', 'confirmed'], 'cancelled', actor, now, {
+    pendingRelease: true,
+  });
+  return finishCancellation(cancelled);
+}
+
+/** Gives a cancelled order's portions back to the menu and frees its subsidy claim (idempotent). */
+export async function finishCancellation(order: MealOrderDoc): Promise<MealOrderDoc> {
+  const id = String(order._id);
+  await releaseCancelled(menuId(order.canteenId, order.date, order.slot), id, order.items);
+  if (order.subsidyClaimId) await SubsidyClaim.deleteOne({ _id: order.subsidyClaimId, orderId: id });
+  return (
+    (await conditionalUpdate<MealOrderDoc>(MealOrder, id, {}, { $unset: { pendingRelease: 1 } })) ?? order
+  );
 }
 
 export function orderView(o: MealOrderDoc, viewer: Actor) {

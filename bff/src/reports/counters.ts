@@ -71,7 +71,7 @@ export async function bumpCounters(communityId: string, date: string, change: Co
   const id = counterId(communityId, date);
   const inc = Object.fromEntries(Object.entries(change.inc ?? {}).filter(([, v]) => v !== 0));
   if (!Object.keys(inc).length && change.pushAckSeconds === undefined) return;
-  await writeLock.run(`daily_counters:${id}`, () =>
+  await writeLock.update(`daily_counters:${id}`, () =>
     DailyCounter.updateOne(
       { _id: id },
       {

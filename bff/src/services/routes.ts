@@ -14,6 +14,7 @@ import {
   ServiceOrderQuerySchema,
   ServiceQuoteBodySchema,
   SuggestionsQuerySchema,
+  OptionalIdempotencyHeadersSchema,
 } from '@yiyangtong/shared';
 import { User } from '../accounts/model';
 import type { Actor } from '../core/auth';
@@ -84,11 +85,16 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     method: 'post',
     path: '/api/service-orders',
     tag: 'services',
-    summary: '预约上门服务（长者本人、绑定家属、本社区助老员）',
+    summary: '预约上门服务（长者本人、绑定家属、本社区助老员）；可带 Idempotency-Key，重复提交只约一次',
     access: ['elder', 'family', 'worker', 'admin'],
+    headers: OptionalIdempotencyHeadersSchema,
     body: CreateServiceOrderBodySchema,
     status: 201,
-    handler: async ({ body, actor }) => visitView(await createVisit(actor, body, clock())),
+    handler: async ({ body, headers, actor, setStatus }) => {
+      const { visit, replayed } = await createVisit(actor, body, clock(), headers['idempotency-key']);
+      if (replayed) setStatus(200);
+      return visitView(visit);
+    },
   });
 
   api.add({

@@ -3,6 +3,7 @@
  * state machine in shared/ decides the legal "from" states), recorded on the timeline, and
  * followed by the day counters and the notices it causes.
  */
+import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import {
   ACTION_ROLES,
@@ -17,10 +18,12 @@ import {
 } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../core/errors';
+import { isDuplicateKeyError } from '../db/errors';
 import { conditionalUpdate } from '../db/write-lock';
 import { activeRules } from '../discounts/model';
 import { loadElderFor, mayActForElder } from '../elders/access';
 import type { ElderDoc } from '../elders/model';
+import { IdempotencyKey } from '../orders/model';
 import { Community, objectIdOrNull } from '../places/model';
 import { bumpCounters, serviceStatusChange } from '../reports/counters';
 import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc, type Who } from './model';
@@ -77,15 +80,69 @@ export async function quoteVisit(actor: Actor, input: ServiceQuoteInput, now: Da
   return { elder, item, at, day, ...(await priceVisit(elder, item, day, input.hours)) };
 }
 
+type VisitInput = ServiceQuoteInput & { address?: string; notes?: string };
+
+/**
+ * Books a visit; with an Idempotency-Key, once per (caller, key) like meal orders: the key
+ * document names the visit id first, a repeat returns that visit (`replayed`), a failed
+ * attempt frees the key, and one left `pending` by a crash is freed by the recovery sweep.
+ */
 export async function createVisit(
   actor: Actor,
-  input: ServiceQuoteInput & { address?: string; notes?: string },
+  input: VisitInput,
   now: Date,
-): Promise<ServiceOrderDoc> {
+  key?: string,
+): Promise<{ visit: ServiceOrderDoc; replayed: boolean }> {
   if (!['elder', 'family', 'worker', 'admin'].includes(actor.role)) throw forbidden();
+  if (!key)
+    return { visit: await bookVisit(actor, input, now, new mongoose.Types.ObjectId()), replayed: false };
+  const keyId = `service:${actor.id}:${key}`;
+  const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const visitId = new mongoose.Types.ObjectId();
+  const waitUntil = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await IdempotencyKey.create({
+        _id: keyId,
+        requestHash,
+        orderId: String(visitId),
+        pending: true,
+        kind: 'service',
+      });
+      break;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+    const existing = await IdempotencyKey.findById(keyId).lean();
+    if (!existing) continue; // the holder failed and released it: try again
+    if (existing.requestHash !== requestHash)
+      throw conflict('IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一个不同的预约');
+    const visit = await ServiceOrder.findById(existing.orderId).lean<ServiceOrderDoc>();
+    if (visit) return { visit, replayed: true };
+    if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '相同的预约正在处理中，请稍后刷新');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  let visit: ServiceOrderDoc;
+  try {
+    visit = await bookVisit(actor, input, now, visitId);
+  } catch (err) {
+    await IdempotencyKey.deleteOne({ _id: keyId }).catch(() => undefined);
+    throw err;
+  }
+  await IdempotencyKey.updateOne({ _id: keyId }, { $unset: { pending: 1 } });
+  return { visit, replayed: false };
+}
+
+async function bookVisit(
+  actor: Actor,
+  input: VisitInput,
+  now: Date,
+  visitId: mongoose.Types.ObjectId,
+): Promise<ServiceOrderDoc> {
   const q = await quoteVisit(actor, input, now);
   const createdDay = chinaDate(now);
   const doc = await ServiceOrder.create({
+    _id: visitId,
     elderId: input.elderId,
     elderName: q.elder.name,
     communityId: q.elder.communityId,

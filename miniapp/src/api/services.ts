@@ -101,8 +101,11 @@ export const serviceApi = {
   items: () => request<{ items: ServiceItem[] }>('GET', '/api/service-items'),
   quote: (body: { elderId: string; itemId: string; scheduledAt: string }) =>
     request<{ pricing: Pricing; units: number }>('POST', '/api/service-orders/quote', body),
-  book: (body: { elderId: string; itemId: string; scheduledAt: string; notes?: string }) =>
-    request<Visit>('POST', '/api/service-orders', body),
+  /** The same key again (a retry after a lost answer) books nothing new: the server replays the visit. */
+  book: (
+    body: { elderId: string; itemId: string; scheduledAt: string; notes?: string },
+    idempotencyKey: string,
+  ) => request<Visit>('POST', '/api/service-orders', body, { 'Idempotency-Key': idempotencyKey }),
   list: (query = '') => request<{ items: Visit[] }>('GET', `/api/service-orders${query}`),
   act: (visitId: string, action: string, body: object = {}) =>
     request<Visit>('POST', `/api/service-orders/${id(visitId)}/${action}`, body),

@@ -106,6 +106,10 @@ export const IdempotencyHeadersSchema = z.looseObject({
     .max(128)
     .regex(/^[\x21-\x7e]+$/, '只能包含可见 ASCII 字符'),
 });
+/** The same header where it is optional: given, a repeat returns the first result instead of doing it twice. */
+export const OptionalIdempotencyHeadersSchema = z.looseObject({
+  'idempotency-key': IdempotencyHeadersSchema.shape['idempotency-key'].optional(),
+});
 
 export const MealOrderQuerySchema = z.object({
   elderId: IdSchema.optional(),

@@ -3,7 +3,7 @@
  * then 我的服务: each visit's status and timeline, and 评价 (1–5 分) once it is done.
  * Everything inline, no pop-ups; prices come from the server.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { noRetryOn4xx, useProfile } from '../../api/profile';
@@ -89,9 +89,21 @@ export default function HomeServicesPage() {
     enabled: ready,
     refetchInterval: 5000,
   });
+  // One Idempotency-Key per booking attempt: a double tap or a retry after a lost answer books once.
+  const attempt = useRef<{ sig: string; key: string } | null>(null);
   const book = useMutation({
-    mutationFn: () => serviceApi.book({ elderId, itemId, scheduledAt, ...(notes ? { notes } : {}) }),
+    mutationFn: () => {
+      const body = { elderId, itemId, scheduledAt, ...(notes ? { notes } : {}) };
+      const sig = JSON.stringify(body);
+      if (!attempt.current || attempt.current.sig !== sig)
+        attempt.current = {
+          sig,
+          key: `visit-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+        };
+      return serviceApi.book(body, attempt.current.key);
+    },
     onSuccess: () => {
+      attempt.current = null;
       setItemId('');
       setTime('');
       setNotes('');

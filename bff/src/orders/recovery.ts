@@ -1,0 +1,64 @@
+/**
+ * Finishes or undoes meal-order steps that a crash cut off half way (no transactions: see
+ * ./service.ts). Each repair is idempotent, so every process may run it, at start and then
+ * periodically (core/recovery.ts):
+ *
+ * - a placement whose key is still `pending` after the grace period and whose order does
+ *   not exist: its portions (the hold on the menu, ./stock.ts) and its subsidy claim are
+ *   given back and the key is deleted, so the caller's retry places the order anew;
+ *   if the order exists, only the key's `pending` mark was left behind;
+ * - a cancelled order still marked `pendingRelease`: its portions and claim go back;
+ * - a visit booking (services/service.ts) whose key is still `pending`: the key is freed.
+ */
+import { ServiceOrder } from '../services/model';
+import { SubsidyClaim, claimId, IdempotencyKey, MealOrder, type MealOrderDoc } from './model';
+import { recoveryGraceMs } from './recovery-config';
+import { finishCancellation } from './service';
+import { dropHold } from './stock';
+
+export interface MealRecovery {
+  abandonedPlacements: number;
+  portionsReturned: number;
+  claimsFreed: number;
+  cancellationsFinished: number;
+}
+
+const MAX_CAP = 3;
+
+export async function recoverMealOrders(now = new Date()): Promise<MealRecovery> {
+  const report: MealRecovery = {
+    abandonedPlacements: 0,
+    portionsReturned: 0,
+    claimsFreed: 0,
+    cancellationsFinished: 0,
+  };
+  const grace = recoveryGraceMs();
+  for (const key of await IdempotencyKey.find({ pending: true }).lean()) {
+    if (now.getTime() - new Date(key.createdAt).getTime() < grace) continue; // may still be running
+    const exists =
+      key.kind === 'service'
+        ? ServiceOrder.exists({ _id: key.orderId })
+        : MealOrder.exists({ _id: key.orderId });
+    if (await exists) {
+      await IdempotencyKey.updateOne({ _id: key._id }, { $unset: { pending: 1 } });
+      continue;
+    }
+    if (key.menuId && (await dropHold(key.menuId, key.orderId))) report.portionsReturned++;
+    if (key.elderId && key.date && key.slot) {
+      for (let k = 0; k < MAX_CAP; k++) {
+        const freed = await SubsidyClaim.deleteOne({
+          _id: claimId(key.elderId, key.date, key.slot, k),
+          orderId: key.orderId,
+        });
+        report.claimsFreed += freed.deletedCount;
+      }
+    }
+    await IdempotencyKey.deleteOne({ _id: key._id, orderId: key.orderId });
+    report.abandonedPlacements++;
+  }
+  for (const order of await MealOrder.find({ pendingRelease: true }).lean<MealOrderDoc[]>()) {
+    await finishCancellation(order);
+    report.cancellationsFinished++;
+  }
+  return report;
+}
