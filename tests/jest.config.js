@@ -14,6 +14,8 @@ const common = {
     '^@yiyangtong/shared/(.*)$': '<rootDir>/shared/src/$1',
   },
   testEnvironment: 'node',
+  // The compiled BFF (npm start) holds a copy of @yiyangtong/shared: tests use the sources.
+  modulePathIgnorePatterns: ['<rootDir>/bff/dist/'],
 };
 module.exports = {
   rootDir: root,

@@ -6,13 +6,14 @@ import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
-import serve from 'koa-static';
 import type { Logger } from 'pino';
 import { accountRoutes } from './accounts/routes';
 import type { AppConfig } from './config';
 import { readBearer, tokenService } from './core/auth';
+import { compression } from './core/compression';
 import { AppError, errorHandler } from './core/errors';
 import { Api } from './core/route';
+import { staticFiles } from './core/static';
 import { elderRoutes } from './elders/routes';
 import { healthRoutes } from './health/routes';
 import { placeRoutes } from './places/routes';
@@ -70,6 +71,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
       'request',
     );
   });
+  app.use(compression());
   app.use(errorHandler(log));
   app.use(
     helmet({
@@ -107,6 +109,6 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   app.use(api.router.routes());
   const methodNotAllowed = () => new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法');
   app.use(api.router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));
-  if (config.h5Dir) app.use(serve(config.h5Dir, { maxage: 60_000 }));
+  if (config.h5Dir) app.use(staticFiles(config.h5Dir));
   return { app, api };
 }

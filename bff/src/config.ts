@@ -17,6 +17,8 @@ export interface AppConfig {
   bodyLimit: string;
   login: { maxFailures: number; windowMs: number };
   logLevel: string;
+  /** On SIGTERM/SIGINT: how long requests already received may still take (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
   /** The time now; tests move it (cut-offs near midnight China time). */
   clock: () => Date;
 }
@@ -50,6 +52,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowMs: Number(env.LOGIN_WINDOW_MS || 15 * 60_000),
     },
     logLevel: env.LOG_LEVEL || 'info',
+    shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 10_000),
     clock: () => new Date(),
   };
 }

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bffBuildIsStale, buildBff } from './build-bff.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -71,6 +72,14 @@ export function ensureH5Built({ force = false } = {}) {
   const t = step('Building the H5 app (miniapp → miniapp/dist-h5)');
   run('npm', ['run', 'build:h5', '-w', 'miniapp']);
   done(t, 'H5 app built');
+}
+
+/** The BFF compiled to JavaScript (bff/dist), rebuilt when a bff/ or shared/ source is newer. */
+export async function ensureBffBuilt({ force = false } = {}) {
+  if (!force && !bffBuildIsStale()) return;
+  const t = step('Compiling the BFF (bff/src + shared/src → bff/dist)');
+  await buildBff();
+  done(t, 'BFF compiled');
 }
 
 export function ensureWeappBuilt() {

@@ -1,7 +1,8 @@
 /**
  * `npm start` as a newcomer runs it: its own FerretDB on PostgreSQL in a fresh data dir, the
  * first admin and the demo district, API and H5 on one port; SIGTERM stops it and both
- * database processes; a second start finds the data of the first.
+ * database processes; a second start finds the data of the first. The server is node on the
+ * compiled BFF (bff/dist), rebuilt when a source changed — no TypeScript compiler at run time.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -88,9 +89,16 @@ test('npm start serves health, the H5 app and the demo accounts, stops cleanly, 
   });
   expect(registered.status).toBe(201);
   expect(databaseProcessesOf(dataDir)).not.toBe('');
+  expect(processesMatching(`node --enable-source-maps ${root}/bff/dist/server.js`)).not.toBe('');
+  expect(processesMatching(`${root}/bff/src/server.ts`)).toBe('');
   await stopAndExpectDatabaseGone();
 
+  // A source edited since the last build: the next start compiles again before serving.
+  const source = path.join(root, 'bff', 'src', 'config.ts');
+  const now = new Date();
+  fs.utimesSync(source, now, now);
   api = await npmStart(port);
+  expect(output).toContain('Compiling the BFF');
   expect(output).not.toContain('demo district loaded'); // already there
   expect(output).not.toContain('admin created');
   const again = await api.login('13700001234', 'Again@2026');

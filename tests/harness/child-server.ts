@@ -1,12 +1,13 @@
 /**
  * A BFF in a process of its own, for tests of what must hold across processes. Reads
  * CHILD_MONGO_URI, CHILD_PG_URL (FerretDB's PostgreSQL), CHILD_DB, CHILD_JWT_SECRET and CHILD_BOOTSTRAP from the environment
- * (WRITE_LOCK too), prints `{"port":N}` once listening, and stops on SIGTERM.
+ * (WRITE_LOCK too), prints `{"port":N}` once listening, and stops gracefully on SIGTERM/SIGINT.
  */
 import { createApp } from '../../bff/src/app';
 import { configFromEnv } from '../../bff/src/config';
-import { ensureIndexes, openDatabase } from '../../bff/src/db';
 import { startRecovery } from '../../bff/src/core/recovery';
+import { stopOnSignals } from '../../bff/src/core/shutdown';
+import { ensureIndexes, openDatabase } from '../../bff/src/db';
 import { createLogger } from '../../bff/src/log';
 import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
 import { schedulerFromEnv } from '../../bff/src/standing-orders/scheduler';
@@ -35,12 +36,15 @@ async function main() {
   const server = app.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
   });
-  process.on('SIGTERM', async () => {
-    server.close();
-    await scheduler?.stop();
-    await recovery.stop();
-    await db.close();
-    process.exit(0);
+  // The BFF's own graceful stop (SHUTDOWN_TIMEOUT_MS from the environment, as in production).
+  stopOnSignals(server, {
+    timeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 10_000),
+    log,
+    afterClose: async () => {
+      await scheduler?.stop();
+      await recovery.stop();
+      await db.close();
+    },
   });
 }
 
