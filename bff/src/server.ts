@@ -3,25 +3,18 @@
  * ./data), creates the first admin, loads the demo district (SEED_DEMO=0 to skip), and
  * serves the API and the H5 app on one port.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app';
 import { configFromEnv } from './config';
+import { persistentSecret } from './core/secrets';
 import { ensureIndexes, openDatabase } from './db';
 import { repoRoot } from './db/ferretdb';
+import { idCardKeyFor, useIdCardKey } from './elders/idcard-crypto';
+import { sealPlainIdCardNos } from './elders/idcard-upgrade';
 import { createLogger } from './log';
 import { bootstrapAdmin } from './seed/bootstrap';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoDistrict } from './seed/demo';
-
-function persistentJwtSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt-secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  fs.writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
 
 async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR || path.join(repoRoot, 'data');
@@ -29,11 +22,14 @@ async function main(): Promise<void> {
   const base = configFromEnv();
   const config = {
     ...base,
-    jwtSecret: process.env.JWT_SECRET || persistentJwtSecret(dataDir),
+    jwtSecret: process.env.JWT_SECRET || persistentSecret(dataDir, 'jwt-secret'),
+    idCardKey: idCardKeyFor(process.env, dataDir),
     h5Dir: fs.existsSync(path.join(h5Dir, 'index.html')) ? h5Dir : undefined,
   };
   const log = createLogger(config.logLevel);
   const db = await openDatabase({ dataDir });
+  useIdCardKey(config.idCardKey);
+  await sealPlainIdCardNos();
   await ensureIndexes();
   const createdAdmin = await bootstrapAdmin(config);
   const seeded = process.env.SEED_DEMO !== '0' && (await seedDemoDistrict());

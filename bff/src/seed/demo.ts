@@ -7,6 +7,7 @@ import { addDays, chinaDate, makeIdCardNo, SLOTS } from '@yiyangtong/shared';
 import type { CareLevel, EligibilityGroup } from '@yiyangtong/shared';
 import { createUser } from '../accounts/service';
 import { Elder, FamilyLink, familyLinkId } from '../elders/model';
+import { idCardCipher } from '../elders/idcard-crypto';
 import { DiscountRuleModel } from '../discounts/model';
 import { Dish, Menu, menuId } from '../menus/model';
 import { Canteen, Community } from '../places/model';
@@ -85,7 +86,7 @@ export async function seedDemoDistrict(): Promise<boolean> {
   const elders = await Elder.insertMany(
     ELDERS.map(([name, birthDate, gender, groups, careLevel, ci], i) => ({
       name,
-      idCardNo: makeIdCardNo('530111', birthDate, 100 + i * 2 + (gender === 'male' ? 1 : 0)),
+      ...idCardCipher().seal(makeIdCardNo('530111', birthDate, 100 + i * 2 + (gender === 'male' ? 1 : 0))),
       phone: `1870871${String(1000 + i).slice(-4)}`,
       birthDate,
       gender,
