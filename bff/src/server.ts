@@ -11,7 +11,7 @@ import { persistentSecret } from './core/secrets';
 import { ensureIndexes, openDatabase } from './db';
 import { repoRoot } from './db/ferretdb';
 import { idCardKeyFor, useIdCardKey } from './elders/idcard-crypto';
-import { sealPlainIdCardNos } from './elders/idcard-upgrade';
+import { checkIdCardKey, sealPlainIdCardNos } from './elders/idcard-upgrade';
 import { createLogger } from './log';
 import { bootstrapAdmin } from './seed/bootstrap';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoDistrict } from './seed/demo';
@@ -29,6 +29,11 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const db = await openDatabase({ dataDir });
   useIdCardKey(config.idCardKey);
+  // The wrong key: stop the database we started before saying so.
+  await checkIdCardKey().catch(async (err) => {
+    await db.close();
+    throw err;
+  });
   await sealPlainIdCardNos();
   await ensureIndexes();
   const createdAdmin = await bootstrapAdmin(config);

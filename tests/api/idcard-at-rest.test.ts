@@ -13,9 +13,11 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { makeIdCardNo } from '@yiyangtong/shared';
 import { ensureIndexes } from '../../bff/src/db';
-import { sealPlainIdCardNos } from '../../bff/src/elders/idcard-upgrade';
+import { useIdCardKey } from '../../bff/src/elders/idcard-crypto';
+import { checkIdCardKey, sealPlainIdCardNos } from '../../bff/src/elders/idcard-upgrade';
 import { startChildBff } from '../harness/child-bff';
 import { startTestServer, workerConnection, type TestServer } from '../harness/server';
+import { TEST_ID_CARD_KEY } from '../harness/test-keys';
 import { Fixtures, type TestUser } from './fixtures';
 
 let t: TestServer;
@@ -173,6 +175,17 @@ describe('keys', () => {
     // and its blind index differs: the number is not found (nor registered twice on the quiet)
     const search = await child.api.get(`/api/elders?q=${plainOne}`, { token });
     expect(search.body.items).toEqual([]);
+  });
+
+  test('a start with another key than the database was sealed with is refused, naming ID_CARD_KEY', async () => {
+    await checkIdCardKey(); // the first start leaves its check
+    await checkIdCardKey(); // the same key again: fine
+    useIdCardKey(Buffer.from(otherKey, 'hex'));
+    try {
+      await expect(checkIdCardKey()).rejects.toThrow(/ID_CARD_KEY is not the key/);
+    } finally {
+      useIdCardKey(TEST_ID_CARD_KEY);
+    }
   });
 
   test('npm start refuses a malformed ID_CARD_KEY before anything else, naming it', async () => {
