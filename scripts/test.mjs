@@ -1,5 +1,6 @@
 // npm test: install what is missing, build FerretDB, the H5 app and the weapp build,
-// install Chromium when absent, typecheck and lint, then run the whole jest suite with the server in TZ=UTC.
+// install Chromium when absent, typecheck and lint, then run the whole jest suite with the server in TZ=UTC,
+// then the log scan over what every BFF logged during it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -29,19 +30,35 @@ try {
   process.exit(1);
 }
 step('Running the test suite (jest: unit, api, browser)');
-const resultsFile = path.join(root, '.cache', 'jest-results.json');
-fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-fs.rmSync(resultsFile, { force: true });
-const res = spawnSync(
-  path.join(root, 'node_modules', '.bin', 'jest'),
-  ['-c', 'tests/jest.config.js', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC' } },
-);
-let summary = 'no results';
-if (fs.existsSync(resultsFile)) {
+const cache = path.join(root, '.cache');
+fs.mkdirSync(cache, { recursive: true });
+
+/** One jest run with its JSON results: {status, passed, failed, skipped} (failed ≥ 1 if it broke). */
+function jest(config, resultsName, args) {
+  const resultsFile = path.join(cache, resultsName);
+  fs.rmSync(resultsFile, { force: true });
+  const res = spawnSync(
+    path.join(root, 'node_modules', '.bin', 'jest'),
+    ['-c', config, '--json', `--outputFile=${resultsFile}`, ...args],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC' } },
+  );
+  const status = res.status ?? 1;
+  if (!fs.existsSync(resultsFile)) return { status, passed: 0, failed: 1, skipped: 0 };
   const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
-  summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed`;
-  if (r.numPendingTests) summary += `, ${r.numPendingTests} skipped`;
+  // a file that failed to run counts as a failed test
+  const failed = r.numFailedTests + (status !== 0 && r.numFailedTests === 0 ? 1 : 0);
+  return { status, passed: r.numPassedTests, failed, skipped: r.numPendingTests };
 }
+
+const main = jest('tests/jest.config.js', 'jest-results.json', process.argv.slice(2));
+// After the whole suite: every BFF's logs (.cache/test-logs/) hold none of the ID numbers and
+// phones the tests used. Its own jest run: jest has no "after every file" hook.
+step('Scanning the logs of the run for ID numbers and phones (jest: log-scan)');
+const scan = jest('tests/log-scan.jest.config.js', 'log-scan-results.json', []);
+
+const total = (k) => main[k] + scan[k];
+let summary = `${total('passed')} passed, ${total('failed')} failed`;
+if (total('skipped')) summary += `, ${total('skipped')} skipped`;
+summary += ` (suite: ${main.passed} passed, ${main.failed} failed; log scan: ${scan.failed ? 'FAILED' : 'clean'})`;
 process.stdout.write(`\nnpm test took ${Math.round((Date.now() - started) / 1000)} s\n${summary}\n`);
-process.exit(res.status ?? 1);
+process.exit(main.status || scan.status || (scan.failed ? 1 : 0));

@@ -14,6 +14,7 @@ import { compression } from './core/compression';
 import { AppError, errorHandler } from './core/errors';
 import { Api } from './core/route';
 import { staticFiles } from './core/static';
+import { useIdCardKey } from './elders/idcard-crypto';
 import { elderRoutes } from './elders/routes';
 import { healthRoutes } from './health/routes';
 import { placeRoutes } from './places/routes';
@@ -37,6 +38,8 @@ export interface AppDeps {
 
 export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   const tokens = tokenService(config.jwtSecret, config.jwtExpiresIn);
+  // server.ts always has a key (ID_CARD_KEY or DATA_DIR's); an app only listing its routes needs none.
+  if (config.idCardKey) useIdCardKey(config.idCardKey);
   const api = new Api();
   healthRoutes(api, () => api.openapi({ title: '颐养通 BFF', version: '1.0.0' }));
   accountRoutes(api, { config, tokens });

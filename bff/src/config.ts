@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { WechatPayConfig } from './payments/wechat-pay';
+import { parseIdCardKey } from './elders/idcard-crypto';
 
 export interface AppConfig {
   jwtSecret: string;
   jwtExpiresIn: string;
+  /** Seals stored ID numbers (ID_CARD_KEY; server.ts falls back to one kept in DATA_DIR). */
+  idCardKey?: Buffer;
   bootstrapAdmin: { phone: string; password: string; name: string };
   wechat: { baseUrl: string; appId: string; appSecret: string; timeoutMs: number };
   /** WeChat subscribe-message template ids per notice kind (JSON, WECHAT_SUBSCRIBE_TEMPLATES); none → in-app only. */
@@ -27,6 +30,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
     jwtExpiresIn: env.JWT_EXPIRES_IN || '12h',
+    // A malformed key stops the start here, with a message naming ID_CARD_KEY.
+    idCardKey: env.ID_CARD_KEY ? parseIdCardKey(env.ID_CARD_KEY) : undefined,
     bootstrapAdmin: {
       phone: env.BOOTSTRAP_ADMIN_PHONE || '13900000000',
       password: env.BOOTSTRAP_ADMIN_PASSWORD || 'Admin@12345',

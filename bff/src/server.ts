@@ -4,7 +4,6 @@
  * to skip), and serves the API and the H5 app on one port. `cluster.ts` reuses its pieces to
  * run the same on several processes.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -13,21 +12,15 @@ import { createApp } from './app';
 import { configFromEnv, type AppConfig } from './config';
 import { startRecovery } from './core/recovery';
 import { stopOnSignals } from './core/shutdown';
+import { persistentSecret } from './core/secrets';
 import { ensureIndexes, openDatabase } from './db';
 import { repoRoot } from './db/ferretdb';
+import { idCardKeyFor, useIdCardKey } from './elders/idcard-crypto';
+import { checkIdCardKey, sealPlainIdCardNos } from './elders/idcard-upgrade';
 import { createLogger } from './log';
 import { bootstrapAdmin } from './seed/bootstrap';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoDistrict } from './seed/demo';
 import { schedulerFromEnv } from './standing-orders/scheduler';
-
-function persistentJwtSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt-secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('hex');
-  fs.writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
 
 export const dataDirFromEnv = () => process.env.DATA_DIR || path.join(repoRoot, 'data');
 
@@ -37,15 +30,23 @@ export function serverConfig(dataDir: string): AppConfig {
   const base = configFromEnv();
   return {
     ...base,
-    jwtSecret: process.env.JWT_SECRET || persistentJwtSecret(dataDir),
+    jwtSecret: process.env.JWT_SECRET || persistentSecret(dataDir, 'jwt-secret'),
+    idCardKey: idCardKeyFor(process.env, dataDir),
     h5Dir: fs.existsSync(path.join(h5Dir, 'index.html')) ? h5Dir : undefined,
   };
 }
 
-/** Indexes, the first admin and (SEED_DEMO) the demo district: once per start, before serving. */
+/**
+ * Before serving, once per start: the ID-card key checked against the data (the wrong key
+ * stops the start), plain numbers of older data sealed, indexes, the first admin and
+ * (SEED_DEMO) the demo district.
+ */
 export async function prepareDatabase(
   config: AppConfig,
 ): Promise<{ createdAdmin: boolean; seeded: boolean }> {
+  useIdCardKey(config.idCardKey!);
+  await checkIdCardKey();
+  await sealPlainIdCardNos();
   await ensureIndexes();
   const createdAdmin = await bootstrapAdmin(config);
   const seeded = process.env.SEED_DEMO !== '0' && (await seedDemoDistrict());

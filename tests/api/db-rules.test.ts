@@ -8,6 +8,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { ensureIndexes, isDuplicateKeyError } from '../../bff/src/db';
 import { conditionalUpdate, DocumentWriteLock } from '../../bff/src/db/write-lock';
+import { idCardCipher } from '../../bff/src/elders/idcard-crypto';
 import { startTestServer, type TestServer } from '../harness/server';
 
 interface UniqueThing {
@@ -91,10 +92,11 @@ describe('unique indexes', () => {
   test("the app's elder index rejects a second elder with the same ID number", async () => {
     const Elder = mongoose.model('Elder');
     const base = { name: '甲', birthDate: '1950-01-01', communityId: 'c1', address: 'a', createdBy: 'x' };
-    await Elder.create({ ...base, idCardNo: '110101195001010015' });
-    await expect(Elder.create({ ...base, name: '乙', idCardNo: '110101195001010015' })).rejects.toMatchObject(
-      { code: 11000 },
-    );
+    // Sealed twice: different ciphertexts (random IVs), one blind index.
+    await Elder.create({ ...base, ...idCardCipher().seal('110101195001010015') });
+    await expect(
+      Elder.create({ ...base, name: '乙', ...idCardCipher().seal('110101195001010015') }),
+    ).rejects.toMatchObject({ code: 11000 });
   });
 });
 

@@ -1,6 +1,7 @@
 /** Debian's Chromium through playwright-core (never a browser download), and helpers the H5 tests share. */
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { recordPersonalData } from './personal-data';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -24,6 +25,8 @@ export async function openPhonePage(browser: Browser): Promise<PhonePage> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
   const page = await context.newPage();
   const dialogs: string[] = [];
+  // What the app sends (an ID number typed in a form…) is test data the log scan looks for.
+  page.on('request', (r) => recordPersonalData(`${r.url()}\n${r.postData() ?? ''}`));
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();

@@ -4,6 +4,7 @@
  * wrapper) so that a SIGKILL reaches the server itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { ApiClient } from './client';
@@ -32,7 +33,7 @@ export async function startChildBff(opts: ChildBffOptions): Promise<ChildBff> {
     ['--import', 'tsx', path.join(root, 'tests/harness/child-server.ts')],
     {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
         ...opts.env,
@@ -45,6 +46,12 @@ export async function startChildBff(opts: ChildBffOptions): Promise<ChildBff> {
       },
     },
   );
+  // What it writes to stderr (a crash's stack) is shown and, like its logs, kept for the log scan.
+  child.stderr!.pipe(process.stderr);
+  if (process.env.LOG_COPY_DIR) {
+    fs.mkdirSync(process.env.LOG_COPY_DIR, { recursive: true });
+    child.stderr!.pipe(fs.createWriteStream(path.join(process.env.LOG_COPY_DIR, `stderr-${child.pid}.log`)));
+  }
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`child server exited with ${code}`)));

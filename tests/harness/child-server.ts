@@ -11,6 +11,7 @@ import { ensureIndexes, openDatabase } from '../../bff/src/db';
 import { createLogger } from '../../bff/src/log';
 import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
 import { schedulerFromEnv } from '../../bff/src/standing-orders/scheduler';
+import { TEST_ID_CARD_KEY } from './test-keys';
 
 async function main() {
   const env = process.env;
@@ -21,10 +22,12 @@ async function main() {
   });
   await ensureIndexes();
   const config = {
-    ...configFromEnv({}),
+    // ID_CARD_KEY (if given) as `npm start` reads it: a malformed one stops the start.
+    ...configFromEnv({ ID_CARD_KEY: env.ID_CARD_KEY }),
     jwtSecret: env.CHILD_JWT_SECRET!,
     bootstrapAdmin: JSON.parse(env.CHILD_ADMIN!),
   };
+  config.idCardKey ??= TEST_ID_CARD_KEY;
   if (env.CHILD_BOOTSTRAP === '1') await bootstrapAdmin(config);
   const log = createLogger('error');
   const recovery = await startRecovery(log);

@@ -1,4 +1,6 @@
 /** A small real-HTTP client for API tests: `api.post('/api/x', body, {token})` → {status, body}. */
+import { recordPersonalData } from './personal-data';
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -25,6 +27,7 @@ export class ApiClient {
     let payload: string | undefined = opts.raw;
     if (body !== undefined && payload === undefined) payload = JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    recordPersonalData(`${path}\n${payload ?? ''}`); // for the log scan after the suite
     const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
     const text = await res.text();
     let parsed: unknown = text;

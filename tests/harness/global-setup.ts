@@ -10,12 +10,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedDatabase } from '../../bff/src/db/embedded';
 import { ensureFerretdbBuilt } from '../../bff/src/db/ferretdb';
+import { PERSONAL_DATA_DIR, TEST_LOG_DIR } from './personal-data';
 
 interface Stoppable {
   stop(): Promise<unknown>;
 }
 
 export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
+  // Every BFF of this run (in the workers, child processes, `npm start`) copies its logs here,
+  // and the harness records the ID numbers and phones it sends: the log scan after the suite
+  // (tests/log-scan/) reads both. A fresh start each run.
+  if (!process.env.LOG_COPY_DIR) {
+    for (const dir of [TEST_LOG_DIR, PERSONAL_DATA_DIR]) fs.rmSync(dir, { recursive: true, force: true });
+    process.env.LOG_COPY_DIR = TEST_LOG_DIR;
+  }
   const count = Math.max(1, Math.min(globalConfig.maxWorkers || 1, 4));
   const servers: Stoppable[] = [];
   const databases: { uri: string; postgresUrl?: string }[] = [];

@@ -14,6 +14,7 @@ import { createLogger } from '../../bff/src/log';
 import { bootstrapAdmin } from '../../bff/src/seed/bootstrap';
 import { ApiClient } from './client';
 import { describeViolations, QueryGuard } from './query-guard';
+import { TEST_ID_CARD_KEY } from './test-keys';
 
 export interface TestServer {
   baseUrl: string;
@@ -68,6 +69,7 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
   const config: AppConfig = {
     ...configFromEnv({}),
     jwtSecret: 'test-secret-' + dbName,
+    idCardKey: TEST_ID_CARD_KEY,
     bootstrapAdmin: admin,
     h5Dir: fs.existsSync(path.join(h5Dir, 'index.html')) ? h5Dir : undefined,
     ...overrides,

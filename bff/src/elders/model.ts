@@ -2,6 +2,7 @@ import mongoose, { Schema } from 'mongoose';
 import { maskIdCardNo, maskPhone } from '@yiyangtong/shared';
 import type { CareLevel, EligibilityGroup } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
+import { idCardCipher } from './idcard-crypto';
 
 export interface EmergencyContact {
   name: string;
@@ -12,7 +13,10 @@ export interface EmergencyContact {
 export interface ElderDoc {
   _id: mongoose.Types.ObjectId;
   name: string;
-  idCardNo: string;
+  /** The ID number sealed (./idcard-crypto.ts): never stored in plain. */
+  idCardEnc: string;
+  /** Its blind index: what the duplicate check and look-ups by number compare. */
+  idCardIndex: string;
   phone?: string;
   birthDate: string;
   gender?: 'male' | 'female';
@@ -31,7 +35,8 @@ export interface ElderDoc {
 const elderSchema = new Schema<ElderDoc>(
   {
     name: { type: String, required: true },
-    idCardNo: { type: String, required: true },
+    idCardEnc: { type: String, required: true },
+    idCardIndex: { type: String, required: true },
     phone: String,
     birthDate: { type: String, required: true },
     gender: String,
@@ -49,8 +54,8 @@ const elderSchema = new Schema<ElderDoc>(
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-// One elder per identity number, across processes (E11000 → 409).
-elderSchema.index({ idCardNo: 1 }, { unique: true });
+// One elder per identity number, across processes (E11000 → 409); also the look-up by number.
+elderSchema.index({ idCardIndex: 1 }, { unique: true });
 elderSchema.index({ communityId: 1 });
 export const Elder = mongoose.model<ElderDoc>('Elder', elderSchema);
 
@@ -96,10 +101,11 @@ export const familyLinkId = (familyUserId: string, elderId: string) => `${family
 /** What a caller sees of an elder: ID number and phones whole only for admin (PIPL). */
 export function elderView(e: ElderDoc, viewer: Actor) {
   const whole = viewer.role === 'admin';
+  const idCardNo = idCardCipher().open(e.idCardEnc);
   return {
     id: String(e._id),
     name: e.name,
-    idCardNo: whole ? e.idCardNo : maskIdCardNo(e.idCardNo),
+    idCardNo: whole ? idCardNo : maskIdCardNo(idCardNo),
     ...(e.phone ? { phone: whole ? e.phone : maskPhone(e.phone) } : {}),
     birthDate: e.birthDate,
     ...(e.gender ? { gender: e.gender } : {}),

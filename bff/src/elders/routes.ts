@@ -5,6 +5,7 @@ import {
   ElderSearchQuerySchema,
   FamilyLinkBodySchema,
   IdParamsSchema,
+  parseIdCardNo,
 } from '@yiyangtong/shared';
 import { publicUser } from '../accounts/model';
 import { createUser, deleteUser } from '../accounts/service';
@@ -13,7 +14,8 @@ import { conditionalUpdate } from '../db/write-lock';
 import { conflict, forbidden, notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { communityExists } from '../places/routes';
-import { loadElderFor, listVisibleElders } from './access';
+import { loadElderFor, listVisibleElders, mayActForElder } from './access';
+import { idCardCipher, normaliseIdCardNo } from './idcard-crypto';
 import { Elder, elderView, FamilyLink, familyLinkId, Invite, type InviteDoc } from './model';
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud over the phone
@@ -32,9 +34,11 @@ export function elderRoutes(api: Api): void {
       if (actor.role === 'worker' && actor.communityId !== body.communityId)
         throw forbidden('只能登记本社区的长者');
       if (!(await communityExists(body.communityId))) throw validationFailed({ communityId: '社区不存在' });
+      const { idCardNo, ...rest } = body;
       try {
         const elder = await Elder.create({
-          ...body,
+          ...rest,
+          ...idCardCipher().seal(idCardNo),
           diet: body.diet ?? [],
           emergencyContacts: body.emergencyContacts ?? [],
           createdBy: actor.id,
@@ -51,10 +55,19 @@ export function elderRoutes(api: Api): void {
     method: 'get',
     path: '/api/elders',
     tag: 'elders',
-    summary: '查找长者（按姓名或手机尾号；助老员仅本社区）',
+    summary: '查找长者（按姓名、手机尾号或完整身份证号；助老员仅本社区）',
     access: ['admin', 'worker', 'family', 'elder'],
     query: ElderSearchQuerySchema,
     handler: async ({ query, actor }) => {
+      if (query.q && parseIdCardNo(normaliseIdCardNo(query.q)).ok) {
+        // A whole ID number: found by its blind index (numbers are stored sealed).
+        const found = await Elder.findOne({ idCardIndex: idCardCipher().index(query.q) }).lean();
+        const visible =
+          found &&
+          (!query.communityId || found.communityId === query.communityId) &&
+          (await mayActForElder(actor, found));
+        return { items: visible ? [elderView(found, actor)] : [] };
+      }
       const elders = await listVisibleElders(actor, query.communityId);
       // Matching in TypeScript: names are Chinese (no collation), phones match on the last digits.
       const q = query.q;

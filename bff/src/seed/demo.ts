@@ -7,6 +7,7 @@ import { addDays, chinaDate, makeIdCardNo, SLOTS } from '@yiyangtong/shared';
 import type { CareLevel, EligibilityGroup } from '@yiyangtong/shared';
 import { createUser } from '../accounts/service';
 import { Elder, FamilyLink, familyLinkId } from '../elders/model';
+import { idCardCipher } from '../elders/idcard-crypto';
 import { DiscountRuleModel } from '../discounts/model';
 import { Dish, Menu, menuId } from '../menus/model';
 import { Canteen, Community } from '../places/model';
@@ -60,6 +61,17 @@ const ELDERS: [string, string, 'male' | 'female', EligibilityGroup[], CareLevel,
   ['罗振华', '1943-01-19', 'male', ['youfu'], 'severe', 2],
 ];
 
+/** Demo elder `i`'s ID number and phones (also what the test suite's log scan looks for). */
+export function demoElderPersonalData(i: number): { idCardNo: string; phone: string; contactPhone: string } {
+  const [, birthDate, gender] = ELDERS[i];
+  return {
+    idCardNo: makeIdCardNo('530111', birthDate, 100 + i * 2 + (gender === 'male' ? 1 : 0)),
+    phone: `1870871${String(1000 + i).slice(-4)}`,
+    contactPhone: `1398871${String(2000 + i).slice(-4)}`,
+  };
+}
+export const DEMO_ELDER_COUNT = ELDERS.length;
+
 export async function seedDemoDistrict(): Promise<boolean> {
   if (await Community.exists({})) return false;
   const communities = await Community.insertMany(COMMUNITIES.map((c) => ({ ...c, district: '官渡区' })));
@@ -85,8 +97,8 @@ export async function seedDemoDistrict(): Promise<boolean> {
   const elders = await Elder.insertMany(
     ELDERS.map(([name, birthDate, gender, groups, careLevel, ci], i) => ({
       name,
-      idCardNo: makeIdCardNo('530111', birthDate, 100 + i * 2 + (gender === 'male' ? 1 : 0)),
-      phone: `1870871${String(1000 + i).slice(-4)}`,
+      ...idCardCipher().seal(demoElderPersonalData(i).idCardNo),
+      phone: demoElderPersonalData(i).phone,
       birthDate,
       gender,
       address: `官渡区${COMMUNITIES[ci].name}${(i % 6) + 1}栋${(i % 4) + 1}单元${100 + i}室`,
@@ -99,7 +111,7 @@ export async function seedDemoDistrict(): Promise<boolean> {
       careLevel,
       diet: i % 3 === 0 ? ['少盐'] : i % 3 === 1 ? ['软食'] : [],
       emergencyContacts: [
-        { name: `${name.slice(0, 1)}家属`, phone: `1398871${String(2000 + i).slice(-4)}`, relation: '子女' },
+        { name: `${name.slice(0, 1)}家属`, phone: demoElderPersonalData(i).contactPhone, relation: '子女' },
       ],
       createdBy: 'demo-seed',
     })),
