@@ -97,8 +97,16 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   );
   app.use(readBearer(tokens));
   app.use(api.router.routes());
-  const methodNotAllowed = () => new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法');
-  app.use(api.router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));
+  // A known path with a method it lacks → 405 with `Allow` (RFC 9110), methods koa-router
+  // does not know at all (TRACE…) included; the router sets the header, we add the error body.
+  app.use(async (ctx, next) => {
+    await next();
+    if ((ctx.status === 405 || ctx.status === 501) && ctx.response.get('Allow') && !ctx.body) {
+      ctx.status = 405;
+      ctx.body = { error: { code: 'METHOD_NOT_ALLOWED', message: '不支持该请求方法' } };
+    }
+  });
+  app.use(api.router.allowedMethods());
   if (config.h5Dir) app.use(serve(config.h5Dir, { maxage: 60_000 }));
   return { app, api };
 }

@@ -26,6 +26,13 @@ export function elderRoutes(api: Api): void {
     tag: 'elders',
     summary: '登记长者（本社区助老员或管理员）',
     access: ['worker', 'admin'],
+    otherStatuses: [409],
+    rules: {
+      idCardNo: '校验位正确，出生日期真实且不早于 1900 年',
+      birthDate: '与身份证号中的出生日期一致',
+      gender: '与身份证号中的性别一致',
+      communityId: '必须是已有的社区',
+    },
     body: CreateElderBodySchema,
     status: 201,
     handler: async ({ body, actor }) => {
@@ -81,6 +88,7 @@ export function elderRoutes(api: Api): void {
     tag: 'elders',
     summary: '为长者开通登录账号',
     access: ['worker', 'admin'],
+    otherStatuses: [409],
     params: IdParamsSchema,
     body: ElderAccountBodySchema,
     status: 201,
@@ -146,6 +154,7 @@ export function elderRoutes(api: Api): void {
     tag: 'families',
     summary: '家属用邀请码绑定长者',
     access: ['family'],
+    otherStatuses: [404, 409, 429],
     body: FamilyLinkBodySchema,
     status: 201,
     handler: async ({ body, actor }) => {
