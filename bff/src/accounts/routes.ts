@@ -48,7 +48,8 @@ export function accountRoutes(
     otherStatuses: [401, 429],
     body: LoginBodySchema,
     response: TokenResponseSchema,
-    handler: async ({ body }) => session(await loginWithPassword(body.phone, body.password, config.login)),
+    handler: async ({ body, ctx }) =>
+      session(await loginWithPassword(body.phone, body.password, config.login, ctx.ip)),
   });
 
   api.add({
