@@ -74,8 +74,31 @@ export function fieldsOf(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
+/**
+ * The first key anywhere in `value` that a database could read as an operator or a path:
+ * `$…` or with a `.` (and, in query strings, `[`/`]`, the qs spelling of nested objects).
+ * Refused before any schema, so a route declared with a loose or record schema is covered too.
+ */
+export function operatorKeyIn(value: unknown, path: string[] = [], brackets = false): string | null {
+  if (!value || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.startsWith('$') || key.includes('.') || (brackets && /[[\]]/.test(key)))
+      return [...path, key].join('.');
+    const found = operatorKeyIn(inner, [...path, key], brackets);
+    if (found) return found;
+  }
+  return null;
+}
+
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
+  if (where === 'body' || where === 'query') {
+    const key = operatorKeyIn(value, [], where === 'query');
+    if (key)
+      throw validationFailed({
+        [where === 'body' ? key : `${where}.${key}`]: '不允许的字段名（$ 开头或含 .）',
+      });
+  }
   const result = schema.safeParse(value);
   if (!result.success) {
     const fields = fieldsOf(result.error);
