@@ -101,9 +101,15 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   // does not know at all (TRACE…) included; the router sets the header, we add the error body.
   app.use(async (ctx, next) => {
     await next();
-    if ((ctx.status === 405 || ctx.status === 501) && ctx.response.get('Allow') && !ctx.body) {
+    if ((ctx.status !== 405 && ctx.status !== 501) || ctx.body) return;
+    if (ctx.response.get('Allow')) {
       ctx.status = 405;
       ctx.body = { error: { code: 'METHOD_NOT_ALLOWED', message: '不支持该请求方法' } };
+    } else {
+      // No route at this path at all (PROPFIND /api/nothing): there is nothing here.
+      ctx.remove('Allow');
+      ctx.status = 404;
+      ctx.body = { error: { code: 'NOT_FOUND', message: '接口不存在' } };
     }
   });
   app.use(api.router.allowedMethods());

@@ -74,40 +74,45 @@ export function fieldsOf(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
+/** Deeper than any request we declare: refused before it is walked (or reaches a schema). */
+const MAX_DEPTH = 32;
+
 /**
- * The first key anywhere in `value` that a database could read as an operator or a path:
- * `$…` or with a `.` (and, in query strings, `[`/`]`, the qs spelling of nested objects).
- * Refused before any schema, so a route declared with a loose or record schema is covered too.
+ * The path of the first key anywhere in `value` that a database could read as an operator or a
+ * path: `$…` or with a `.` (and, in query strings, `[`/`]`, the qs spelling of nested objects),
+ * e.g. `profile.$where`. So a route declared with a loose or record schema is covered too.
  */
-export function operatorKeyIn(value: unknown, path: string[] = [], brackets = false): string | null {
-  if (!value || typeof value !== 'object') return null;
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.startsWith('$') || key.includes('.') || (brackets && /[[\]]/.test(key)))
-      return [...path, key].join('.');
-    const found = operatorKeyIn(inner, [...path, key], brackets);
-    if (found) return found;
+export function operatorKeyIn(value: unknown, brackets = false): string | null {
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  while (stack.length) {
+    const { value: node, path } = stack.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    if (path.length > MAX_DEPTH) return path.slice(0, 1).join('.') || '(body)';
+    for (const [key, inner] of Object.entries(node)) {
+      if (key.startsWith('$') || key.includes('.') || (brackets && /[[\]]/.test(key)))
+        return [...path, key].join('.');
+      stack.push({ value: inner, path: [...path, key] });
+    }
   }
   return null;
 }
 
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
-  if (where === 'body' || where === 'query') {
-    const key = operatorKeyIn(value, [], where === 'query');
-    if (key)
-      throw validationFailed({
-        [where === 'body' ? key : `${where}.${key}`]: '不允许的字段名（$ 开头或含 .）',
-      });
-  }
+  const prefix = (fields: Record<string, string>) =>
+    where === 'body'
+      ? fields
+      : Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${where}.${k}`, v]));
+  const refuseOperatorKeys = () => {
+    const key = operatorKeyIn(value, where === 'query');
+    if (key) throw validationFailed(prefix({ [key]: '不允许的内容（$ 开头或含 . 的字段名，或嵌套太深）' }));
+  };
+  // Query schemas drop unknown parameters, so `?elderId[$ne]=` is refused before they do;
+  // bodies are strict, so the schema names a stray key first and this catches what a loose one lets by.
+  if (where === 'query') refuseOperatorKeys();
   const result = schema.safeParse(value);
-  if (!result.success) {
-    const fields = fieldsOf(result.error);
-    throw validationFailed(
-      where === 'body'
-        ? fields
-        : Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${where}.${k}`, v])),
-    );
-  }
+  if (!result.success) throw validationFailed(prefix(fieldsOf(result.error)));
+  if (where === 'body') refuseOperatorKeys();
   return result.data;
 }
 
