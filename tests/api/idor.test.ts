@@ -48,7 +48,6 @@ const tomorrow = addDays(chinaDate(), 1);
 const operations: { method: string; path: string; label: string }[] = [];
 
 async function side(label: string): Promise<Side> {
-  const admin = await f.adminToken();
   const community = await f.community({ name: `${label}社区` });
   const canteen = await f.canteen(community.id, {
     name: `${label}食堂`,

@@ -31,12 +31,12 @@ function ensureSchemathesis(): void {
 
 /** Each role's run: examples per operation and seconds for the whole run. */
 const RUNS: { role: string; phone?: string; maxExamples: number; maxTime: number }[] = [
-  { role: 'admin', maxExamples: 12, maxTime: 90 },
+  { role: 'admin', maxExamples: 12, maxTime: 75 },
   ...['worker', 'canteen_staff', 'family', 'elder', 'provider'].map((role) => ({
     role,
     phone: DEMO_ACCOUNTS.find((a) => a.role === role)!.phone,
     maxExamples: 6,
-    maxTime: 40,
+    maxTime: 30,
   })),
 ];
 

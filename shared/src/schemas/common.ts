@@ -23,7 +23,6 @@ const BLANKS = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u20
 const ANY_TEXT = `^[^${CONTROL}]*$`;
 const VISIBLE_TEXT = `^[^${CONTROL}]*[^${CONTROL}${BLANKS}][^${CONTROL}]*$`;
 const anyText = new RegExp(ANY_TEXT);
-const visibleText = new RegExp(VISIBLE_TEXT);
 const characters = (s: string) => [...s].length;
 /** A UTF-16 surrogate without its pair is no character: PostgreSQL cannot store it. */
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
