@@ -98,19 +98,24 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   app.use(readBearer(tokens));
   app.use(api.router.routes());
   // A known path with a method it lacks → 405 with `Allow` (RFC 9110), methods koa-router
-  // does not know at all (TRACE…) included; the router sets the header, we add the error body.
+  // does not know at all (TRACE…) included; OPTIONS answers the same `Allow`. The methods come
+  // from the declarations (a literal path beats a parameter: /quote is not /:id).
   app.use(async (ctx, next) => {
     await next();
-    if ((ctx.status !== 405 && ctx.status !== 501) || ctx.body) return;
-    if (ctx.response.get('Allow')) {
-      ctx.status = 405;
-      ctx.body = { error: { code: 'METHOD_NOT_ALLOWED', message: '不支持该请求方法' } };
-    } else {
+    if (ctx.status !== 405 && ctx.status !== 501 && !(ctx.method === 'OPTIONS' && ctx.response.get('Allow')))
+      return;
+    const allow = api.allowedAt(ctx.path);
+    if (!allow) {
       // No route at this path at all (PROPFIND /api/nothing): there is nothing here.
       ctx.remove('Allow');
       ctx.status = 404;
       ctx.body = { error: { code: 'NOT_FOUND', message: '接口不存在' } };
+      return;
     }
+    ctx.set('Allow', allow);
+    if (ctx.method === 'OPTIONS') return;
+    ctx.status = 405;
+    ctx.body = { error: { code: 'METHOD_NOT_ALLOWED', message: '不支持该请求方法' } };
   });
   app.use(api.router.allowedMethods());
   if (config.h5Dir) app.use(serve(config.h5Dir, { maxage: 60_000 }));

@@ -9,7 +9,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import { ErrorBodySchema, type Role } from '@yiyangtong/shared';
 import type { Actor } from './auth';
-import { forbidden, unauthorized, validationFailed } from './errors';
+import { AppError, forbidden, unauthorized, validationFailed } from './errors';
 
 /** 'public': anyone; 'signed_in': any role; or the roles allowed. Ownership is checked in handlers via ./access. */
 export type Access = 'public' | 'signed_in' | readonly Role[];
@@ -79,42 +79,54 @@ const MAX_DEPTH = 32;
 
 /**
  * The path of the first key anywhere in `value` that a database could read as an operator or a
- * path: `$…` or with a `.` (and, in query strings, `[`/`]`, the qs spelling of nested objects),
- * e.g. `profile.$where`. So a route declared with a loose or record schema is covered too.
+ * path (`$…` or with a `.`), e.g. `profile.$where`: a route declared with a loose or record
+ * schema is covered too.
  */
-export function operatorKeyIn(value: unknown, brackets = false): string | null {
+export function operatorKeyIn(value: unknown): string | null {
   const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   while (stack.length) {
     const { value: node, path } = stack.pop()!;
     if (!node || typeof node !== 'object') continue;
     if (path.length > MAX_DEPTH) return path.slice(0, 1).join('.') || '(body)';
     for (const [key, inner] of Object.entries(node)) {
-      if (key.startsWith('$') || key.includes('.') || (brackets && /[[\]]/.test(key)))
-        return [...path, key].join('.');
+      if (key.startsWith('$') || key.includes('.')) return [...path, key].join('.');
       stack.push({ value: inner, path: [...path, key] });
     }
   }
   return null;
 }
 
+/**
+ * `?elderId[$ne]=` or `?elderId.$gt=`: a declared parameter spelled as an object (qs style).
+ * Refused, though such a key would only be dropped: the caller meant an operator. Other unknown
+ * parameters are dropped silently (a cache-buster `?_=…`).
+ */
+function refuseOperatorParameters(query: Record<string, unknown>, declared: readonly string[]): void {
+  for (const key of Object.keys(query)) {
+    const name = declared.find((d) => key.startsWith(`${d}[`) || key.startsWith(`${d}.`));
+    if (name) throw validationFailed({ [`query.${key}`]: `参数 ${name} 只能是一个值，不能是对象或运算符` });
+  }
+}
+
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
-  const prefix = (fields: Record<string, string>) =>
-    where === 'body'
-      ? fields
-      : Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${where}.${k}`, v]));
-  const refuseOperatorKeys = () => {
-    const key = operatorKeyIn(value, where === 'query');
-    if (key) throw validationFailed(prefix({ [key]: '不允许的内容（$ 开头或含 . 的字段名，或嵌套太深）' }));
-  };
-  // Query schemas drop unknown parameters, so `?elderId[$ne]=` is refused before they do;
-  // bodies are strict, so the schema names a stray key first and this catches what a loose one lets by.
-  if (where === 'query') refuseOperatorKeys();
   const result = schema.safeParse(value);
-  if (!result.success) throw validationFailed(prefix(fieldsOf(result.error)));
-  if (where === 'body') refuseOperatorKeys();
+  if (!result.success) {
+    const fields = fieldsOf(result.error);
+    throw validationFailed(
+      where === 'body'
+        ? fields
+        : Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${where}.${k}`, v])),
+    );
+  }
+  // Bodies are strict, so the schema names a stray key first; this catches what a loose one lets by.
+  const key = where === 'body' ? operatorKeyIn(value) : null;
+  if (key) throw validationFailed({ [key]: '不允许的内容（$ 开头或含 . 的字段名，或嵌套太深）' });
   return result.data;
 }
+
+export const methodNotAllowed = (allow: string) =>
+  new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法', undefined, { Allow: allow });
 
 function checkAccess(access: Access, actor: Actor | undefined): void {
   if (access === 'public') return;
@@ -133,10 +145,15 @@ export class Api {
     H extends z.ZodType | undefined,
   >(def: RouteDef<B, Q, P, H>): this {
     this.routes.push(def as AnyRoute);
+    const queryNames = def.query instanceof z.ZodObject ? Object.keys(def.query.shape) : [];
     this.router[def.method](def.path, async (ctx) => {
+      // `/api/service-orders/quote` is its own route, not `/api/service-orders/:id` with id "quote".
+      if (!this.routesAt(ctx.path).includes(def as AnyRoute))
+        throw methodNotAllowed(this.allowedAt(ctx.path));
       const actor = ctx.state.actor as Actor | undefined;
       checkAccess(def.access, actor);
       const params = parse(def.params, ctx.params, 'params');
+      if (def.query) refuseOperatorParameters(ctx.query, queryNames);
       const query = parse(def.query, { ...ctx.query }, 'query');
       const headers = parse(def.headers, ctx.headers, 'headers');
       const body = parse(def.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
@@ -156,6 +173,32 @@ export class Api {
       ctx.status = status;
     });
     return this;
+  }
+
+  /**
+   * The routes a path belongs to: of the declared paths it matches, those with the most literal
+   * segments (a literal beats a parameter in the same place, as the document reads).
+   */
+  routesAt(path: string): AnyRoute[] {
+    const segments = path.split('/');
+    let best: AnyRoute[] = [];
+    let bestLiterals = -1;
+    for (const r of this.routes) {
+      const template = r.path.split('/');
+      if (template.length !== segments.length) continue;
+      if (!template.every((t, i) => (t.startsWith(':') ? segments[i] !== '' : t === segments[i]))) continue;
+      const literals = template.filter((t) => !t.startsWith(':')).length;
+      if (literals > bestLiterals) [best, bestLiterals] = [[], literals];
+      if (literals === bestLiterals) best.push(r);
+    }
+    return best;
+  }
+
+  /** The `Allow` header for a path: its routes' methods (HEAD with GET); '' when no route has it. */
+  allowedAt(path: string): string {
+    const methods = new Set(this.routesAt(path).map((r) => r.method.toUpperCase()));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].join(', ');
   }
 
   /** OpenAPI 3.1 document generated from the route declarations. */
@@ -252,7 +295,11 @@ function parametersOf(r: AnyRoute): object[] {
         in: where,
         style: 'form',
         explode: true,
-        schema: { type: 'object', properties: s.properties, dependentRequired: s.dependentRequired },
+        schema: {
+          type: 'object',
+          properties: s.properties,
+          dependentRequired: s.dependentRequired,
+        },
       });
       continue;
     }
