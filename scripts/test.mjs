@@ -1,12 +1,13 @@
 // npm test: install what is missing, build FerretDB, the H5 app and the weapp build,
-// install Chromium when absent, typecheck and lint, then run the whole jest suite with the server in TZ=UTC,
-// then the log scan over what every BFF logged during it.
+// install Chromium and schemathesis (a venv in .tools/) when absent, typecheck and lint, then run the whole
+// jest suite with the server in TZ=UTC, then the log scan over what every BFF logged during it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
   ensureChromium,
   ensureDependencies,
+  ensureSchemathesis,
   ensureFerretdb,
   ensureH5Built,
   ensureWeappBuilt,
@@ -23,6 +24,7 @@ try {
   ensureH5Built();
   ensureWeappBuilt();
   ensureChromium();
+  ensureSchemathesis();
   typecheck();
   lint();
 } catch (err) {

@@ -44,7 +44,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   healthRoutes(api, () => api.openapi({ title: '颐养通 BFF', version: '1.0.0' }));
   accountRoutes(api, { config, tokens });
   placeRoutes(api);
-  elderRoutes(api);
+  elderRoutes(api, config.login);
   menuRoutes(api);
   discountRoutes(api);
   orderRoutes(api, config.clock);
@@ -110,8 +110,27 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   );
   app.use(readBearer(tokens));
   app.use(api.router.routes());
-  const methodNotAllowed = () => new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法');
-  app.use(api.router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));
+  // A known path with a method it lacks → 405 with `Allow` (RFC 9110), methods koa-router
+  // does not know at all (TRACE…) included; OPTIONS answers the same `Allow`. The methods come
+  // from the declarations (a literal path beats a parameter: /quote is not /:id).
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 405 && ctx.status !== 501 && !(ctx.method === 'OPTIONS' && ctx.response.get('Allow')))
+      return;
+    const allow = api.allowedAt(ctx.path);
+    if (!allow) {
+      // No route at this path at all (PROPFIND /api/nothing): there is nothing here.
+      ctx.remove('Allow');
+      ctx.status = 404;
+      ctx.body = { error: { code: 'NOT_FOUND', message: '接口不存在' } };
+      return;
+    }
+    ctx.set('Allow', allow);
+    if (ctx.method === 'OPTIONS') return;
+    ctx.status = 405;
+    ctx.body = { error: { code: 'METHOD_NOT_ALLOWED', message: '不支持该请求方法' } };
+  });
+  app.use(api.router.allowedMethods());
   if (config.h5Dir) app.use(staticFiles(config.h5Dir));
   return { app, api };
 }

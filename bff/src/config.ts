@@ -18,7 +18,11 @@ export interface AppConfig {
   h5Dir?: string;
   corsOrigins: string[];
   bodyLimit: string;
-  login: { maxFailures: number; windowMs: number };
+  /**
+   * Guessing limits, each over `windowMs`: wrong passwords per phone (`maxFailures`) and per IP
+   * (`maxFailuresPerIp`), unknown invite codes per family user (`maxInviteFailures`) and per IP.
+   */
+  login: { maxFailures: number; windowMs: number; maxFailuresPerIp: number; maxInviteFailures: number };
   logLevel: string;
   /** On SIGTERM/SIGINT: how long requests already received may still take (SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
@@ -55,6 +59,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
     login: {
       maxFailures: Number(env.LOGIN_MAX_FAILURES || 5),
       windowMs: Number(env.LOGIN_WINDOW_MS || 15 * 60_000),
+      maxFailuresPerIp: Number(env.LOGIN_MAX_FAILURES_PER_IP || 30),
+      maxInviteFailures: Number(env.INVITE_MAX_FAILURES || 10),
     },
     logLevel: env.LOG_LEVEL || 'info',
     shutdownTimeoutMs: Number(env.SHUTDOWN_TIMEOUT_MS || 10_000),

@@ -94,6 +94,27 @@ export function ensureWeappBuilt() {
   done(t, 'weapp built');
 }
 
+/** Schemathesis, pinned, for tests/api/schemathesis.test.ts: a Python venv under .tools/ (PyPI only). */
+export const SCHEMATHESIS_VERSION = '4.32.5';
+export function ensureSchemathesis() {
+  const venv = path.join(process.env.YYT_TOOLS_DIR || path.join(root, '.tools'), 'schemathesis-venv');
+  const st = path.join(venv, 'bin', 'st');
+  const marker = path.join(venv, `.schemathesis-${SCHEMATHESIS_VERSION}`);
+  if (fs.existsSync(st) && fs.existsSync(marker)) return;
+  const t = step(`Installing schemathesis ${SCHEMATHESIS_VERSION} (python3 -m venv, pip from PyPI)`);
+  fs.rmSync(venv, { recursive: true, force: true });
+  run('python3', ['-m', 'venv', venv]);
+  run(path.join(venv, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--no-input',
+    `schemathesis==${SCHEMATHESIS_VERSION}`,
+  ]);
+  fs.writeFileSync(marker, '');
+  done(t, 'schemathesis installed');
+}
+
 /** Debian's Chromium for the browser tests (never a browser download of a test tool's own). */
 export function ensureChromium() {
   if (fs.existsSync('/usr/bin/chromium')) return;

@@ -49,7 +49,7 @@ const credentialSchema = new Schema<CredentialDoc>(
 credentialSchema.index({ userId: 1 });
 export const Credential = mongoose.model<CredentialDoc>('Credential', credentialSchema);
 
-/** Failed logins per phone within a window (`_id`: phone); over the limit → 429. */
+/** Failed attempts per key within a window (`_id`: a phone, `ip:…`, `invite:…`; see attempts.ts); over the limit → 429. */
 export interface LoginFailureDoc {
   _id: string;
   count: number;

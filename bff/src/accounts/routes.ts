@@ -45,9 +45,11 @@ export function accountRoutes(
     tag: 'accounts',
     summary: '手机号密码登录',
     access: 'public',
+    otherStatuses: [401, 429],
     body: LoginBodySchema,
     response: TokenResponseSchema,
-    handler: async ({ body }) => session(await loginWithPassword(body.phone, body.password, config.login)),
+    handler: async ({ body, ctx }) =>
+      session(await loginWithPassword(body.phone, body.password, config.login, ctx.ip)),
   });
 
   api.add({
@@ -56,6 +58,7 @@ export function accountRoutes(
     tag: 'accounts',
     summary: '家属注册',
     access: 'public',
+    otherStatuses: [409],
     body: RegisterBodySchema,
     status: 201,
     response: TokenResponseSchema,
@@ -68,6 +71,7 @@ export function accountRoutes(
     tag: 'accounts',
     summary: '微信小程序登录（code2Session）',
     access: 'public',
+    otherStatuses: [401],
     body: WechatLoginBodySchema,
     response: TokenResponseSchema,
     handler: async ({ body }) => {
@@ -93,6 +97,7 @@ export function accountRoutes(
     tag: 'accounts',
     summary: '当前用户',
     access: 'signed_in',
+    otherStatuses: [404],
     response: UserSchema,
     handler: async ({ actor }) => {
       const u = await User.findById(objectIdOrNull(actor.id)).lean();
@@ -107,6 +112,11 @@ export function accountRoutes(
     tag: 'accounts',
     summary: '管理员创建用户（任意角色）',
     access: ['admin'],
+    otherStatuses: [409],
+    rules: {
+      communityId: '社区助老员必须有；必须是已有的社区',
+      canteenId: '食堂工作人员必须有；必须是已有的食堂',
+    },
     body: CreateUserBodySchema,
     status: 201,
     response: UserSchema,

@@ -1,9 +1,9 @@
 import mongoose from 'mongoose';
 import type { Role } from '@yiyangtong/shared';
 import { isDuplicateKeyError } from '../db';
-import { writeLock } from '../db/write-lock';
-import { conflict, tooManyRequests, unauthorized } from '../core/errors';
-import { Credential, LoginFailure, User, type UserDoc } from './model';
+import { conflict, unauthorized } from '../core/errors';
+import { assertNotLocked, clearFailures, minutesOf, recordFailure, type AttemptKey } from './attempts';
+import { Credential, User, type UserDoc } from './model';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords';
 
 export interface NewUser {
@@ -53,43 +53,37 @@ export async function deleteUser(user: Pick<UserDoc, '_id' | 'phone'>): Promise<
 export interface LoginPolicy {
   maxFailures: number;
   windowMs: number;
+  maxFailuresPerIp: number;
 }
 
-/** Checks a phone + password; too many failures for one phone within the window → 429. */
+/**
+ * Checks a phone + password. Too many failures for one phone, or from one IP (many phones
+ * tried), within the window → 429 with Retry-After, even for the right password.
+ */
 export async function loginWithPassword(
   phone: string,
   password: string,
   policy: LoginPolicy,
+  ip: string,
 ): Promise<UserDoc> {
-  const failures = await LoginFailure.findById(phone).lean();
-  const windowOpen = failures && Date.now() - failures.windowStart.getTime() < policy.windowMs;
-  if (windowOpen && failures.count >= policy.maxFailures) {
-    throw tooManyRequests('密码错误次数过多，请15分钟后再试');
-  }
+  const byPhone: AttemptKey = { key: phone, limit: policy };
+  const byIp: AttemptKey = { key: `ip:${ip}`, limit: { ...policy, maxFailures: policy.maxFailuresPerIp } };
+  const counted = await assertNotLocked(
+    [byPhone, byIp],
+    `密码错误次数过多，请 ${minutesOf(policy)} 分钟后再试`,
+  );
   const credential = await Credential.findById(`phone:${phone}`).lean();
   const ok = credential?.passwordHash
     ? await verifyPassword(password, credential.passwordHash)
     : (await verifyPassword(password, await DUMMY_HASH_PROMISE), false);
   const user = ok && credential ? await User.findById(credential.userId).lean() : null;
   if (!user) {
-    await recordFailure(phone, policy);
+    await Promise.all([recordFailure(byPhone), recordFailure(byIp)]);
     throw unauthorized('手机号或密码不正确');
   }
-  if (failures) await LoginFailure.deleteOne({ _id: phone });
+  // The phone's count starts again; the IP's does not (it may be trying many phones).
+  if (counted.has(phone)) await clearFailures(phone);
   return user;
-}
-
-async function recordFailure(phone: string, policy: LoginPolicy): Promise<void> {
-  // Read-modify-write of one document: serialised like every conditional write.
-  await writeLock.run(`loginfailures:${phone}`, async () => {
-    const current = await LoginFailure.findById(phone).lean();
-    const fresh = !current || Date.now() - current.windowStart.getTime() >= policy.windowMs;
-    await LoginFailure.updateOne(
-      { _id: phone },
-      fresh ? { $set: { count: 1, windowStart: new Date() } } : { $inc: { count: 1 } },
-      { upsert: true },
-    );
-  });
 }
 
 export async function findOrCreateWechatUser(openid: string): Promise<UserDoc> {

@@ -9,6 +9,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: Record<string, string>,
+    /** Response headers that go with the error (e.g. Retry-After on a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -27,7 +29,8 @@ export const unauthorized = (message = '请先登录') => new AppError(401, 'UNA
 export const forbidden = (message = '没有权限进行此操作') => new AppError(403, 'FORBIDDEN', message);
 export const notFound = (what = '记录') => new AppError(404, 'NOT_FOUND', `${what}不存在`);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
-export const tooManyRequests = (message: string) => new AppError(429, 'TOO_MANY_REQUESTS', message);
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new AppError(429, 'TOO_MANY_REQUESTS', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
 
 /** Errors raised by Koa middleware (body parser, etc.) carry `status` and `expose`. */
 function fromHttpError(err: {
@@ -55,6 +58,7 @@ export function errorHandler(log: Logger): Koa.Middleware {
       const err = raw instanceof AppError ? raw : (fromHttpError(raw as object) ?? null);
       if (err) {
         ctx.status = err.status;
+        if (err.headers) ctx.set(err.headers);
         ctx.body = {
           error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
         };

@@ -9,7 +9,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import { ErrorBodySchema, type Role } from '@yiyangtong/shared';
 import type { Actor } from './auth';
-import { forbidden, unauthorized, validationFailed } from './errors';
+import { AppError, forbidden, unauthorized, validationFailed } from './errors';
 
 /** 'public': anyone; 'signed_in': any role; or the roles allowed. Ownership is checked in handlers via ./access. */
 export type Access = 'public' | 'signed_in' | readonly Role[];
@@ -43,6 +43,18 @@ export interface RouteDef<
   params?: P;
   headers?: H;
   status?: number;
+  /**
+   * Statuses this route answers besides `status` and the ones every route of its kind can give
+   * (400; 401/403 unless public; 404 with path parameters; 413/415 with a body): e.g. 200 for a
+   * replayed create, 404 for a referenced record, 409, 429. Published per operation.
+   */
+  otherStatuses?: readonly number[];
+  /**
+   * Checks the JSON Schema cannot express (a record must exist, one field against another, a
+   * check digit), keyed by the `error.fields` key a refusal names, with the rule in words.
+   * Published as `x-validation-rules`: a schema-valid request may still get a 400 naming these.
+   */
+  rules?: Readonly<Record<string, string>>;
   response?: z.ZodType;
   handler(req: Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>): Promise<unknown> | unknown;
 }
@@ -62,6 +74,40 @@ export function fieldsOf(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
+/** Deeper than any request we declare: refused before it is walked (or reaches a schema). */
+const MAX_DEPTH = 32;
+
+/**
+ * The path of the first key anywhere in `value` that a database could read as an operator or a
+ * path (`$…` or with a `.`), e.g. `profile.$where`: a route declared with a loose or record
+ * schema is covered too.
+ */
+export function operatorKeyIn(value: unknown): string | null {
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  while (stack.length) {
+    const { value: node, path } = stack.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    if (path.length > MAX_DEPTH) return path.slice(0, 1).join('.') || '(body)';
+    for (const [key, inner] of Object.entries(node)) {
+      if (key.startsWith('$') || key.includes('.')) return [...path, key].join('.');
+      stack.push({ value: inner, path: [...path, key] });
+    }
+  }
+  return null;
+}
+
+/**
+ * `?elderId[$ne]=` or `?elderId.$gt=`: a declared parameter spelled as an object (qs style).
+ * Refused, though such a key would only be dropped: the caller meant an operator. Other unknown
+ * parameters are dropped silently (a cache-buster `?_=…`).
+ */
+function refuseOperatorParameters(query: Record<string, unknown>, declared: readonly string[]): void {
+  for (const key of Object.keys(query)) {
+    const name = declared.find((d) => key.startsWith(`${d}[`) || key.startsWith(`${d}.`));
+    if (name) throw validationFailed({ [`query.${key}`]: `参数 ${name} 只能是一个值，不能是对象或运算符` });
+  }
+}
+
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
@@ -73,8 +119,14 @@ function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where
         : Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${where}.${k}`, v])),
     );
   }
+  // Bodies are strict, so the schema names a stray key first; this catches what a loose one lets by.
+  const key = where === 'body' ? operatorKeyIn(value) : null;
+  if (key) throw validationFailed({ [key]: '不允许的内容（$ 开头或含 . 的字段名，或嵌套太深）' });
   return result.data;
 }
+
+export const methodNotAllowed = (allow: string) =>
+  new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法', undefined, { Allow: allow });
 
 function checkAccess(access: Access, actor: Actor | undefined): void {
   if (access === 'public') return;
@@ -93,10 +145,15 @@ export class Api {
     H extends z.ZodType | undefined,
   >(def: RouteDef<B, Q, P, H>): this {
     this.routes.push(def as AnyRoute);
+    const queryNames = def.query instanceof z.ZodObject ? Object.keys(def.query.shape) : [];
     this.router[def.method](def.path, async (ctx) => {
+      // `/api/service-orders/quote` is its own route, not `/api/service-orders/:id` with id "quote".
+      if (!this.routesAt(ctx.path).includes(def as AnyRoute))
+        throw methodNotAllowed(this.allowedAt(ctx.path));
       const actor = ctx.state.actor as Actor | undefined;
       checkAccess(def.access, actor);
       const params = parse(def.params, ctx.params, 'params');
+      if (def.query) refuseOperatorParameters(ctx.query, queryNames);
       const query = parse(def.query, { ...ctx.query }, 'query');
       const headers = parse(def.headers, ctx.headers, 'headers');
       const body = parse(def.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
@@ -118,52 +175,39 @@ export class Api {
     return this;
   }
 
+  /**
+   * The routes a path belongs to: of the declared paths it matches, those with the most literal
+   * segments (a literal beats a parameter in the same place, as the document reads).
+   */
+  routesAt(path: string): AnyRoute[] {
+    const segments = path.split('/');
+    let best: AnyRoute[] = [];
+    let bestLiterals = -1;
+    for (const r of this.routes) {
+      const template = r.path.split('/');
+      if (template.length !== segments.length) continue;
+      if (!template.every((t, i) => (t.startsWith(':') ? segments[i] !== '' : t === segments[i]))) continue;
+      const literals = template.filter((t) => !t.startsWith(':')).length;
+      if (literals > bestLiterals) [best, bestLiterals] = [[], literals];
+      if (literals === bestLiterals) best.push(r);
+    }
+    return best;
+  }
+
+  /** The `Allow` header for a path: its routes' methods (HEAD with GET); '' when no route has it. */
+  allowedAt(path: string): string {
+    const methods = new Set(this.routesAt(path).map((r) => r.method.toUpperCase()));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].join(', ');
+  }
+
   /** OpenAPI 3.1 document generated from the route declarations. */
   openapi(info: { title: string; version: string }): object {
-    const json = (schema: z.ZodType) =>
-      z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
     const paths: Record<string, Record<string, object>> = {};
     for (const r of this.routes) {
       const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
-      const parameters: object[] = [];
-      for (const [where, schema] of [
-        ['path', r.params],
-        ['query', r.query],
-        ['header', r.headers],
-      ] as const) {
-        if (!schema) continue;
-        const s = json(schema) as { properties?: Record<string, object>; required?: string[] };
-        for (const [name, prop] of Object.entries(s.properties ?? {})) {
-          parameters.push({
-            name,
-            in: where,
-            required: where === 'path' || (s.required ?? []).includes(name),
-            schema: prop,
-          });
-        }
-      }
-      const errors = {
-        description: 'Error',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      };
       paths[path] ??= {};
-      paths[path][r.method] = {
-        summary: r.summary,
-        tags: [r.tag],
-        ...(r.access === 'public' ? { security: [] } : {}),
-        ...(r.access !== 'public' && r.access !== 'signed_in' ? { 'x-roles': r.access } : {}),
-        parameters,
-        ...(r.body
-          ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body) } } } }
-          : {}),
-        responses: {
-          [String(r.status ?? 200)]: {
-            description: 'OK',
-            content: { 'application/json': { schema: r.response ? json(r.response) : { type: 'object' } } },
-          },
-          '4XX': errors,
-        },
-      };
+      paths[path][r.method] = operationOf(r);
     }
     return {
       openapi: '3.1.0',
@@ -172,9 +216,145 @@ export class Api {
       security: [{ bearer: [] }],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-        schemas: { Error: json(ErrorBodySchema) },
+        schemas: { Error: jsonSchemaOf(ErrorBodySchema, 'output') },
       },
       paths,
     };
   }
+}
+
+/** The JSON Schema of what a request may send (`input`) or of what a response carries (`output`). */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as JsonSchema;
+  return asciiDigits(rest) as JsonSchema;
+}
+
+/**
+ * `\d` is [0-9] in JavaScript but any Unicode digit (e.g. ٣) in other engines: published
+ * patterns spell it out so a generator cannot produce digits we refuse.
+ */
+function asciiDigits(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asciiDigits);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === 'pattern' && typeof v === 'string' ? v.replaceAll('\\d', '[0-9]') : asciiDigits(v),
+    ]),
+  );
+}
+
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  dependentRequired?: Record<string, string[]>;
+  [key: string]: unknown;
+};
+
+const STATUS_WORDS: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  400: '输入有误（VALIDATION_FAILED，fields 指出字段）或请求无法解析',
+  401: '未登录或登录凭证无效、过期',
+  403: '该角色无权进行此操作',
+  404: '记录不存在或不可见',
+  409: '状态冲突（已售完、已过截止时间、状态不对、重复）',
+  413: '请求内容太大',
+  415: '请求内容不是 JSON',
+  429: '尝试次数过多，Retry-After 秒后再试',
+};
+
+/** The statuses a route can answer: its success, the errors of its kind, and the declared ones. */
+export function statusesOf(r: AnyRoute): number[] {
+  const statuses = new Set<number>([r.status ?? 200, 400, ...(r.otherStatuses ?? [])]);
+  if (r.access !== 'public') [401, 403].forEach((s) => statuses.add(s));
+  if (r.params) statuses.add(404);
+  if (r.body) [413, 415].forEach((s) => statuses.add(s));
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function parametersOf(r: AnyRoute): object[] {
+  const parameters: object[] = [];
+  for (const [where, schema] of [
+    ['path', r.params],
+    ['query', r.query],
+    ['header', r.headers],
+  ] as const) {
+    if (!schema) continue;
+    const s = jsonSchemaOf(schema);
+    if (s.dependentRequired) {
+      // Parameters that only make sense together (lng/lat/radius): OpenAPI has no place for
+      // that between parameters, so they are published as one exploded form object, which
+      // serialises to the same ?lng=&lat= and carries `dependentRequired`.
+      parameters.push({
+        name: where,
+        in: where,
+        style: 'form',
+        explode: true,
+        schema: {
+          type: 'object',
+          properties: s.properties,
+          dependentRequired: s.dependentRequired,
+        },
+      });
+      continue;
+    }
+    for (const [name, prop] of Object.entries(s.properties ?? {})) {
+      parameters.push({
+        name,
+        in: where,
+        required: where === 'path' || (s.required ?? []).includes(name),
+        schema: prop,
+      });
+    }
+  }
+  return parameters;
+}
+
+function operationOf(r: AnyRoute): object {
+  const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+  const responses: Record<string, object> = {};
+  for (const status of statusesOf(r)) {
+    const description = STATUS_WORDS[status] ?? 'Error';
+    if (status < 400) {
+      responses[status] = {
+        description,
+        content: {
+          'application/json': {
+            schema: r.response ? jsonSchemaOf(r.response, 'output') : { type: 'object' },
+          },
+        },
+      };
+    } else if (status === 429) {
+      responses[status] = {
+        description,
+        headers: { 'Retry-After': { required: true, schema: { type: 'integer', minimum: 1 } } },
+        content: errorBody,
+      };
+    } else {
+      responses[status] = { description, content: errorBody };
+    }
+  }
+  const rules = Object.entries(r.rules ?? {});
+  return {
+    summary: r.summary,
+    ...(rules.length
+      ? {
+          description: `另有规则（JSON Schema 无法表达，违反时 400）：${rules.map(([f, w]) => `${f}：${w}`).join('；')}`,
+        }
+      : {}),
+    tags: [r.tag],
+    ...(r.access === 'public' ? { security: [] } : {}),
+    ...(r.access !== 'public' && r.access !== 'signed_in' ? { 'x-roles': r.access } : {}),
+    ...(rules.length ? { 'x-validation-rules': r.rules } : {}),
+    parameters: parametersOf(r),
+    ...(r.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(r.body) } } } }
+      : {}),
+    responses,
+  };
 }

@@ -12,6 +12,13 @@ export function discountRoutes(api: Api): void {
     tag: 'discounts',
     summary: '新建优惠/补贴规则（管理员）',
     access: ['admin'],
+    rules: {
+      canteenId: '必须是已有的食堂',
+      'benefit.value': 'percent_off 时为 1 到 100',
+      maxAge: '不小于 minAge',
+      validTo: '不早于 validFrom',
+      '(body)': '计价引擎的其他规则',
+    },
     body: CreateDiscountRuleBodySchema,
     status: 201,
     handler: async ({ body, actor }) => {

@@ -7,12 +7,14 @@ import {
   IdParamsSchema,
   parseIdCardNo,
 } from '@yiyangtong/shared';
+import { assertNotLocked, minutesOf, recordFailure, type AttemptKey } from '../accounts/attempts';
 import { publicUser } from '../accounts/model';
 import { createUser, deleteUser } from '../accounts/service';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
 import { conflict, forbidden, notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
+import type { AppConfig } from '../config';
 import { communityExists } from '../places/routes';
 import { loadElderFor, listVisibleElders, mayActForElder } from './access';
 import { idCardCipher, normaliseIdCardNo } from './idcard-crypto';
@@ -21,13 +23,21 @@ import { Elder, elderView, FamilyLink, familyLinkId, Invite, type InviteDoc } fr
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud over the phone
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
 
-export function elderRoutes(api: Api): void {
+/** `limits`: guessing invite codes counts like guessing passwords (config.login). */
+export function elderRoutes(api: Api, limits: AppConfig['login']): void {
   api.add({
     method: 'post',
     path: '/api/elders',
     tag: 'elders',
     summary: '登记长者（本社区助老员或管理员）',
     access: ['worker', 'admin'],
+    otherStatuses: [409],
+    rules: {
+      idCardNo: '校验位正确，出生日期真实且不早于 1900 年',
+      birthDate: '与身份证号中的出生日期一致',
+      gender: '与身份证号中的性别一致',
+      communityId: '必须是已有的社区',
+    },
     body: CreateElderBodySchema,
     status: 201,
     handler: async ({ body, actor }) => {
@@ -94,6 +104,7 @@ export function elderRoutes(api: Api): void {
     tag: 'elders',
     summary: '为长者开通登录账号',
     access: ['worker', 'admin'],
+    otherStatuses: [409],
     params: IdParamsSchema,
     body: ElderAccountBodySchema,
     status: 201,
@@ -159,11 +170,27 @@ export function elderRoutes(api: Api): void {
     tag: 'families',
     summary: '家属用邀请码绑定长者',
     access: ['family'],
+    otherStatuses: [404, 409, 429],
     body: FamilyLinkBodySchema,
     status: 201,
-    handler: async ({ body, actor }) => {
+    handler: async ({ body, actor, ctx }) => {
+      // Codes are 8 of 32 characters, but guessing is still capped per family user and per IP.
+      const guesses: AttemptKey[] = [
+        {
+          key: `invite:${actor.id}`,
+          limit: { maxFailures: limits.maxInviteFailures, windowMs: limits.windowMs },
+        },
+        {
+          key: `invite-ip:${ctx.ip}`,
+          limit: { maxFailures: limits.maxFailuresPerIp, windowMs: limits.windowMs },
+        },
+      ];
+      await assertNotLocked(guesses, `邀请码错误次数过多，请 ${minutesOf(limits)} 分钟后再试`);
       const invite = await Invite.findById(body.code).lean();
-      if (!invite || invite.expiresAt.getTime() < Date.now()) throw notFound('邀请码');
+      if (!invite || invite.expiresAt.getTime() < Date.now()) {
+        await Promise.all(guesses.map((g) => recordFailure(g)));
+        throw notFound('邀请码');
+      }
       if (await FamilyLink.exists({ _id: familyLinkId(actor.id, invite.elderId) })) {
         throw conflict('ALREADY_LINKED', '您已绑定这位长者');
       }

@@ -68,6 +68,12 @@ export function menuRoutes(api: Api): void {
     tag: 'menus',
     summary: '发布或修改某天某餐的菜单与份数',
     access: ['canteen_staff', 'admin'],
+    otherStatuses: [409],
+    rules: {
+      'params.slot': '该食堂提供的餐次',
+      items: '同一菜品只能出现一次',
+      'items.*.dishId': '本食堂的菜品',
+    },
     params: MenuParamsSchema,
     body: PutMenuBodySchema,
     handler: async ({ params, body, actor }) => {

@@ -24,6 +24,14 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     tag: 'orders',
     summary: '试算价格（与下单相同的计算，不保存）',
     access: ['elder', 'family', 'worker', 'admin'],
+    otherStatuses: [404, 409],
+    rules: {
+      slot: '该食堂提供的餐次',
+      fulfilment: '该食堂提供的取餐方式',
+      address: '送餐时必须有（或长者登记了住址）',
+      items: '同一菜品只能出现一次',
+      'items.*.dishId': '在这一餐的菜单上',
+    },
     body: QuoteBodySchema,
     handler: ({ body, actor }) => quotePricing(actor, body, clock()),
   });
@@ -34,6 +42,14 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     tag: 'orders',
     summary: '订餐（长者本人、绑定家属、本社区助老员）；需要 Idempotency-Key',
     access: ['elder', 'family', 'worker', 'admin'],
+    otherStatuses: [200, 404, 409],
+    rules: {
+      slot: '该食堂提供的餐次',
+      fulfilment: '该食堂提供的取餐方式',
+      address: '送餐时必须有（或长者登记了住址）',
+      items: '同一菜品只能出现一次',
+      'items.*.dishId': '在这一餐的菜单上',
+    },
     headers: IdempotencyHeadersSchema,
     body: CreateMealOrderBodySchema,
     status: 201,
@@ -50,6 +66,14 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     tag: 'orders',
     summary: '批量代订：同一餐同样的菜给多位长者，每位长者一行结果；需要 Idempotency-Key',
     access: ['worker', 'admin'],
+    otherStatuses: [404, 409],
+    rules: {
+      slot: '该食堂提供的餐次',
+      fulfilment: '该食堂提供的取餐方式',
+      address: '送餐时必须有（或长者登记了住址）',
+      items: '同一菜品只能出现一次',
+      'items.*.dishId': '在这一餐的菜单上',
+    },
     headers: IdempotencyHeadersSchema,
     body: BatchMealOrderBodySchema,
     handler: async ({ body, headers, actor }) => {
@@ -78,6 +102,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     tag: 'orders',
     summary: '我能看到的订餐记录',
     access: 'signed_in',
+    otherStatuses: [404],
     query: MealOrderQuerySchema,
     handler: async ({ query, actor }) => ({
       items: (await listVisibleOrders(actor, query, clock())).map((o) => orderView(o, actor)),
@@ -100,6 +125,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     tag: 'orders',
     summary: '取消订单（截止前；份数退回菜单）',
     access: ['elder', 'family', 'worker', 'admin'],
+    otherStatuses: [409],
     params: IdParamsSchema,
     handler: async ({ params, actor }) => orderView(await cancelOrder(actor, params.id, clock()), actor),
   });
@@ -110,6 +136,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     tag: 'canteen',
     summary: '食堂确认订单',
     access: ['canteen_staff', 'admin'],
+    otherStatuses: [409],
     params: IdParamsSchema,
     handler: async ({ params, actor }) => {
       const order = await loadOrderFor(actor, params.id);
@@ -158,6 +185,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     tag: 'canteen',
     summary: '凭取餐码核销（当天）',
     access: ['canteen_staff', 'admin'],
+    otherStatuses: [409],
     params: IdParamsSchema,
     body: PickupBodySchema,
     handler: async ({ params, body, actor }) => {

@@ -60,6 +60,7 @@ export function placeRoutes(api: Api): void {
     tag: 'places',
     summary: '新建长者食堂',
     access: ['admin'],
+    rules: { communityId: '必须是已有的社区', slots: '每个餐次只能出现一次' },
     body: CreateCanteenBodySchema,
     status: 201,
     handler: async ({ body }) => {
@@ -79,11 +80,6 @@ export function placeRoutes(api: Api): void {
     access: 'public',
     query: NearbyCanteensQuerySchema,
     handler: async ({ query }) => {
-      if ((query.lng === undefined) !== (query.lat === undefined)) {
-        throw validationFailed({
-          [query.lng === undefined ? 'query.lng' : 'query.lat']: '经纬度需要同时提供',
-        });
-      }
       // Canteens per district are few; distance is computed here (FerretDB has no geo index).
       const all = await Canteen.find(query.communityId ? { communityId: query.communityId } : {})
         .limit(2000)

@@ -16,9 +16,11 @@ export function reportRoutes(api: Api): void {
     summary:
       '统计：助餐、补贴、上门服务（按状态）、服务时长、满意度、紧急呼叫与响应用时中位数（管理员：全区；助老员：本社区）',
     access: ['admin', 'worker'],
+    rules: { 'query.to': '不早于 from，且区间最长一年' },
     query: SummaryQuerySchema,
     handler: async ({ query, actor }) => {
-      if (query.to > `${Number(query.from.slice(0, 4)) + 1}${query.from.slice(4)}`)
+      // Years are four digits: '0412' + 1 must read '0413', or any range would pass.
+      if (query.to > `${String(Number(query.from.slice(0, 4)) + 1).padStart(4, '0')}${query.from.slice(4)}`)
         throw validationFailed({ 'query.to': '统计区间最长一年' });
       if (actor.role === 'worker') {
         if (!actor.communityId || (query.communityId && query.communityId !== actor.communityId))
@@ -35,6 +37,7 @@ export function reportRoutes(api: Api): void {
     tag: 'reports',
     summary: '食堂月度结算：按规则、按出资方的笔数与金额（取自订单中保存的价格明细）',
     access: ['admin', 'canteen_staff'],
+    otherStatuses: [404],
     query: SettlementQuerySchema,
     handler: async ({ query, actor }) => {
       assertStaffOf(actor, query.canteenId);

@@ -74,6 +74,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     tag: 'services',
     summary: '上门服务试算价格（与下单相同的计算，不保存）',
     access: ['elder', 'family', 'worker', 'admin'],
+    otherStatuses: [404, 409],
+    rules: { hours: '只用于按小时收费的项目', scheduledAt: '不早于现在' },
     body: ServiceQuoteBodySchema,
     handler: async ({ body, actor }) => {
       const q = await quoteVisit(actor, body, clock());
@@ -88,6 +90,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     summary: '预约上门服务（长者本人、绑定家属、本社区助老员）；可带 Idempotency-Key，重复提交只约一次',
     access: ['elder', 'family', 'worker', 'admin'],
     headers: OptionalIdempotencyHeadersSchema,
+    otherStatuses: [404, 409],
+    rules: { hours: '只用于按小时收费的项目', scheduledAt: '不早于现在' },
     body: CreateServiceOrderBodySchema,
     status: 201,
     handler: async ({ body, headers, actor, setStatus }) => {
@@ -103,6 +107,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     tag: 'services',
     summary: '我能看到的上门服务订单（含时间线）；服务人员只看派给自己的',
     access: 'signed_in',
+    otherStatuses: [404],
     query: ServiceOrderQuerySchema,
     handler: async ({ query, actor }) => {
       if (query.elderId && actor.role !== 'provider') await loadElderFor(actor, query.elderId);
@@ -126,6 +131,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     tag: 'services',
     summary: '派单给服务人员（助老员、管理员）',
     access: ['worker', 'admin'],
+    otherStatuses: [409],
+    rules: { providerUserId: '必须是已有的服务人员' },
     params: IdParamsSchema,
     body: DispatchBodySchema,
     handler: async ({ params, body, actor }) => {
@@ -169,6 +176,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
       tag: 'services',
       summary,
       access: 'signed_in',
+      otherStatuses: [409],
       params: IdParamsSchema,
       body: NotesBodySchema,
       handler: async ({ params, body, actor }) => {
@@ -184,6 +192,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     tag: 'services',
     summary: '服务人员到达签到（可带位置；离长者住址超过 500 米会被标记）',
     access: 'signed_in',
+    otherStatuses: [409],
     params: IdParamsSchema,
     body: CheckInBodySchema,
     handler: async ({ params, body, actor }) => {
@@ -210,6 +219,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     tag: 'services',
     summary: '服务人员签退（记录服务时长与说明）',
     access: 'signed_in',
+    otherStatuses: [409],
     params: IdParamsSchema,
     body: NotesBodySchema,
     handler: async ({ params, body, actor }) => {
@@ -247,6 +257,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     tag: 'services',
     summary: '长者或家属评价（1–5 分）',
     access: 'signed_in',
+    otherStatuses: [409],
     params: IdParamsSchema,
     body: RatingBodySchema,
     handler: async ({ params, body, actor }) => {
@@ -279,6 +290,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     tag: 'services',
     summary: '回访（助老员、管理员）：是否满意与记录',
     access: 'signed_in',
+    otherStatuses: [409],
     params: IdParamsSchema,
     body: FollowUpBodySchema,
     handler: async ({ params, body, actor }) => {

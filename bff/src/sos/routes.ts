@@ -46,6 +46,7 @@ export function sosRoutes(api: Api, clock: () => Date): void {
     tag: 'sos',
     summary: '一键紧急呼叫（长者本人、绑定家属、本社区助老员）；已有未处理的呼叫时返回它（200）',
     access: ['elder', 'family', 'worker', 'admin'],
+    otherStatuses: [200, 404, 409],
     body: RaiseSosBodySchema,
     status: 201,
     handler: async ({ body, actor, setStatus }) => {
@@ -62,6 +63,7 @@ export function sosRoutes(api: Api, clock: () => Date): void {
     tag: 'sos',
     summary: '紧急呼叫列表（助老员：本社区，未响应的在前，含住址、饮食/健康情况和紧急联系人电话）',
     access: 'signed_in',
+    otherStatuses: [404],
     query: SosQuerySchema,
     handler: async ({ query, actor }) => {
       if (query.elderId) await loadElderFor(actor, query.elderId);
@@ -96,6 +98,7 @@ export function sosRoutes(api: Api, clock: () => Date): void {
     tag: 'sos',
     summary: '响应紧急呼叫（本社区助老员、管理员）；记录响应用时（秒）',
     access: ['worker', 'admin'],
+    otherStatuses: [409],
     params: IdParamsSchema,
     handler: async ({ params, actor }) => {
       const now = clock();
@@ -109,6 +112,7 @@ export function sosRoutes(api: Api, clock: () => Date): void {
     tag: 'sos',
     summary: '处理完毕（本社区助老员、管理员），可写处理记录',
     access: ['worker', 'admin'],
+    otherStatuses: [409],
     params: IdParamsSchema,
     body: NotesBodySchema,
     handler: async ({ params, body, actor }) => {

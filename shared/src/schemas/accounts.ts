@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { IdSchema, NameSchema, PasswordSchema, PhoneSchema, RoleSchema } from './common';
+import { chars, IdSchema, NameSchema, PasswordSchema, PhoneSchema, RoleSchema, text } from './common';
 
 export const LoginBodySchema = z.strictObject({
   phone: PhoneSchema,
-  password: z.string().min(1, '请输入密码').max(128),
+  password: chars(1, 128, '请输入密码（最多 128 位）'),
 });
 
 export const RegisterBodySchema = z.strictObject({
@@ -12,7 +12,7 @@ export const RegisterBodySchema = z.strictObject({
   name: NameSchema,
 });
 
-export const WechatLoginBodySchema = z.strictObject({ code: z.string().min(1).max(128) });
+export const WechatLoginBodySchema = z.strictObject({ code: chars(1, 128) });
 
 export const CreateUserBodySchema = z.strictObject({
   phone: PhoneSchema,
@@ -21,7 +21,7 @@ export const CreateUserBodySchema = z.strictObject({
   role: RoleSchema,
   communityId: IdSchema.optional(),
   canteenId: IdSchema.optional(),
-  providerId: z.string().min(1).max(64).optional(),
+  providerId: text(64).optional(),
 });
 
 export const UserSchema = z.object({

@@ -1,16 +1,27 @@
 import { z } from 'zod';
 import { ID_CARD_PROBLEM_WORDS, parseIdCardNo } from '../idcard';
 import { GROUP_LABELS } from '../labels';
-import { DateSchema, IdSchema, LocationSchema, NameSchema, PasswordSchema, PhoneSchema } from './common';
+import {
+  DateSchema,
+  distinctItems,
+  IdSchema,
+  LocationSchema,
+  NameSchema,
+  PasswordSchema,
+  PhoneSchema,
+  text,
+} from './common';
 
 export const GROUPS = ['dibao', 'tekun', 'jiandang', 'youfu', 'jisheng', 'disabled'] as const;
 export const GroupSchema = z.enum(GROUPS);
 export const GROUP_NAMES: Record<(typeof GROUPS)[number], string> = GROUP_LABELS;
 export const CareLevelSchema = z.enum(['intact', 'mild', 'moderate', 'severe']);
 
+/** 18 characters (a lower-case x is read as X); the check digit and birth date are checked beyond the pattern. */
 export const IdCardNoSchema = z
   .string()
-  .transform((s) => s.trim().toUpperCase())
+  .regex(/^[1-9][0-9]{16}[0-9Xx]$/, ID_CARD_PROBLEM_WORDS.format)
+  .transform((s) => s.toUpperCase())
   .superRefine((s, ctx) => {
     const parsed = parseIdCardNo(s);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: ID_CARD_PROBLEM_WORDS[parsed.problem] });
@@ -19,7 +30,7 @@ export const IdCardNoSchema = z
 export const EmergencyContactSchema = z.strictObject({
   name: NameSchema,
   phone: PhoneSchema,
-  relation: z.string().trim().max(20).optional(),
+  relation: text(20, { min: 0 }).optional(),
 });
 
 export const CreateElderBodySchema = z
@@ -29,15 +40,12 @@ export const CreateElderBodySchema = z
     phone: PhoneSchema.optional(),
     birthDate: DateSchema,
     gender: z.enum(['male', 'female']).optional(),
-    address: z.string().trim().min(1, '请填写住址').max(200),
+    address: text(200, { empty: '请填写住址' }),
     location: LocationSchema.optional(),
     communityId: IdSchema,
-    groups: z
-      .array(GroupSchema)
-      .max(6)
-      .refine((g) => new Set(g).size === g.length, '类别不能重复'),
+    groups: z.array(GroupSchema).max(6).refine(distinctItems, '类别不能重复').meta({ uniqueItems: true }),
     careLevel: CareLevelSchema.optional(),
-    diet: z.array(z.string().trim().min(1).max(20)).max(20).optional(),
+    diet: z.array(text(20)).max(20).optional(),
     emergencyContacts: z.array(EmergencyContactSchema).max(5).optional(),
   })
   .superRefine((e, ctx) => {
@@ -52,15 +60,12 @@ export const CreateElderBodySchema = z
   });
 
 export const ElderSearchQuerySchema = z.object({
-  q: z.string().trim().max(40).optional(),
+  q: text(40, { min: 0 }).optional(),
   communityId: IdSchema.optional(),
 });
 
 export const ElderAccountBodySchema = z.strictObject({ phone: PhoneSchema, password: PasswordSchema });
 export const FamilyLinkBodySchema = z.strictObject({
-  code: z
-    .string()
-    .trim()
-    .regex(/^[A-Z0-9]{8}$/, '邀请码为8位字母数字'),
+  code: z.string().regex(/^[A-Z0-9]{8}$/, '邀请码为8位字母数字'),
 });
 export const IdParamsSchema = z.strictObject({ id: IdSchema });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateSchema, IdSchema, MoneySchema, NameSchema } from './common';
+import { DateSchema, distinctItems, IdSchema, MoneySchema, NameSchema, text } from './common';
 import { CareLevelSchema, GroupSchema } from './elders';
 import { FulfilmentSchema, SlotSchema } from './places';
 import { SERVICE_CATEGORIES } from '../services/catalogue';
@@ -7,8 +7,8 @@ import { SERVICE_CATEGORIES } from '../services/catalogue';
 export const CreateDishBodySchema = z.strictObject({
   name: NameSchema,
   price: MoneySchema,
-  tags: z.array(z.string().trim().min(1).max(20)).max(10).optional(),
-  allergens: z.array(z.string().trim().min(1).max(20)).max(10).optional(),
+  tags: z.array(text(20)).max(10).optional(),
+  allergens: z.array(text(20)).max(10).optional(),
 });
 
 const distinct =
@@ -33,10 +33,15 @@ export const CreateDiscountRuleBodySchema = z
   .strictObject({
     name: NameSchema,
     canteenId: IdSchema.optional(),
-    district: z.string().trim().min(1).max(40).optional(),
+    district: text(40).optional(),
     minAge: z.int().min(0).max(150).optional(),
     maxAge: z.int().min(0).max(150).optional(),
-    groups: z.array(GroupSchema).max(6).optional(),
+    groups: z
+      .array(GroupSchema)
+      .max(6)
+      .refine(distinctItems, '类别不能重复')
+      .meta({ uniqueItems: true })
+      .optional(),
     careLevels: z.array(CareLevelSchema).max(4).optional(),
     slots: z.array(SlotSchema).max(3).optional(),
     benefit: z.strictObject({
@@ -87,7 +92,7 @@ export const PaymentMethodSchema = z.enum(['card', 'counter']);
 export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
 
 export const CreateMealOrderBodySchema = QuoteBodySchema.extend({
-  address: z.string().trim().min(1).max(200).optional(),
+  address: text(200).optional(),
   payment: PaymentMethodSchema.optional(),
 });
 
@@ -96,7 +101,8 @@ export const BatchMealOrderBodySchema = z.strictObject({
     .array(IdSchema)
     .min(1, '请至少选择一位长者')
     .max(50)
-    .refine((xs) => new Set(xs).size === xs.length, '长者不能重复'),
+    .refine(distinctItems, '长者不能重复')
+    .meta({ uniqueItems: true }),
   canteenId: IdSchema,
   date: DateSchema,
   slot: SlotSchema,
@@ -108,9 +114,7 @@ export const BatchMealOrderBodySchema = z.strictObject({
 export const IdempotencyHeadersSchema = z.looseObject({
   'idempotency-key': z
     .string({ error: '必填：请求头 Idempotency-Key' })
-    .min(1)
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/, '只能包含可见 ASCII 字符'),
+    .regex(/^[\x21-\x7e]{1,128}$/, '1 到 128 个可见 ASCII 字符'),
 });
 /** The same header where it is optional: given, a repeat returns the first result instead of doing it twice. */
 export const OptionalIdempotencyHeadersSchema = z.looseObject({
@@ -123,10 +127,10 @@ export const MealOrderQuerySchema = z.object({
 });
 export const CanteenOrdersQuerySchema = z.object({ date: DateSchema, slot: SlotSchema.optional() });
 export const PickupBodySchema = z.strictObject({
-  code: z.string().regex(/^\d{6}$/, '取餐码为6位数字'),
+  code: z.string().regex(/^[0-9]{6}$/, '取餐码为6位数字'),
   date: DateSchema.optional(),
 });
 export const SettlementQuerySchema = z.object({
   canteenId: IdSchema,
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),
+  month: z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),
 });

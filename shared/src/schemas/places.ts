@@ -1,12 +1,21 @@
 import { z } from 'zod';
-import { IdSchema, LocationSchema, MoneySchema, NameSchema, TimeOfDaySchema } from './common';
+import {
+  dependentRequired,
+  distinctItems,
+  IdSchema,
+  LocationSchema,
+  MoneySchema,
+  NameSchema,
+  text,
+  TimeOfDaySchema,
+} from './common';
 
 export const SlotSchema = z.enum(['breakfast', 'lunch', 'dinner']);
 export const FulfilmentSchema = z.enum(['dine_in', 'take_away', 'delivery']);
 
 export const CreateCommunityBodySchema = z.strictObject({
   name: NameSchema,
-  district: z.string().trim().min(1).max(40),
+  district: text(40),
   location: LocationSchema,
 });
 
@@ -19,7 +28,7 @@ export const SlotConfigSchema = z.strictObject({
 export const CreateCanteenBodySchema = z.strictObject({
   name: NameSchema,
   communityId: IdSchema,
-  address: z.string().trim().min(1).max(200),
+  address: text(200),
   location: LocationSchema,
   slots: z
     .array(SlotConfigSchema)
@@ -29,17 +38,27 @@ export const CreateCanteenBodySchema = z.strictObject({
   fulfilment: z
     .array(FulfilmentSchema)
     .min(1, '至少一种取餐方式')
-    .refine((f) => new Set(f).size === f.length, '取餐方式不能重复'),
+    .refine(distinctItems, '取餐方式不能重复')
+    .meta({ uniqueItems: true }),
   deliveryFee: MoneySchema,
 });
 
 /** A number in a query string; an empty value counts as absent (z.coerce would read '' as 0). */
-const queryNumber = (n: z.ZodNumber) =>
-  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().pipe(n).optional());
+const queryNumber = (bounds: { minimum?: number; exclusiveMinimum?: number; maximum: number }) => {
+  let n = z.number().max(bounds.maximum);
+  if (bounds.minimum !== undefined) n = n.min(bounds.minimum);
+  if (bounds.exclusiveMinimum !== undefined) n = n.gt(bounds.exclusiveMinimum);
+  return z
+    .preprocess((v) => (v === '' ? undefined : v), z.coerce.number().pipe(n).optional())
+    .meta({ type: 'number', ...bounds });
+};
 
-export const NearbyCanteensQuerySchema = z.object({
-  lng: queryNumber(z.number().min(-180).max(180)),
-  lat: queryNumber(z.number().min(-90).max(90)),
-  radius: queryNumber(z.number().positive().max(100_000)),
-  communityId: IdSchema.optional(),
-});
+export const NearbyCanteensQuerySchema = dependentRequired(
+  z.object({
+    lng: queryNumber({ minimum: -180, maximum: 180 }),
+    lat: queryNumber({ minimum: -90, maximum: 90 }),
+    radius: queryNumber({ exclusiveMinimum: 0, maximum: 100_000 }),
+    communityId: IdSchema.optional(),
+  }),
+  { lng: ['lat'], lat: ['lng'], radius: ['lng', 'lat'] },
+);

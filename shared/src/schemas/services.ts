@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { SERVICE_CATEGORIES, SERVICE_STATUSES } from '../services';
-import { DateSchema, IdSchema, LocationSchema, MoneySchema, NameSchema } from './common';
+import { DateSchema, IdSchema, LocationSchema, MoneySchema, NameSchema, text } from './common';
 
 export const ServiceCategorySchema = z.enum(SERVICE_CATEGORIES);
-const Notes = z.string().trim().max(500);
+const Notes = text(500, { min: 0 });
 
 export const CreateServiceItemBodySchema = z.strictObject({
   category: ServiceCategorySchema,
@@ -14,7 +14,7 @@ export const CreateServiceItemBodySchema = z.strictObject({
     .int()
     .min(10)
     .max(8 * 60),
-  description: z.string().trim().max(200).optional(),
+  description: text(200, { min: 0 }).optional(),
 });
 
 export const ServiceQuoteBodySchema = z.strictObject({
@@ -26,7 +26,7 @@ export const ServiceQuoteBodySchema = z.strictObject({
 });
 
 export const CreateServiceOrderBodySchema = ServiceQuoteBodySchema.extend({
-  address: z.string().trim().min(1).max(200).optional(),
+  address: text(200).optional(),
   notes: Notes.optional(),
 });
 
