@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../harness/server';
 import type { TestUser } from './fixtures';
 import { ServiceFixtures } from './service-fixtures';
 
-type Kind = 'elder' | 'canteen' | 'mealOrder' | 'visit' | 'sos' | 'notification';
+type Kind = 'elder' | 'canteen' | 'mealOrder' | 'visit' | 'sos' | 'notification' | 'standingOrder';
 /** Which record an `{id}` names, by the path it sits under. */
 const KINDS: [RegExp, Kind][] = [
   [/^\/api\/elders\/\{id\}/, 'elder'],
@@ -21,6 +21,7 @@ const KINDS: [RegExp, Kind][] = [
   [/^\/api\/service-orders\/\{id\}/, 'visit'],
   [/^\/api\/sos\/\{id\}/, 'sos'],
   [/^\/api\/notifications\/\{id\}/, 'notification'],
+  [/^\/api\/standing-orders\/\{id\}/, 'standingOrder'],
 ];
 /** Reads anyone may make (a canteen's card and menu are public): not refused. */
 const PUBLIC_READS = [
@@ -36,6 +37,8 @@ interface Side {
   users: Record<(typeof ATTACKERS)[number], TestUser>;
   records: Record<Kind, string>;
   noticeOwner: TestUser;
+  /** A pause on the standing order (for the route that removes one). */
+  pauseId: string;
   /** Words only this side's records contain (names, address): must never reach the other side. */
   secrets: string[];
 }
@@ -70,6 +73,25 @@ async function side(label: string): Promise<Side> {
     slot: 'lunch',
     items: [{ dishId: dish.id, qty: 1 }],
   });
+  const standing = await t.api.post(
+    '/api/standing-orders',
+    {
+      elderId: elder.id,
+      canteenId: canteen.id,
+      slot: 'lunch',
+      weekdays: [1, 2, 3, 4, 5],
+      items: [{ dishId: dish.id, qty: 1 }],
+      fulfilment: 'dine_in',
+    },
+    { token: family.token },
+  );
+  expect(standing.status).toBe(201);
+  const pause = await t.api.post(
+    `/api/standing-orders/${standing.body.id}/pauses`,
+    { from: addDays(tomorrow, 10), to: addDays(tomorrow, 12) },
+    { token: family.token },
+  );
+  expect(pause.status).toBe(201);
   const item = await f.item({ name: `${label}助浴` });
   const visit = await f.visit(elderUser.token, elder.id, item.id, `${addDays(tomorrow, 1)}T02:00:00.000Z`);
   const dispatched = await t.api.post(
@@ -100,7 +122,9 @@ async function side(label: string): Promise<Side> {
       visit: visit.id,
       sos: sos.body.id,
       notification: notice.id,
+      standingOrder: standing.body.id,
     },
+    pauseId: pause.body.id,
     secrets: [`${label}长者`, `${label}街1号`, order.pickupCode].filter(Boolean),
   };
 }
@@ -136,6 +160,8 @@ function bodyFor(label: string): unknown {
     'POST /api/service-orders/{id}/rating': { score: 1, comment: '差' },
     'POST /api/service-orders/{id}/follow-up': { satisfied: false },
     'POST /api/sos/{id}/resolve': { notes: '已处理' },
+    'POST /api/elders/{id}/card/topups': { amount: 5000, method: 'cash' },
+    'POST /api/standing-orders/{id}/pauses': { from: addDays(tomorrow, 20), to: addDays(tomorrow, 21) },
   };
   return bodies[label] ?? {};
 }
@@ -145,6 +171,7 @@ function urlFor(path: string, id: string): string {
     .replace('{id}', id)
     .replace('{date}', tomorrow)
     .replace('{slot}', 'lunch')
+    .replace('{pauseId}', B.pauseId)
     .concat(path.endsWith('/orders') ? `?date=${tomorrow}` : '');
 }
 
@@ -200,4 +227,13 @@ test("B's records are as they were, and B's own people still reach them (the ids
   const elderRecord = await t.api.get(`/api/elders/${B.records.elder}`, { token: worker.token });
   expect(elderRecord.status).toBe(200);
   expect(elderRecord.body.userId ?? elder.id).toBeTruthy();
+  // No cash slipped onto B's card, and B's standing order still runs with its one pause.
+  const card = await t.api.get(`/api/elders/${B.records.elder}/card`, { token: worker.token });
+  expect(card.body).toMatchObject({ balance: 0, entries: [] });
+  const standing = await t.api.get(`/api/standing-orders?elderId=${B.records.elder}`, {
+    token: B.users.family.token,
+  });
+  const mine = standing.body.items.find((o: any) => o.id === B.records.standingOrder);
+  expect(mine.pauses.map((p: any) => p.id)).toEqual([B.pauseId]);
+  expect(mine.status).toBe('active');
 });
