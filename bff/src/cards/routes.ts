@@ -19,6 +19,7 @@ export function cardRoutes(api: Api, deps: { clock: () => Date; pay?: WechatPay 
     tag: 'cards',
     summary: '助餐卡：余额与流水（长者本人、绑定家属、本社区助老员、管理员）；余额等于流水之和',
     access: ['elder', 'family', 'worker', 'admin'],
+    otherStatuses: [404],
     params: IdParamsSchema,
     query: CardQuerySchema,
     handler: async ({ params, query, actor }) => {
@@ -40,6 +41,7 @@ export function cardRoutes(api: Api, deps: { clock: () => Date; pay?: WechatPay 
     summary:
       '充值：助老员/管理员收现金（记录经手人）；家属用微信支付（返回 prepay，收到微信支付通知后入账）；需要 Idempotency-Key',
     access: ['family', 'worker', 'admin'],
+    otherStatuses: [200, 404, 409],
     params: IdParamsSchema,
     headers: IdempotencyHeadersSchema,
     body: TopupBodySchema,

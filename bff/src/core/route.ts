@@ -56,6 +56,8 @@ export interface RouteDef<
    */
   rules?: Readonly<Record<string, string>>;
   response?: z.ZodType;
+  /** The body of this route's 4xx answers when it is not the contract's error shape (a callback in another service's format). */
+  errorResponse?: z.ZodType;
   handler(req: Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>): Promise<unknown> | unknown;
 }
 
@@ -316,7 +318,13 @@ function parametersOf(r: AnyRoute): object[] {
 }
 
 function operationOf(r: AnyRoute): object {
-  const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+  const errorBody = {
+    'application/json': {
+      schema: r.errorResponse
+        ? jsonSchemaOf(r.errorResponse, 'output')
+        : { $ref: '#/components/schemas/Error' },
+    },
+  };
   const responses: Record<string, object> = {};
   for (const status of statusesOf(r)) {
     const description = STATUS_WORDS[status] ?? 'Error';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Api } from '../core/route';
 import { handleWechatNotify } from './service';
 import type { WechatPay } from './wechat-pay';
@@ -10,6 +11,14 @@ export function paymentRoutes(api: Api, deps: { clock: () => Date; pay?: WechatP
     summary:
       '微信支付结果通知（验签、解密、核对金额后入账，重复通知只入账一次）；成功 204，失败 4XX {code:"FAIL",message}',
     access: 'public',
+    // 204 credited; 401 signature or timestamp refused; 404 payment unknown or WeChat Pay not set up.
+    otherStatuses: [204, 401, 404],
+    // WeChat reads {code: "FAIL", message}; our usual error object rides along for people.
+    errorResponse: z.object({
+      code: z.literal('FAIL'),
+      message: z.string(),
+      error: z.object({ code: z.string(), message: z.string() }),
+    }),
     handler: async ({ ctx, setStatus }) => {
       const raw = (ctx.request as { rawBody?: string }).rawBody ?? '';
       const headers = ctx.headers as Record<string, string | undefined>;

@@ -23,7 +23,8 @@ export const CreateStandingOrderBodySchema = z.strictObject({
     .array(z.int().min(1, '星期应为 1（周一）到 7（周日）').max(7, '星期应为 1（周一）到 7（周日）'))
     .min(1, '请至少选择一天')
     .max(7)
-    .refine((xs) => new Set(xs).size === xs.length, '星期不能重复'),
+    .refine((xs) => new Set(xs).size === xs.length, '星期不能重复')
+    .meta({ uniqueItems: true }),
   items: StandingItemsSchema,
   fulfilment: FulfilmentSchema,
   payment: z.enum(['card', 'counter']).optional(),
