@@ -18,6 +18,7 @@ const WEEKDAYS = [1, 2, 3, 4, 5];
 
 let t: TestServer;
 let m: MealFixtures;
+let communityId: string;
 let canteen: { id: string; name: string };
 let otherCanteen: { id: string };
 let staff: TestUser;
@@ -41,6 +42,7 @@ beforeAll(async () => {
   m = new MealFixtures(t);
   const community = await m.community({ name: '关上社区' });
   const other = await m.community({ name: '太和社区' });
+  communityId = community.id;
   canteen = await m.canteen(community.id, { name: '关上长者食堂' }); // lunch 10:00, dinner 15:30
   otherCanteen = await m.canteen(other.id);
   staff = await m.user('canteen_staff', { canteenId: canteen.id });
@@ -409,4 +411,36 @@ test('an ended standing order is no longer placed, and the materialise trigger i
   // Thursday: e1, e2, e4 pending (e3 ended); no menu yet, so the dishes as set up.
   expect(lunch.meals).toEqual({ placed: 0, standing: 3, total: 3 });
   expect(lunch.menuPublished).toBe(false);
+});
+
+test('a standing order paid by meal card waits for the money: too low a balance is told, a top-up lets it through', async () => {
+  const e5 = await m.elder(worker.token, communityId, { name: '周玉珍', groups: [] });
+  const topUp = (amount: number) =>
+    t.api.post(
+      `/api/elders/${e5.id}/card/topups`,
+      { amount, method: 'cash' },
+      { token: worker.token, headers: { 'idempotency-key': `cash-${e5.id}-${amount}` } },
+    );
+  expect((await topUp(500)).status).toBe(201); // ¥5, the pork is ¥12
+  const res = await create(
+    worker.token,
+    body(e5.id, { items: [{ dishId: pork.id, qty: 1 }], payment: 'card' }),
+  );
+  expect(res.status).toBe(201);
+
+  const first = await materialise(D2);
+  expect(first.failed).toEqual([expect.objectContaining({ elderId: e5.id, code: 'INSUFFICIENT_BALANCE' })]);
+  const told = await notices(worker);
+  expect(told.filter((n) => n.refId === res.body.id)).toEqual([
+    expect.objectContaining({ body: expect.stringContaining('助餐卡余额不够') }),
+  ]);
+  expect((await ordersOf(D2)).filter((o) => o.elderId === e5.id)).toEqual([]);
+
+  expect((await topUp(1000)).status).toBe(201);
+  const second = await materialise(D2);
+  expect(second.failed).toEqual([]);
+  const [order] = (await ordersOf(D2)).filter((o) => o.elderId === e5.id);
+  expect(order.payment).toMatchObject({ method: 'card', amount: 1200, status: 'paid' });
+  const card = await t.api.get(`/api/elders/${e5.id}/card`, { token: worker.token });
+  expect(card.body.balance).toBe(300);
 });
