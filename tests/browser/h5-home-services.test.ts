@@ -154,8 +154,11 @@ test('an elder raises an SOS with one confirmation; a worker acknowledges it; th
   try {
     await text(e.page, '紧急呼叫').click();
     await e.page.waitForURL(/pages\/sos\/sos/);
+    await text(e.page, '遇到危险请同时拨打 120 或 110。').waitFor();
     const sos = tap(e.page, '紧急呼叫');
     await sos.waitFor();
+    // While the home page slides away its own 紧急呼叫 button may be the one found for a moment.
+    for (let i = 0; i < 50 && !(await sos.boundingBox())?.height; i++) await e.page.waitForTimeout(100);
     await expectTall(sos, 'SOS');
     await sos.click();
     // One confirmation, inline; nothing is sent until it is confirmed.
