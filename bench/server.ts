@@ -17,6 +17,7 @@ import { createApp } from '../bff/src/app';
 import { configFromEnv } from '../bff/src/config';
 import { ensureIndexes, openDatabase } from '../bff/src/db';
 import { tokenService } from '../bff/src/core/auth';
+import { idCardCipher, idCardKeyFor, useIdCardKey } from '../bff/src/elders/idcard-crypto';
 import { Elder } from '../bff/src/elders/model';
 import { createLogger } from '../bff/src/log';
 import { Dish, Menu, menuId } from '../bff/src/menus/model';
@@ -29,8 +30,10 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yyt-bench-'));
   const db = await openDatabase({ dataDir, dbName: 'bench' });
   await ensureIndexes();
+  const idCardKey = idCardKeyFor(process.env, dataDir); // sealed ID numbers, as in production
+  useIdCardKey(idCardKey);
   await seedDemoDistrict(); // the district's discount rules apply, as in production
-  const config = { ...configFromEnv({}), jwtSecret: 'bench', logLevel: 'warn' };
+  const config = { ...configFromEnv({}), jwtSecret: 'bench', logLevel: 'warn', idCardKey };
   const community = await Community.findOne().lean();
   const canteen = await Canteen.findOne({ communityId: String(community!._id) }).lean();
   const canteenId = String(canteen!._id);
@@ -60,7 +63,7 @@ async function main() {
       const birthDate = `19${40 + (i % 25)}-0${1 + (i % 9)}-1${i % 10}`;
       return {
         name: `压测长者${i}`,
-        idCardNo: makeIdCardNo('530111', birthDate, 500 + i),
+        ...idCardCipher().seal(makeIdCardNo('530111', birthDate, 500 + i)),
         birthDate,
         address: '官渡区',
         communityId: String(community!._id),
