@@ -148,14 +148,21 @@ test('a BFF killed in the middle of materialising; after a restart the run compl
   expect(midway).toBeGreaterThanOrEqual(5);
   expect(midway).toBeLessThan(d.elderIds.length);
   await new Promise((r) => setTimeout(r, 3_500)); // past the grace period, and a sweep (every 1 s) since
-  const run = await second.api.post(
-    '/api/standing-orders/materialise',
-    { date: d.date },
-    { token: adminToken },
-  );
-  expect(run.status).toBe(200);
-  expect(run.body.failed).toEqual([]);
-  expect(run.body.placed + run.body.alreadyPlaced).toBe(d.elderIds.length);
+  // Runs as the timer would: a meal whose dead placement is not yet swept is left 'in progress'
+  // for a later run (seen once under CI load), never placed twice.
+  let done = 0;
+  for (let attempt = 0; attempt < 10 && done < d.elderIds.length; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, 1_000));
+    const run = await second.api.post(
+      '/api/standing-orders/materialise',
+      { date: d.date },
+      { token: adminToken },
+    );
+    expect(run.status).toBe(200);
+    expect(run.body.failed).toEqual([]);
+    done = run.body.placed + run.body.alreadyPlaced;
+  }
+  expect(done).toBe(d.elderIds.length);
   const again = await second.api.post(
     '/api/standing-orders/materialise',
     { date: d.date },
