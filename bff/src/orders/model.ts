@@ -164,5 +164,7 @@ export const SubsidyClaim = mongoose.model<SubsidyClaimDoc>(
   new Schema<SubsidyClaimDoc>({ _id: String, orderId: String }, { versionKey: false }),
   'subsidy_claims',
 );
+/** perElderPerSlotPerDay is at most 3 (schema): claims k = 0..2. */
+export const MAX_CAP = 3;
 export const claimId = (elderId: string, date: string, slot: Slot, k: number) =>
   `${elderId}:${date}:${slot}:${k}`;

@@ -11,7 +11,7 @@
  * - a visit booking (services/service.ts) whose key is still `pending`: the key is freed.
  */
 import { ServiceOrder } from '../services/model';
-import { SubsidyClaim, claimId, IdempotencyKey, MealOrder, type MealOrderDoc } from './model';
+import { SubsidyClaim, claimId, IdempotencyKey, MAX_CAP, MealOrder, type MealOrderDoc } from './model';
 import { recoveryGraceMs } from './recovery-config';
 import { finishCancellation } from './service';
 import { undoPayment } from '../cards/ledger';
@@ -23,8 +23,6 @@ export interface MealRecovery {
   claimsFreed: number;
   cancellationsFinished: number;
 }
-
-const MAX_CAP = 3;
 
 export async function recoverMealOrders(now = new Date()): Promise<MealRecovery> {
   const report: MealRecovery = {

@@ -30,6 +30,7 @@ import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
+import { oncePerKey } from './idempotency';
 import { placementDeadlineMs } from './recovery-config';
 import { dropHold, releaseCancelled, settleHold, takeStock } from './stock';
 import { activeRules } from '../discounts/model';
@@ -43,7 +44,7 @@ import { findCanteen } from '../places/routes';
 import { onMealPlaced, onMealTransition } from '../reports/meal-events';
 import {
   claimId,
-  IdempotencyKey,
+  MAX_CAP,
   MealOrder,
   orderKeys,
   PICKUP_CODE_INDEX,
@@ -66,8 +67,6 @@ export interface OrderInput {
   /** 助餐卡 (paid now from the elder's card) or 到店付 (paid at the counter); default counter. */
   payment?: PaymentMethod;
 }
-
-const MAX_CAP = 3; // perElderPerSlotPerDay is at most 3 (schema)
 
 export function slotCutoff(canteen: Pick<CanteenDoc, 'slots'>, date: string, slot: Slot): Date | null {
   const config = canteen.slots.find((s) => s.slot === slot);
@@ -354,58 +353,30 @@ async function placeNewOrder(
 
 const requestHash = (input: OrderInput) => createHash('sha256').update(JSON.stringify(input)).digest('hex');
 
-/**
- * Places an order once per (caller, Idempotency-Key); a repeat returns the same order.
- * The key document names the order id it will create, so "done" is simply "that order
- * exists"; a failed attempt deletes the key so the same key can be tried again.
- */
+/** Places an order once per (caller, Idempotency-Key); a repeat returns the same order (./idempotency.ts). */
 export async function placeOrder(
   actor: Actor,
   input: OrderInput,
   key: string,
   now: () => Date,
 ): Promise<{ order: MealOrderDoc; replayed: boolean }> {
-  const keyId = `${actor.id}:${key}`;
-  const hash = requestHash(input);
-  const orderId = new mongoose.Types.ObjectId();
-  const waitUntil = Date.now() + 15_000;
-  for (;;) {
-    try {
-      // `pending` until the order exists: what the recovery sweep looks for after a crash.
-      await IdempotencyKey.create({
-        _id: keyId,
-        requestHash: hash,
-        orderId: String(orderId),
-        pending: true,
-        menuId: menuId(input.canteenId, input.date, input.slot),
-        elderId: input.elderId,
-        date: input.date,
-        slot: input.slot,
-      });
-      break;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
-    const existing = await IdempotencyKey.findById(keyId).lean();
-    if (!existing) continue; // the holder failed and released it: try again
-    if (existing.requestHash !== hash) {
-      throw conflict('IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一笔不同的订单');
-    }
-    const order = existing.orderId ? await MealOrder.findById(existing.orderId).lean<MealOrderDoc>() : null;
-    if (order) return { order, replayed: true };
-    if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '相同的订单正在处理中，请稍后刷新');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const deadline = Date.now() + placementDeadlineMs();
-  let order: MealOrderDoc;
-  try {
-    order = await placeNewOrder(actor, input, now(), orderId, deadline);
-  } catch (err) {
-    await IdempotencyKey.deleteOne({ _id: keyId }).catch(() => undefined);
-    throw err;
-  }
-  await IdempotencyKey.updateOne({ _id: keyId }, { $unset: { pending: 1 } });
-  return { order, replayed: false };
+  const { result: order, replayed } = await oncePerKey({
+    keyId: `${actor.id}:${key}`,
+    requestHash: requestHash(input),
+    journal: {
+      menuId: menuId(input.canteenId, input.date, input.slot),
+      elderId: input.elderId,
+      date: input.date,
+      slot: input.slot,
+    },
+    find: (id) => MealOrder.findById(id).lean<MealOrderDoc>().exec(),
+    create: (orderId) => placeNewOrder(actor, input, now(), orderId, Date.now() + placementDeadlineMs()),
+    messages: {
+      reused: '这个 Idempotency-Key 已用于另一笔不同的订单',
+      inProgress: '相同的订单正在处理中，请稍后刷新',
+    },
+  });
+  return { order, replayed };
 }
 
 /** The order if the caller may see it: its canteen's staff, or whoever may act for the elder. */

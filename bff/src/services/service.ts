@@ -18,12 +18,11 @@ import {
 } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../core/errors';
-import { isDuplicateKeyError } from '../db/errors';
 import { conditionalUpdate } from '../db/write-lock';
 import { activeRules } from '../discounts/model';
 import { loadElderFor, mayActForElder } from '../elders/access';
 import type { ElderDoc } from '../elders/model';
-import { IdempotencyKey } from '../orders/model';
+import { oncePerKey } from '../orders/idempotency';
 import { Community, objectIdOrNull } from '../places/model';
 import { bumpCounters, serviceStatusChange } from '../reports/counters';
 import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc, type Who } from './model';
@@ -96,41 +95,18 @@ export async function createVisit(
   if (!['elder', 'family', 'worker', 'admin'].includes(actor.role)) throw forbidden();
   if (!key)
     return { visit: await bookVisit(actor, input, now, new mongoose.Types.ObjectId()), replayed: false };
-  const keyId = `service:${actor.id}:${key}`;
-  const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-  const visitId = new mongoose.Types.ObjectId();
-  const waitUntil = Date.now() + 15_000;
-  for (;;) {
-    try {
-      await IdempotencyKey.create({
-        _id: keyId,
-        requestHash,
-        orderId: String(visitId),
-        pending: true,
-        kind: 'service',
-      });
-      break;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
-    const existing = await IdempotencyKey.findById(keyId).lean();
-    if (!existing) continue; // the holder failed and released it: try again
-    if (existing.requestHash !== requestHash)
-      throw conflict('IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一个不同的预约');
-    const visit = await ServiceOrder.findById(existing.orderId).lean<ServiceOrderDoc>();
-    if (visit) return { visit, replayed: true };
-    if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '相同的预约正在处理中，请稍后刷新');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  let visit: ServiceOrderDoc;
-  try {
-    visit = await bookVisit(actor, input, now, visitId);
-  } catch (err) {
-    await IdempotencyKey.deleteOne({ _id: keyId }).catch(() => undefined);
-    throw err;
-  }
-  await IdempotencyKey.updateOne({ _id: keyId }, { $unset: { pending: 1 } });
-  return { visit, replayed: false };
+  const { result: visit, replayed } = await oncePerKey({
+    keyId: `service:${actor.id}:${key}`,
+    requestHash: createHash('sha256').update(JSON.stringify(input)).digest('hex'),
+    journal: { kind: 'service' },
+    find: (id) => ServiceOrder.findById(id).lean<ServiceOrderDoc>().exec(),
+    create: (visitId) => bookVisit(actor, input, now, visitId),
+    messages: {
+      reused: '这个 Idempotency-Key 已用于另一个不同的预约',
+      inProgress: '相同的预约正在处理中，请稍后刷新',
+    },
+  });
+  return { visit, replayed };
 }
 
 async function bookVisit(
