@@ -56,11 +56,22 @@ const main = jest('tests/jest.config.js', 'jest-results.json', process.argv.slic
 // After the whole suite: every BFF's logs (.cache/test-logs/) hold none of the ID numbers and
 // phones the tests used. Its own jest run: jest has no "after every file" hook.
 step('Scanning the logs of the run for ID numbers and phones (jest: log-scan)');
+const scanReport = path.join(cache, 'log-scan-report.txt');
+fs.rmSync(scanReport, { force: true });
 const scan = jest('tests/log-scan.jest.config.js', 'log-scan-results.json', []);
 
 const total = (k) => main[k] + scan[k];
 let summary = `${total('passed')} passed, ${total('failed')} failed`;
 if (total('skipped')) summary += `, ${total('skipped')} skipped`;
 summary += ` (suite: ${main.passed} passed, ${main.failed} failed; log scan: ${scan.failed ? 'FAILED' : 'clean'})`;
+if (scan.failed) {
+  // Named here, beside the last line, so a red CI run explains itself (values masked).
+  const hits = fs.existsSync(scanReport) ? fs.readFileSync(scanReport, 'utf8').trim() : '';
+  process.stdout.write(
+    hits
+      ? `\nThe log scan found personal data in the logs (masked):\n${hits}\n`
+      : '\nThe log scan failed before it could name a hit (see its jest output above).\n',
+  );
+}
 process.stdout.write(`\nnpm test took ${Math.round((Date.now() - started) / 1000)} s\n${summary}\n`);
 process.exit(main.status || scan.status || (scan.failed ? 1 : 0));

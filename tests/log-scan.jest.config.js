@@ -17,4 +17,7 @@ module.exports = {
     '^@yiyangtong/shared/(.*)$': '<rootDir>/shared/src/$1',
   },
   testEnvironment: 'node',
+  // A whole suite's logs (hundreds of thousands of lines) on a busy 2-core machine: jest's
+  // default 5 s is not a scan's time.
+  testTimeout: 600000,
 };

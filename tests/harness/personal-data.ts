@@ -10,6 +10,8 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../..');
 export const TEST_LOG_DIR = path.join(root, '.cache', 'test-logs');
 export const PERSONAL_DATA_DIR = path.join(root, '.cache', 'test-personal-data');
+/** What the log scan found, one masked line per value (written by tests/log-scan/, printed by scripts/test.mjs). */
+export const SCAN_REPORT = path.join(root, '.cache', 'log-scan-report.txt');
 
 /** Looks like an ID number (18 characters, the last may be x) or a mainland mobile number. */
 const ID_NUMBER_LIKE = /(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])/g;

@@ -66,25 +66,26 @@ export function findLeaks(text: string, values: PersonalValues, source: string):
   const leaks: Leak[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {
-    const where = `${source}:${i + 1} (${about(line)})`;
-    const found = new Map<string, Leak>();
+    const found = new Map<string, Omit<Leak, 'where'>>();
     for (const run of line.match(DIGIT_RUN) ?? []) {
       const v = run.toUpperCase();
-      if (values.phones.has(v)) found.set(v, { value: maskAny(v), kind: 'phone', known: true, where });
-      else if (values.idNumbers.has(v))
-        found.set(v, { value: maskAny(v), kind: 'ID number', known: true, where });
+      if (values.phones.has(v)) found.set(v, { value: maskAny(v), kind: 'phone', known: true });
+      else if (values.idNumbers.has(v)) found.set(v, { value: maskAny(v), kind: 'ID number', known: true });
       else if (values.idPrefixes.has(v))
-        found.set(v, { value: maskAny(v), kind: 'ID number without its check digit', known: true, where });
+        found.set(v, { value: maskAny(v), kind: 'ID number without its check digit', known: true });
     }
     for (const m of line.match(ID_SHAPED) ?? []) {
       const v = m.toUpperCase();
       if (!found.has(v) && parseIdCardNo(v).ok)
-        found.set(v, { value: maskAny(v), kind: 'ID number', known: false, where });
+        found.set(v, { value: maskAny(v), kind: 'ID number', known: false });
     }
     for (const v of line.match(PHONE_SHAPED) ?? []) {
-      if (!found.has(v)) found.set(v, { value: maskAny(v), kind: 'phone', known: false, where });
+      if (!found.has(v)) found.set(v, { value: maskAny(v), kind: 'phone', known: false });
     }
-    leaks.push(...found.values());
+    if (!found.size) return;
+    // Parsed only for a line with a hit: a whole suite's logs are hundreds of thousands of lines.
+    const where = `${source}:${i + 1} (${about(line)})`;
+    for (const hit of found.values()) leaks.push({ ...hit, where });
   });
   return leaks;
 }
