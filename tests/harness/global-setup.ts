@@ -1,7 +1,8 @@
 /**
  * Starts one database server per jest worker before any test file runs: the embedded
- * FerretDB on PostgreSQL (temp data dir, free ports), or mongodb-memory-server when
- * MONGOMS_SYSTEM_BINARY names a real `mongod`. Workers find theirs through TEST_DATABASES
+ * FerretDB on PostgreSQL (temp data dir, free ports); mongo-java-server when
+ * TEST_DATABASE=atomic (the invariant tests' second run, see atomic-server.ts); or
+ * mongodb-memory-server when MONGOMS_SYSTEM_BINARY names a real `mongod`. Workers find theirs through TEST_DATABASES
  * ({uri, postgresUrl?} per worker) by JEST_WORKER_ID; each test file then uses a database
  * of its own in it.
  */
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedDatabase } from '../../bff/src/db/embedded';
 import { ensureFerretdbBuilt } from '../../bff/src/db/ferretdb';
+import { ensureAtomicServerBuilt, startAtomicServer } from './atomic-server';
 import { PERSONAL_DATA_DIR, TEST_LOG_DIR } from './personal-data';
 
 interface Stoppable {
@@ -27,7 +29,12 @@ export default async function globalSetup(globalConfig: { maxWorkers: number }):
   const count = Math.max(1, Math.min(globalConfig.maxWorkers || 1, 4));
   const servers: Stoppable[] = [];
   const databases: { uri: string; postgresUrl?: string }[] = [];
-  if (process.env.MONGOMS_SYSTEM_BINARY) {
+  if (process.env.TEST_DATABASE === 'atomic') {
+    ensureAtomicServerBuilt();
+    const started = await Promise.all(Array.from({ length: count }, () => startAtomicServer()));
+    servers.push(...started);
+    databases.push(...started.map((s) => ({ uri: s.uri })));
+  } else if (process.env.MONGOMS_SYSTEM_BINARY) {
     const { MongoMemoryServer } = await import('mongodb-memory-server-core');
     for (let i = 0; i < count; i++) {
       const server = await MongoMemoryServer.create({

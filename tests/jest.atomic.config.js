@@ -1,0 +1,34 @@
+// The invariant tests a second time, on an independent MongoDB-wire server whose single-document
+// updates are atomic (mongo-java-server, tests/harness/atomic-server.ts), so the BFF's write lock
+// runs in `atomic` mode — production's MongoDB path. scripts/test.mjs runs it after the main suite
+// with TEST_DATABASE=atomic. Only tests that rely on no FerretDB/PostgreSQL specifics belong here.
+const base = require('./jest.config.js');
+const api = base.projects.find((p) => p.displayName === 'api');
+
+const INVARIANTS = [
+  'write-lock-backend', // the run really is on the atomic backend, in atomic mode
+  'multi-process', // two BFFs: last portion once, one order per key, one subsidy, one transition per click
+  'meal-orders', // portions, cut-offs, cancellations giving portions back, idempotency
+  'meal-orders-batch',
+  'meal-cards', // the balance never below zero, entries summing to it
+  'service-orders', // the visit state machine, one transition per click
+  'sos-reports', // one open alarm per elder
+  'standing-orders',
+  'standing-orders-processes', // a BFF killed mid-materialisation: one order each
+  'accounts',
+  'families',
+];
+
+module.exports = {
+  rootDir: base.rootDir,
+  testTimeout: base.testTimeout,
+  globalSetup: base.globalSetup,
+  globalTeardown: base.globalTeardown,
+  projects: [
+    {
+      ...api,
+      displayName: 'atomic',
+      testMatch: INVARIANTS.map((name) => `<rootDir>/tests/api/${name}.test.ts`),
+    },
+  ],
+};
