@@ -12,6 +12,7 @@
  * SIGTERM/SIGINT to the primary: every worker stops gracefully (core/shutdown.ts), then the
  * embedded database stops, then the primary exits 0.
  */
+import { scrubPersonalData } from '@yiyangtong/shared';
 import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
 import { createApp } from './app';
@@ -136,6 +137,9 @@ async function worker(): Promise<void> {
 }
 
 (cluster.isPrimary ? primary() : worker()).catch((err) => {
-  process.stderr.write(`颐养通 failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  // Scrubbed like every log line: a start-up error may quote a value (e.g. a duplicate key).
+  process.stderr.write(
+    scrubPersonalData(`颐养通 failed to start: ${err instanceof Error ? err.message : String(err)}\n`),
+  );
   process.exit(1);
 });

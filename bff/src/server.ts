@@ -4,6 +4,7 @@
  * to skip), and serves the API and the H5 app on one port. `cluster.ts` reuses its pieces to
  * run the same on several processes.
  */
+import { scrubPersonalData } from '@yiyangtong/shared';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -113,7 +114,10 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
-    process.stderr.write(`颐养通 failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    // Scrubbed like every log line: a start-up error may quote a value (e.g. a duplicate key).
+    process.stderr.write(
+      scrubPersonalData(`颐养通 failed to start: ${err instanceof Error ? err.message : String(err)}\n`),
+    );
     process.exit(1);
   });
 }

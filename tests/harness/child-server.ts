@@ -3,6 +3,7 @@
  * CHILD_MONGO_URI, CHILD_PG_URL (FerretDB's PostgreSQL), CHILD_DB, CHILD_JWT_SECRET and CHILD_BOOTSTRAP from the environment
  * (WRITE_LOCK too), prints `{"port":N}` once listening, and stops gracefully on SIGTERM/SIGINT.
  */
+import { scrubPersonalData } from '@yiyangtong/shared';
 import { createApp } from '../../bff/src/app';
 import { configFromEnv } from '../../bff/src/config';
 import { startRecovery } from '../../bff/src/core/recovery';
@@ -52,6 +53,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`);
+  // Scrubbed like the BFF's own lines: this file's output is in the suite's scanned logs.
+  process.stderr.write(scrubPersonalData(`${err?.stack ?? err}\n`));
   process.exit(1);
 });
