@@ -150,7 +150,6 @@ for (const viewport of [
       const summary = await expectDashboard(page, await f.adminToken(), `辖区数据 ${viewport.width}`, 2);
       // Booked ahead this month: the dashboard shows them under 本月, like the settlement.
       if (addDays(chinaDate(new Date()), 1) <= month.to) expect(summary.mealOrders).toBeGreaterThan(0);
-      await page.screenshot({ path: `/tmp/dashboard-${viewport.width}.png`, fullPage: true });
 
       // By week: the series regroup; still drawn and checked.
       await buttonNamed(page, '按周').click();

@@ -30,7 +30,7 @@ const ORANGE = '#b3541e';
 const GREEN = '#1e7b34';
 const TEXT = { color: '#1a1a1a', fontSize: 16 };
 const axes = (names: string[], units: string[]) => ({
-  grid: { left: 8, right: 8, top: 48, bottom: 8, containLabel: true },
+  grid: { left: 8, right: 28, top: 48, bottom: 8, containLabel: true },
   legend: { top: 0, textStyle: TEXT, itemWidth: 24, itemHeight: 14 },
   xAxis: { type: 'category', data: names, axisLabel: TEXT },
   yAxis: units.map((u) => ({ type: 'value', name: u, nameTextStyle: TEXT, axisLabel: TEXT, minInterval: 1 })),
@@ -224,11 +224,14 @@ function Funders({ items }: { items: { fundedBy: string; amount: number }[] }) {
           radius: ['35%', '65%'],
           top: 32,
           label: { ...TEXT, formatter: '{b}\n{d}%' },
-          data: items.map((f, i) => ({
-            name: funderLabel(f.fundedBy),
-            value: Number(fenToYuan(f.amount)),
-            itemStyle: { color: [BLUE, ORANGE, GREEN][i % 3] },
-          })),
+          // A zero share draws nothing but a stray label; it stays in the text below.
+          data: items
+            .filter((f) => f.amount > 0)
+            .map((f, i) => ({
+              name: funderLabel(f.fundedBy),
+              value: Number(fenToYuan(f.amount)),
+              itemStyle: { color: [BLUE, ORANGE, GREEN][i % 3] },
+            })),
         },
       ],
     }),
@@ -325,7 +328,7 @@ export default function FiguresPage() {
   return (
     <View className="page figures">
       <Text className="title">{role === 'worker' ? '本社区数据' : '辖区数据'}</Text>
-      <View className="row figures__choices">
+      <View className="figures__choices">
         {PERIODS.map((p) => (
           <Choice key={p.key} selected={p.key === period} label={p.label} onClick={() => setPeriod(p.key)} />
         ))}
@@ -336,7 +339,7 @@ export default function FiguresPage() {
       {pending && <Loading what="数据" />}
       {failed && <ErrorBox message={failed.error?.message ?? '加载失败'} onRetry={() => failed.refetch()} />}
       {summary.data && <KeyFigures s={summary.data} />}
-      <View className="row figures__choices">
+      <View className="figures__choices">
         <Choice selected={by === 'day'} label="按日" onClick={() => setBy('day')} />
         <Choice selected={by === 'week'} label="按周" onClick={() => setBy('week')} />
       </View>
