@@ -35,31 +35,34 @@ export function Chart({
         window.addEventListener('resize', onResize);
       }
     } else {
-      Taro.createSelectorQuery()
-        .select(`#${id}`)
-        .fields({ node: true, size: true })
-        .exec((res) => {
-          const found = res?.[0] as { node?: any; width: number; height: number } | undefined;
-          if (disposed || !found?.node) return;
-          const canvas = found.node;
-          const ctx = canvas.getContext('2d');
-          const dpr = Taro.getSystemInfoSync().pixelRatio;
-          canvas.width = found.width * dpr;
-          canvas.height = found.height * dpr;
-          echarts.setPlatformAPI({
-            createCanvas: () => canvas,
-            measureText: (text: string, font?: string) => {
-              ctx.font = font || '12px sans-serif';
-              return ctx.measureText(text);
-            },
-          });
-          chart.current = echarts.init(canvas, undefined, {
-            width: found.width,
-            height: found.height,
-            devicePixelRatio: dpr,
-          });
-          chart.current.setOption(option, true);
-        });
+      // The native canvas exists once this render has reached the view layer.
+      Taro.nextTick(() =>
+        Taro.createSelectorQuery()
+          .select(`#${id}`)
+          .fields({ node: true, size: true })
+          .exec((res) => {
+            const found = res?.[0] as { node?: any; width: number; height: number } | undefined;
+            if (disposed || !found?.node) return;
+            const canvas = found.node;
+            const ctx = canvas.getContext('2d');
+            const dpr = Taro.getSystemInfoSync().pixelRatio;
+            canvas.width = found.width * dpr;
+            canvas.height = found.height * dpr;
+            echarts.setPlatformAPI({
+              createCanvas: () => canvas,
+              measureText: (text: string, font?: string) => {
+                ctx.font = font || '12px sans-serif';
+                return ctx.measureText(text);
+              },
+            });
+            chart.current = echarts.init(canvas, undefined, {
+              width: found.width,
+              height: found.height,
+              devicePixelRatio: dpr,
+            });
+            chart.current.setOption(option, true);
+          }),
+      );
     }
     return () => {
       disposed = true;

@@ -238,9 +238,15 @@ function Funders({ items }: { items: { fundedBy: string; amount: number }[] }) {
     [items],
   );
   const lines = items.map((f) => `${funderLabel(f.fundedBy)}：${formatYuan(f.amount)}`);
+  // Nothing to share out: an empty grey ring would say nothing; the text says 本期没有补贴.
+  const any = items.some((f) => f.amount > 0);
   return (
     <Section title="补贴出资方" className="panel">
-      <Chart option={option} summary={`补贴按出资方环形图：${lines.join('，')}`} />
+      {any ? (
+        <Chart option={option} summary={`补贴按出资方环形图：${lines.join('，')}`} />
+      ) : (
+        <Text className="hint">本期没有助餐补贴。</Text>
+      )}
       <Numbers lines={lines} visible />
     </Section>
   );
