@@ -14,6 +14,7 @@ const DEMO = {
   elder: { phone: '13900000005', password: 'Demo@2026' },
   worker: { phone: '13900000001', password: 'Demo@2026' },
   staff: { phone: '13900000002', password: 'Demo@2026' },
+  admin: { phone: '13900000000', password: process.env.BOOTSTRAP_ADMIN_PASSWORD || 'Admin@12345' },
 };
 
 const freePort = () =>
@@ -84,8 +85,8 @@ const btn = (page, name) => vis(page.getByRole('button', { name, exact: true }))
 const btnStarting = (page, name) =>
   vis(page.locator(`taro-button-core[role="button"][aria-label^="${name}"]`));
 
-async function signedIn(who) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+async function signedIn(who, viewport = { width: 390, height: 844 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
   const page = await context.newPage();
   await page.goto(`${base}/`);
   await btn(page, '去登录').click();
@@ -163,6 +164,18 @@ try {
   await staff.page.waitForTimeout(500);
   await shot(staff.page, 'staff-counter');
   await staff.close();
+
+  // The district office: 辖区数据 on a PC screen (1366 wide), 近30天, once every chart is drawn.
+  const admin = await signedIn(DEMO.admin, { width: 1366, height: 768 });
+  await btn(admin.page, '辖区数据').click();
+  await btn(admin.page, '近30天').click();
+  const charts = admin.page.locator('.chart__canvas canvas').filter({ visible: true });
+  for (let i = 0; i < 100 && (await charts.count()) < 6; i++) await admin.page.waitForTimeout(100);
+  // The page scrolls inside Taro's page element: a taller window shows the charts below the fold.
+  await admin.page.setViewportSize({ width: 1366, height: 1500 });
+  await admin.page.waitForTimeout(800);
+  await shot(admin.page, 'admin-dashboard', false);
+  await admin.close();
 } finally {
   await browser.close();
   server.kill('SIGTERM');

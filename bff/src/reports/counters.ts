@@ -6,6 +6,7 @@
  *
  * What each field counts, and on which day (the recount in ./recount.ts follows the same rules):
  * - mealOrders, subsidyTotal: meal orders not cancelled, on the meal's date;
+ * - subsidyBy.<fundedBy>: the same subsidy split by who pays it (government / canteen);
  * - mealsServed: meal orders served (picked up), on the meal's date;
  * - svc.<status>: service orders by their current status, on the day they were requested;
  * - serviceMinutes: minutes served, on the check-out day;
@@ -24,6 +25,7 @@ export interface DailyCounterDoc {
   mealOrders: number;
   mealsServed: number;
   subsidyTotal: number;
+  subsidyBy?: Record<string, number>;
   svc: Record<string, number>;
   serviceMinutes: number;
   ratings: number;
@@ -43,6 +45,7 @@ const schema = new Schema<DailyCounterDoc>(
     mealOrders: Number,
     mealsServed: Number,
     subsidyTotal: Number,
+    subsidyBy: Schema.Types.Mixed,
     svc: Schema.Types.Mixed,
     serviceMinutes: Number,
     ratings: Number,

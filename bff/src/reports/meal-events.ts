@@ -7,14 +7,24 @@ const SLOT_NAMES = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' } as
 export const subsidyOf = (o: Pick<MealOrderDoc, 'pricing'>) =>
   o.pricing.discounts.reduce((sum, d) => sum + d.amount, 0);
 
+/** `subsidyBy.<fundedBy>` amounts of one order, times `sign` (the day counters' split by funder). */
+export function subsidyByFunder(o: Pick<MealOrderDoc, 'pricing'>, sign = 1): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of o.pricing.discounts)
+    out[`subsidyBy.${d.fundedBy}`] = (out[`subsidyBy.${d.fundedBy}`] ?? 0) + sign * d.amount;
+  return out;
+}
+
 export async function onMealPlaced(o: MealOrderDoc): Promise<void> {
-  await bumpCounters(o.communityId, o.date, { inc: { mealOrders: 1, subsidyTotal: subsidyOf(o) } });
+  await bumpCounters(o.communityId, o.date, {
+    inc: { mealOrders: 1, subsidyTotal: subsidyOf(o), ...subsidyByFunder(o) },
+  });
 }
 
 export async function onMealTransition(before: MealOrderDoc, after: MealOrderDoc): Promise<void> {
   if (after.status === 'cancelled' && before.status !== 'cancelled') {
     await bumpCounters(after.communityId, after.date, {
-      inc: { mealOrders: -1, subsidyTotal: -subsidyOf(after) },
+      inc: { mealOrders: -1, subsidyTotal: -subsidyOf(after), ...subsidyByFunder(after, -1) },
     });
   } else if (after.status === 'served' && before.status !== 'served') {
     await bumpCounters(after.communityId, after.date, { inc: { mealsServed: 1 } });

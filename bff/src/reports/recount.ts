@@ -8,7 +8,7 @@ import { MealOrder, type MealOrderDoc } from '../orders/model';
 import { ServiceOrder, type ServiceOrderDoc } from '../services/model';
 import { Sos, type SosDoc } from '../sos/model';
 import { counterId, DailyCounter, type DailyCounterDoc } from './counters';
-import { subsidyOf } from './meal-events';
+import { subsidyByFunder, subsidyOf } from './meal-events';
 
 export type DayCounts = Omit<DailyCounterDoc, '_id' | 'communityId' | 'date' | 'month'>;
 const LIMIT = 100_000;
@@ -17,6 +17,7 @@ export const emptyCounts = (): DayCounts => ({
   mealOrders: 0,
   mealsServed: 0,
   subsidyTotal: 0,
+  subsidyBy: {},
   svc: {},
   serviceMinutes: 0,
   ratings: 0,
@@ -47,6 +48,11 @@ export async function recountDay(date: string): Promise<Map<string, DayCounts>> 
     const c = of(m.communityId);
     c.mealOrders += 1;
     c.subsidyTotal += subsidyOf(m);
+    const by = (c.subsidyBy ??= {});
+    for (const [k, v] of Object.entries(subsidyByFunder(m))) {
+      const funder = k.slice('subsidyBy.'.length);
+      by[funder] = (by[funder] ?? 0) + v;
+    }
     if (m.status === 'served') c.mealsServed += 1;
   }
   for (const s of requested) {

@@ -7,8 +7,10 @@ import { findCanteen } from '../places/routes';
 import { summary } from './summary';
 import { CardEntry, type CardEntryDoc } from '../cards/model';
 import { paymentView } from '../orders/service';
+import { dashboardRoutes } from './dashboard-routes';
 
 export function reportRoutes(api: Api): void {
+  dashboardRoutes(api);
   api.add({
     method: 'get',
     path: '/api/reports/summary',

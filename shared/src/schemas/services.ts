@@ -57,3 +57,11 @@ export const NotificationsQuerySchema = z.object({ unread: z.enum(['0', '1']).op
 export const SummaryQuerySchema = z
   .object({ from: DateSchema, to: DateSchema, communityId: IdSchema.optional() })
   .refine((q) => q.from <= q.to, { path: ['to'], message: '结束日期不能早于开始日期' });
+
+// The dashboard's series and side-by-side figures (same range rules as the summary).
+export const TrendsQuerySchema = z
+  .object({ from: DateSchema, to: DateSchema, by: z.enum(['day', 'week']).default('day') })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: '结束日期不能早于开始日期' });
+export const ReportRangeQuerySchema = z
+  .object({ from: DateSchema, to: DateSchema })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: '结束日期不能早于开始日期' });

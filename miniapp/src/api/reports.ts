@@ -1,0 +1,45 @@
+/** The district dashboard's figures (admin: the district; worker: their own community), by meal date. */
+import { request } from './client';
+
+export interface Figures {
+  mealOrders: number;
+  mealsServed: number;
+  subsidyTotal: number;
+  serviceOrders: number;
+  serviceMinutes: number;
+  serviceHours: number;
+  ratings: number;
+  satisfactionRate: number | null;
+  sosCount: number;
+  sosMedianAckSeconds: number | null;
+}
+
+export interface TrendPoint extends Figures {
+  start: string;
+  end: string;
+}
+
+export interface CommunityFigures extends Figures {
+  communityId: string;
+  name: string;
+}
+
+export const reportsApi = {
+  summary: (from: string, to: string) =>
+    request<Figures & { serviceOrders: number }>('GET', `/api/reports/summary?from=${from}&to=${to}`),
+  trends: (from: string, to: string, by: 'day' | 'week') =>
+    request<{ by: 'day' | 'week'; points: TrendPoint[] }>(
+      'GET',
+      `/api/reports/trends?from=${from}&to=${to}&by=${by}`,
+    ),
+  communities: (from: string, to: string) =>
+    request<{ items: CommunityFigures[]; total: Figures }>(
+      'GET',
+      `/api/reports/communities?from=${from}&to=${to}`,
+    ),
+  funders: (from: string, to: string) =>
+    request<{ items: { fundedBy: string; amount: number }[]; subsidyTotal: number }>(
+      'GET',
+      `/api/reports/funders?from=${from}&to=${to}`,
+    ),
+};
