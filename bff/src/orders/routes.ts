@@ -40,7 +40,8 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     method: 'post',
     path: '/api/meal-orders',
     tag: 'orders',
-    summary: '订餐（长者本人、绑定家属、本社区助老员）；需要 Idempotency-Key',
+    summary:
+      '订餐（长者本人、绑定家属、本社区助老员）；需要 Idempotency-Key。已订了这一餐 → 409 ALREADY_BOOKED（error.orderId），除非 additional: true',
     access: ['elder', 'family', 'worker', 'admin'],
     otherStatuses: [200, 404, 409],
     rules: {
@@ -89,7 +90,12 @@ export function orderRoutes(api: Api, clock: () => Date): void {
           results.push({ elderId, status: 201, order: orderView(order, actor) });
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
-          results.push({ elderId, status: err.status, error: { code: err.code, message: err.message } });
+          results.push({
+            elderId,
+            status: err.status,
+            // ALREADY_BOOKED names the elder's existing order (`orderId`): marked and skipped.
+            error: { code: err.code, message: err.message, ...(err.extra ?? {}) },
+          });
         }
       }
       return { results };
