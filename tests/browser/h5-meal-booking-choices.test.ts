@@ -110,7 +110,9 @@ const booking = (page: Page, query = '') =>
 /** The element's box lies inside the viewport (seen without scrolling). */
 async function onScreen(page: Page, selector: string): Promise<boolean> {
   return page.evaluate((sel) => {
-    const el = [...document.querySelectorAll(sel)].find((x) => (x as HTMLElement).offsetParent !== null);
+    const el = Array.from(document.querySelectorAll(sel)).find(
+      (x) => (x as HTMLElement).offsetParent !== null,
+    );
     if (!el) return false;
     const r = el.getBoundingClientRect();
     return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;

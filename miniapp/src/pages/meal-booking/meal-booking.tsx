@@ -834,6 +834,13 @@ export default function MealBookingPage() {
         </Section>
       )}
 
+      {/* No dish left chosen (e.g. it sold out meanwhile): the answer stays in the page. */}
+      {!body && bookError && !(bookError instanceof ApiError && bookError.code === 'ALREADY_BOOKED') && (
+        <View className="meal__book-error">
+          <Text className="error-box">{plainError(bookError)}</Text>
+        </View>
+      )}
+
       <HomeButton />
 
       {/* Fixed to the bottom: the total and 确认订餐 on the first screen, however long the menu. */}
