@@ -196,7 +196,14 @@ describe('one subsidised meal per elder per slot and day', () => {
     firstLunch = orders.body.items.find((o: any) => o.slot === 'lunch' && o.status === 'placed');
     expect(firstLunch.pricing.discounts).toEqual([off('r80', 300)]);
     const { quoted, order } = await quoteThenOrder(meal('e85'));
-    expect(quoted).toEqual({ subtotal: 1500, discounts: [], deliveryFee: 0, payable: 1500 });
+    // …and says in words why the subsidy is missing.
+    expect(quoted).toEqual({
+      subtotal: 1500,
+      discounts: [],
+      deliveryFee: 0,
+      payable: 1500,
+      capNote: '每人每餐限补贴1份，这是第2份，不享受「80岁以上助餐优惠」',
+    });
     expect(order.pricing).toEqual(quoted);
   });
 

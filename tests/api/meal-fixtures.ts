@@ -23,6 +23,7 @@ export interface OrderBody {
   fulfilment?: 'dine_in' | 'take_away' | 'delivery';
   address?: string;
   payment?: 'card' | 'counter';
+  additional?: boolean;
 }
 
 function expectStatus(what: string, res: { status: number; body: unknown }, status: number): void {
@@ -90,10 +91,19 @@ export class MealFixtures extends Fixtures {
     return res.body;
   }
 
-  /** POST /api/meal-orders with a fresh Idempotency-Key unless one is given (null: none). */
+  /**
+   * POST /api/meal-orders with a fresh Idempotency-Key unless one is given (null: none).
+   * Most tests book one elder's meal many times to load a menu: they mean every one of them
+   * (`additional: true` unless the body says otherwise). second-meal.test.ts tests the
+   * 409 ALREADY_BOOKED without it.
+   */
   order(token: string, body: OrderBody, key: string | null = randomUUID()): Promise<ApiResponse> {
     const headers: Record<string, string> = key === null ? {} : { 'idempotency-key': key };
-    return this.api.post('/api/meal-orders', { fulfilment: 'dine_in', ...body }, { token, headers });
+    return this.api.post(
+      '/api/meal-orders',
+      { fulfilment: 'dine_in', additional: true, ...body },
+      { token, headers },
+    );
   }
 
   async placed(token: string, body: OrderBody): Promise<any> {

@@ -3,7 +3,8 @@
  * wait on the database, and at the lunch rush they add up. A new order costs: the
  * Idempotency-Key, the elder, the stock, the subsidy claim (only when a capped rule
  * discounts it), the order itself, the day's counter for the district's figures, and
- * clearing the key's `pending` mark (what crash recovery looks for).
+ * clearing the key's `pending` mark (what crash recovery looks for). The one-live-meal rule
+ * (409 ALREADY_BOOKED) rides on the order's own unique `liveSlot`: no extra trip for a first meal.
  */
 import mongoose from 'mongoose';
 import { startTestServer, type TestServer } from '../harness/server';
@@ -19,6 +20,7 @@ let canteenId: string;
 let dishId: string;
 let subsidised: string; // 80, 低保: the capped rules apply
 let young: string; // 55, no group: no rule applies
+let warm: string; // books the warm-up meals
 
 let commands: string[] = [];
 const record = (e: { commandName: string; command: Record<string, unknown> }) => {
@@ -44,6 +46,7 @@ beforeAll(async () => {
   });
   subsidised = (await m.elder(worker.token, community.id, { birthDate: '1945-05-01' })).id;
   young = (await m.elder(worker.token, community.id, { birthDate: '1971-05-01', groups: [] })).id;
+  warm = (await m.elder(worker.token, community.id, { birthDate: '1970-05-01', groups: [] })).id;
   mongoose.connection.getClient().on('commandStarted', record);
 });
 afterAll(async () => {
@@ -60,7 +63,7 @@ const lunch = (elderId: string): OrderBody => ({
 });
 
 async function countedOrder(elderId: string) {
-  await m.placed(worker.token, lunch(young)); // warm caches (canteen, menu, rules), as at the rush
+  await m.placed(worker.token, lunch(warm)); // warm caches (canteen, menu, rules), as at the rush
   commands = [];
   const order = await m.placed(worker.token, lunch(elderId));
   return { order, commands: [...commands] };
@@ -82,11 +85,21 @@ test('a subsidised order takes 7 round trips: key, elder, stock, subsidy claim, 
   expect(seen).toEqual(subsidisedTrips);
 });
 
-test("the same slot's second meal tries the claim, finds it held, and is charged in full", async () => {
+test("the same slot's second meal (additional) tries the claim, finds it held, is charged in full, and meets the live meal once", async () => {
   const { order, commands: seen } = await countedOrder(subsidised);
   expect(order.pricing.discounts).toEqual([]);
   expect(order.pricing.payable).toBe(900);
-  expect(seen).toEqual(subsidisedTrips);
+  expect(seen).toEqual([
+    'insert idempotency_keys',
+    'find elders',
+    'findAndModify menus',
+    'insert subsidy_claims',
+    'insert meal_orders', // E11000: the elder's live lunch
+    'find meal_orders', // which order holds it
+    'insert meal_orders', // as a second meal, asked for
+    'update daily_counters',
+    'update idempotency_keys',
+  ]);
 });
 
 test('an order no capped rule discounts skips the claim: 6 round trips', async () => {

@@ -200,6 +200,7 @@ test('the summary equals counts computed here, and the day counters equal a full
         slot: 'lunch',
         items: [{ dishId: dish.id, qty: 1 }],
         fulfilment: 'dine_in',
+        additional: true, // k2 is a second lunch on purpose
       },
       { token: worker.token, headers: { 'idempotency-key': key } },
     );

@@ -1,6 +1,7 @@
 // The elder's journey in the built H5 app against the real API, counting her taps from home:
-// tomorrow's lunch in ≤ 3 taps (nearest canteen and the meal preselected), 「和上次一样」 in
-// 2 taps with the price breakdown shown before the last one, then 我的订单: the big pickup
+// tomorrow's lunch in ≤ 3 taps (nearest canteen and the meal preselected), 「和上次一样」 for
+// the same lunch asks first (您已订了明天午餐 → 再订一份) and books in 3 taps with the price
+// breakdown shown before the last one, then 我的订单: the big pickup
 // codes, past meals, and a cancel with one in-page confirmation that says portions go back.
 // axe-core (serious/critical) and the 适老化 checks run on every page she sees.
 import type { Browser, Page } from 'playwright-core';
@@ -92,7 +93,7 @@ async function elderSignsIn(page: Page): Promise<void> {
   await signIn(page, server.baseUrl, elderUser);
 }
 
-test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 in 2, then 我的订单 with one cancel', async () => {
+test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 (asked first: 再订一份) in 3, then 我的订单 with one cancel', async () => {
   const o = await openPhonePage(browser);
   const { page } = o;
   try {
@@ -136,10 +137,16 @@ test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 in 2, t
     const code1 = (await visible(page.locator('.meal__code')).innerText()).trim();
     await checkPage(page, 'booking result');
 
-    // ---- 和上次一样: one tap to see it priced, one to book ----
+    // ---- 和上次一样: she has tomorrow's lunch already, so she is asked first (no silent second
+    // meal); 再订一份 shows it priced, one more tap books it ----
     await btn(page, '返回首页').click();
     const again = new TapCounter();
     await again.tap(btnStarting(page, '和上次一样'));
+    await text(page, '您已订了明天午餐').waitFor();
+    await btn(page, '查看这份订单').waitFor();
+    expect(await page.getByRole('button', { name: '确认订餐' }).count()).toBe(0);
+    await checkPage(page, 'meal booking (already booked)');
+    await again.tap(btn(page, '再订一份'));
     // Before the final tap: the same dish chosen and the price breakdown on screen.
     await hasText(
       visible(page.locator('.meal__dish').filter({ hasText: fish.name }).locator('.meal__qty')),
@@ -157,7 +164,7 @@ test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 in 2, t
     );
     await again.tap(btn(page, '确认订餐'));
     const repeated = await (await second).json();
-    expect(again.count).toBe(2);
+    expect(again.count).toBe(3);
     expect(repeated).toMatchObject({
       canteenId: near.id,
       date: tomorrow,

@@ -51,6 +51,7 @@ export interface NewEntry {
   method?: 'cash' | 'wechat' | 'card';
   paymentId?: string;
   requestHash?: string;
+  reverses?: string;
   at: Date;
 }
 
@@ -293,6 +294,7 @@ export function entryView(e: CardEntryDoc, inflight: string[] = []) {
     amount: e.amount,
     ...(e.orderId ? { orderId: e.orderId } : {}),
     ...(e.method ? { method: e.method } : {}),
+    ...(e.reverses ? { reverses: e.reverses } : {}),
     by: { userId: e.by.userId, role: e.by.role, ...(e.by.name ? { name: e.by.name } : {}) },
     at: new Date(e.at).toISOString(),
     ...(inflight.includes(e._id) ? { processing: true } : {}),

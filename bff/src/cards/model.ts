@@ -38,7 +38,7 @@ export type EntryState = 'pending' | 'applied' | 'void';
 /**
  * One ledger entry, append-only. `_id` is deterministic so that the same money event can
  * be recorded only once: `pay:<orderId>`, `refund:<orderId>`, `topup:<paymentId>` (WeChat
- * Pay), `cash:<userId>:<Idempotency-Key>` (cash at the office). `amount` is signed fen
+ * Pay), `cash:<userId>:<Idempotency-Key>` (cash at the office), `reverse:<entryId>` (that cash undone). `amount` is signed fen
  * (payments negative), so a card's balance is the plain sum of its applied entries.
  */
 export interface CardEntryDoc {
@@ -56,6 +56,8 @@ export interface CardEntryDoc {
   method?: 'cash' | 'wechat' | 'card';
   paymentId?: string;
   requestHash?: string;
+  /** An adjustment undoing a cash top-up: the entry it reverses (`reverse:<that id>`). */
+  reverses?: string;
   at: Date;
   createdAt: Date;
 }
@@ -73,6 +75,7 @@ const entrySchema = new Schema<CardEntryDoc>(
     method: String,
     paymentId: String,
     requestHash: String,
+    reverses: String,
     at: Date,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  CardEntryParamsSchema,
   CardQuerySchema,
   IdempotencyHeadersSchema,
   IdParamsSchema,
@@ -11,6 +12,7 @@ import { loadElderFor } from '../elders/access';
 import { startWechatTopup } from '../payments/service';
 import type { WechatPay } from '../payments/wechat-pay';
 import { applyEntry, entryView, recordEntry, statement } from './ledger';
+import { reverseCashTopup } from './reverse';
 
 export function cardRoutes(api: Api, deps: { clock: () => Date; pay?: WechatPay }): void {
   api.add({
@@ -25,11 +27,15 @@ export function cardRoutes(api: Api, deps: { clock: () => Date; pay?: WechatPay 
     handler: async ({ params, query, actor }) => {
       await loadElderFor(actor, params.id);
       const s = await statement(params.id, query.month);
+      const reversed = new Set(s.entries.map((e) => e.reverses).filter(Boolean));
       return {
         elderId: params.id,
         balance: s.balance,
         ...(query.month ? { month: query.month } : {}),
-        entries: s.entries.map((e) => entryView(e, s.inflight)),
+        entries: s.entries.map((e) => ({
+          ...entryView(e, s.inflight),
+          ...(reversed.has(e._id) ? { reversed: true } : {}),
+        })),
       };
     },
   });
@@ -82,6 +88,22 @@ export function cardRoutes(api: Api, deps: { clock: () => Date; pay?: WechatPay 
       const outcome = await applyEntry(entry);
       if (!created) setStatus(200);
       return { ...entryView({ ...entry, state: 'applied' }), balance: outcome.balance };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/elders/:id/card/entries/:entryId/reverse',
+    tag: 'cards',
+    summary:
+      '撤销现金充值（收款人本人，10 分钟内）：记一笔金额相反的调整（adjustment），原记录不改；再次撤销 → 409',
+    access: ['worker', 'admin'],
+    otherStatuses: [403, 404, 409],
+    params: CardEntryParamsSchema,
+    status: 201,
+    handler: async ({ params, actor }) => {
+      await loadElderFor(actor, params.id);
+      return reverseCashTopup(actor, params.id, params.entryId, deps.clock());
     },
   });
 }

@@ -11,6 +11,8 @@ export class AppError extends Error {
     readonly fields?: Record<string, string>,
     /** Response headers that go with the error (e.g. Retry-After on a 429). */
     readonly headers?: Record<string, string>,
+    /** More fields for `error` (e.g. the existing order's id on ALREADY_BOOKED). */
+    readonly extra?: Record<string, string>,
   ) {
     super(message);
   }
@@ -60,7 +62,12 @@ export function errorHandler(log: Logger): Koa.Middleware {
         ctx.status = err.status;
         if (err.headers) ctx.set(err.headers);
         ctx.body = {
-          error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+          error: {
+            code: err.code,
+            message: err.message,
+            ...(err.fields ? { fields: err.fields } : {}),
+            ...(err.extra ?? {}),
+          },
         };
         return;
       }

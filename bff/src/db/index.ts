@@ -129,6 +129,16 @@ export async function ensureIndexes(): Promise<void> {
   const ferretdb = current?.kind === 'ferretdb';
   for (const name of RAW_COLLECTIONS)
     await createCollection(() => mongoose.connection.createCollection(name));
+  if (!ferretdb) {
+    // Meal orders from before the unique `liveSlot`: MongoDB indexes a missing field as null
+    // (FerretDB skips it), so each old order gets its own value first (never "the live meal").
+    await createCollection(() => mongoose.connection.createCollection('meal_orders'));
+    await mongoose.connection
+      .collection('meal_orders')
+      .updateMany({ liveSlot: { $exists: false } }, [
+        { $set: { liveSlot: { $concat: ['x:', { $toString: '$_id' }] } } },
+      ]);
+  }
   for (const model of Object.values(mongoose.models)) {
     await createCollection(() => model.createCollection());
     if (!ferretdb) {

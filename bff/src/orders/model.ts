@@ -35,6 +35,11 @@ export interface MealOrderDoc {
   elderMonth: string;
   canteenMonth: string;
   subsidyClaimId?: string;
+  /**
+   * One live meal per elder, date and slot unless asked for (unique index): `elderId:date:slot`
+   * on the order holding that meal, `x:<orderId>` on a cancelled one or a second meal added on purpose.
+   */
+  liveSlot?: string;
   /** Cancelled, portions or subsidy claim not yet given back (the recovery sweep finishes it). */
   pendingRelease?: true;
   /** 助餐卡: paid at booking from the card (refunded on cancel); 到店付: collected at check-out. */
@@ -90,6 +95,7 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
     elderMonth: String,
     canteenMonth: String,
     subsidyClaimId: String,
+    liveSlot: String,
     pendingRelease: Boolean,
     payment: new Schema(
       { method: String, amount: Number, status: String, paidAt: Date, collectedBy: by },
@@ -106,6 +112,11 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
 /** Pickup codes are unique per canteen and day (E11000 → draw another code). */
 export const PICKUP_CODE_INDEX = 'pickup_code_per_canteen_day';
 mealOrderSchema.index({ canteenDay: 1, pickupCode: 1 }, { unique: true, name: PICKUP_CODE_INDEX });
+/** A second live order for the same elder, date and slot → E11000 → 409 ALREADY_BOOKED. */
+export const LIVE_SLOT_INDEX = 'one_live_meal_per_elder_slot';
+mealOrderSchema.index({ liveSlot: 1 }, { unique: true, name: LIVE_SLOT_INDEX });
+export const liveSlotKey = (elderId: string, date: string, slot: Slot) => `${elderId}:${date}:${slot}`;
+export const freeSlotKey = (orderId: string) => `x:${orderId}`;
 mealOrderSchema.index({ communityDay: 1 });
 mealOrderSchema.index({ date: 1 }); // the admin's day, the figures' recount of a day
 mealOrderSchema.index({ elderMonth: 1 });

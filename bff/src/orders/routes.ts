@@ -9,11 +9,12 @@ import {
   PickupBodySchema,
   QuoteBodySchema,
 } from '@yiyangtong/shared';
-import { AppError, conflict, notFound } from '../core/errors';
+import { AppError, conflict } from '../core/errors';
 import type { Api } from '../core/route';
 import { assertStaffOf } from '../menus/routes';
 import { findCanteen } from '../places/routes';
 import { MealOrder, type MealOrderDoc } from './model';
+import { pickupNotFound } from './pickup-lookup';
 import { listVisibleOrders } from './queries';
 import { cancelOrder, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
 
@@ -40,7 +41,8 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     method: 'post',
     path: '/api/meal-orders',
     tag: 'orders',
-    summary: '订餐（长者本人、绑定家属、本社区助老员）；需要 Idempotency-Key',
+    summary:
+      '订餐（长者本人、绑定家属、本社区助老员）；需要 Idempotency-Key。已订了这一餐 → 409 ALREADY_BOOKED（error.orderId），除非 additional: true',
     access: ['elder', 'family', 'worker', 'admin'],
     otherStatuses: [200, 404, 409],
     rules: {
@@ -89,7 +91,12 @@ export function orderRoutes(api: Api, clock: () => Date): void {
           results.push({ elderId, status: 201, order: orderView(order, actor) });
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
-          results.push({ elderId, status: err.status, error: { code: err.code, message: err.message } });
+          results.push({
+            elderId,
+            status: err.status,
+            // ALREADY_BOOKED names the elder's existing order (`orderId`): marked and skipped.
+            error: { code: err.code, message: err.message, ...(err.extra ?? {}) },
+          });
         }
       }
       return { results };
@@ -185,18 +192,19 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     tag: 'canteen',
     summary: '凭取餐码核销（当天）',
     access: ['canteen_staff', 'admin'],
-    otherStatuses: [409],
+    otherStatuses: [404, 409],
     params: IdParamsSchema,
     body: PickupBodySchema,
     handler: async ({ params, body, actor }) => {
       assertStaffOf(actor, params.id);
       const now = clock();
+      const day = body.date ?? chinaDate(now);
       const found = await MealOrder.findOne({
-        canteenDay: `${params.id}:${body.date ?? chinaDate(now)}`,
+        canteenDay: `${params.id}:${day}`,
         pickupCode: body.code,
       }).lean<MealOrderDoc>();
       // assertStaffOf above and the canteen in the key: the order is this caller's to serve.
-      if (!found || found.status === 'cancelled') throw notFound('取餐码');
+      if (!found || found.status === 'cancelled') throw await pickupNotFound(params.id, body.code, day, now);
       const order = found;
       if (order.status === 'served') throw conflict('ALREADY_SERVED', '这份餐已经取过了');
       // 到店付: checking the meal out is taking the money, recorded with who took it.

@@ -44,6 +44,8 @@ import { findCanteen } from '../places/routes';
 import { onMealPlaced, onMealTransition } from '../reports/meal-events';
 import {
   claimId,
+  freeSlotKey,
+  liveSlotKey,
   MAX_CAP,
   MealOrder,
   orderKeys,
@@ -66,6 +68,8 @@ export interface OrderInput {
   standingOrderId?: string;
   /** 助餐卡 (paid now from the elder's card) or 到店付 (paid at the counter); default counter. */
   payment?: PaymentMethod;
+  /** A second live meal for this elder, date and slot on purpose; otherwise 409 ALREADY_BOOKED. */
+  additional?: boolean;
 }
 
 export function slotCutoff(canteen: Pick<CanteenDoc, 'slots'>, date: string, slot: Slot): Date | null {
@@ -110,20 +114,39 @@ export async function quote(actor: Actor, input: OrderInput, now: Date): Promise
     cutoffAt,
     priceWith: async (subsidisedMealsUsed) => {
       try {
-        return computePricing({
-          elder: {
-            birthDate: elder.birthDate,
-            groups: elder.groups ?? [],
-            careLevel: elder.careLevel ?? null,
-          },
-          canteen: { id: String(canteen._id), district: canteen.district, deliveryFee: canteen.deliveryFee },
-          date: input.date,
-          slot: input.slot,
-          items: lines,
-          fulfilment: input.fulfilment,
-          rules: await activeRules(),
-          subsidisedMealsUsed,
-        });
+        const price = (used: number) =>
+          computePricing({
+            elder: {
+              birthDate: elder.birthDate,
+              groups: elder.groups ?? [],
+              careLevel: elder.careLevel ?? null,
+            },
+            canteen: {
+              id: String(canteen._id),
+              district: canteen.district,
+              deliveryFee: canteen.deliveryFee,
+            },
+            date: input.date,
+            slot: input.slot,
+            items: lines,
+            fulfilment: input.fulfilment,
+            rules,
+            subsidisedMealsUsed: used,
+          });
+        const rules = await activeRules();
+        const pricing = price(subsidisedMealsUsed);
+        if (subsidisedMealsUsed === 0) return pricing;
+        // Priced as a further meal of the slot: say in words when that is why a subsidy is missing.
+        const first = price(0);
+        const lost = first.discounts.filter((d) => !pricing.discounts.some((p) => p.ruleId === d.ruleId));
+        if (!lost.length) return pricing;
+        const cap = Math.min(
+          ...lost.map((d) => rules.find((r) => r.id === d.ruleId)?.perElderPerSlotPerDay ?? 1),
+        );
+        return {
+          ...pricing,
+          capNote: `每人每餐限补贴${cap}份，这是第${subsidisedMealsUsed + 1}份，不享受「${lost.map((d) => d.name).join('、')}」`,
+        };
       } catch (err) {
         if (err instanceof RangeError)
           throw new AppError(409, 'PRICING_UNAVAILABLE', `无法计算价格：${err.message}`);
@@ -314,6 +337,7 @@ async function placeNewOrder(
       },
       ...keys,
       ...(claim ? { subsidyClaimId: claim } : {}),
+      liveSlot: liveSlotKey(input.elderId, input.date, input.slot),
       bookedBy: {
         ...by,
         name: actor.name,
@@ -332,9 +356,17 @@ async function placeNewOrder(
         placed = (await MealOrder.create({ ...fields, pickupCode: drawPickupCode() })).toObject();
         break;
       } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        // FerretDB's E11000 does not name the index: look for the order holding the meal.
+        const message = String((err as Error).message);
+        const holder = message.includes(PICKUP_CODE_INDEX) ? null : await liveOrder(fields.liveSlot);
+        if (holder) {
+          // The elder has this meal already: a second one only when asked for (`additional`).
+          if (!input.additional) throw alreadyBooked(holder, input);
+          fields.liveSlot = freeSlotKey(String(orderId));
+          continue;
+        }
         // The code is taken at this canteen today: draw another (1 in 10⁶ per order).
-        if (!(isDuplicateKeyError(err) && String((err as Error).message).includes(PICKUP_CODE_INDEX)))
-          throw err;
       }
     }
     if (cardPayment && !(await finishPayment(cardPayment))) {
@@ -349,6 +381,24 @@ async function placeNewOrder(
   settleHold(mId, String(orderId));
   await onMealPlaced(placed);
   return placed;
+}
+
+const SLOT_WORDS: Record<Slot, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
+
+const liveOrder = (liveSlot: string) => MealOrder.findOne({ liveSlot }).lean<MealOrderDoc>();
+
+/** 409 ALREADY_BOOKED naming the live order that holds the elder's meal (`error.orderId`). */
+function alreadyBooked(existing: MealOrderDoc, input: OrderInput): AppError {
+  const id = String(existing._id);
+  const [, m, d] = input.date.split('-').map(Number);
+  return new AppError(
+    409,
+    'ALREADY_BOOKED',
+    `已经订了${m}月${d}日${SLOT_WORDS[input.slot]}（订单 ${id}）；要再订一份，请说明是再订一份（additional）`,
+    undefined,
+    undefined,
+    { orderId: id },
+  );
 }
 
 const requestHash = (input: OrderInput) => createHash('sha256').update(JSON.stringify(input)).digest('hex');
@@ -446,6 +496,7 @@ export async function cancelOrder(actor: Actor, id: string, now: Date): Promise<
   // between leaves it set, and the recovery sweep finishes the job (every step is idempotent).
   const cancelled = await transition(order, ['placed', 'confirmed'], 'cancelled', actor, now, {
     pendingRelease: true,
+    liveSlot: freeSlotKey(String(order._id)),
   });
   return finishCancellation(cancelled);
 }
@@ -460,9 +511,32 @@ export async function finishCancellation(order: MealOrderDoc): Promise<MealOrder
   await refundCardPayment(order, cancel?.by ?? order.bookedBy, cancel?.at ?? new Date());
   await releaseCancelled(menuId(order.canteenId, order.date, order.slot), id, order.items);
   if (order.subsidyClaimId) await SubsidyClaim.deleteOne({ _id: order.subsidyClaimId, orderId: id });
+  await handOverLiveSlot(order);
   return (
     (await conditionalUpdate<MealOrderDoc>(MealOrder, id, {}, { $unset: { pendingRelease: 1 } })) ?? order
   );
+}
+
+/**
+ * A cancelled order held the elder's meal while a second one (added on purpose) lives on:
+ * that one now holds it, so a later booking is again told the elder has this meal.
+ */
+async function handOverLiveSlot(order: MealOrderDoc): Promise<void> {
+  const key = liveSlotKey(order.elderId, order.date, order.slot);
+  const others = await MealOrder.find({ elderMonth: order.elderMonth }).limit(500).lean<MealOrderDoc[]>();
+  if (others.some((o) => o.liveSlot === key)) return;
+  const next = others.find(
+    (o) => o.status !== 'cancelled' && o.date === order.date && o.slot === order.slot && o.liveSlot !== key,
+  );
+  if (!next) return;
+  await conditionalUpdate<MealOrderDoc>(
+    MealOrder,
+    String(next._id),
+    { status: { $ne: 'cancelled' } },
+    { $set: { liveSlot: key } },
+  ).catch((err) => {
+    if (!isDuplicateKeyError(err)) throw err; // a new booking took it meanwhile
+  });
 }
 
 export function orderView(o: MealOrderDoc, viewer: Actor) {

@@ -259,6 +259,10 @@ export async function materialiseOne(
       }
     }
     if (err.code === 'REQUEST_IN_PROGRESS') return { outcome: 'in_progress' };
+    // Booked by hand since the list above was read (or at another canteen): no second meal,
+    // and nothing to tell anyone. Not recorded, as above: should that order be cancelled, a
+    // later run still places the standing one.
+    if (err.code === 'ALREADY_BOOKED') return { outcome: 'booked_by_hand' };
     const error = { code: err.code, message: err.message };
     await record(id, { status: 'failed', error }, now);
     const late = cutoffAt ? cutoffAt.getTime() - now.getTime() <= MENU_LATE_MS : true;

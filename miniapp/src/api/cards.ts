@@ -14,6 +14,10 @@ export interface CardEntry {
   method?: 'cash' | 'wechat' | 'card';
   by: { userId: string; role: string; name?: string };
   at: string;
+  /** An adjustment undoing a cash top-up: that entry's id. */
+  reverses?: string;
+  /** A cash top-up undone by a later adjustment. */
+  reversed?: boolean;
 }
 
 export interface MealCard {
@@ -31,6 +35,21 @@ export interface WechatPrepay {
   paySign: string;
 }
 
+/** How long the worker who took cash may undo it (the server's window). */
+export const CASH_UNDO_MINUTES = 10;
+
+/** Whether `me` may still undo this cash top-up (its taker, not undone, within the window). */
+export function canUndoCash(e: CardEntry, myId: string | undefined, now = Date.now()): boolean {
+  return (
+    e.kind === 'topup' &&
+    e.method === 'cash' &&
+    !e.reversed &&
+    !!myId &&
+    e.by.userId === myId &&
+    now - Date.parse(e.at) < CASH_UNDO_MINUTES * 60_000
+  );
+}
+
 export const cardApi = {
   card: (elderId: string) => request<MealCard>('GET', `/api/elders/${encodeURIComponent(elderId)}/card`),
   topupCash: (elderId: string, amount: number, key = newIdempotencyKey()) =>
@@ -39,6 +58,13 @@ export const cardApi = {
       `/api/elders/${encodeURIComponent(elderId)}/card/topups`,
       { amount, method: 'cash' },
       { 'Idempotency-Key': key },
+    ),
+  /** Undo a cash top-up (the worker who took it, within CASH_UNDO_MINUTES): a new −amount entry. */
+  reverse: (elderId: string, entryId: string) =>
+    request<CardEntry & { balance: number }>(
+      'POST',
+      `/api/elders/${encodeURIComponent(elderId)}/card/entries/${encodeURIComponent(entryId)}/reverse`,
+      {},
     ),
   topupWechat: (elderId: string, amount: number, key = newIdempotencyKey()) =>
     request<{ paymentId: string; amount: number; prepay: WechatPrepay }>(
@@ -114,5 +140,6 @@ export function entryWords(e: CardEntry): string {
   if (e.kind === 'topup')
     return e.method === 'wechat' ? '充值（微信）' : e.method === 'cash' ? '充值（现金）' : '充值';
   if (e.kind === 'refund') return '退款（取消订餐）';
+  if (e.kind === 'adjustment' && e.reverses) return '撤销现金充值';
   return KIND_WORDS[e.kind] ?? e.kind;
 }

@@ -35,6 +35,8 @@ export class ApiError extends Error {
     message: string,
     /** VALIDATION_FAILED: the server's words per field (e.g. {"benefit.value": "…"}). */
     public readonly fields: Record<string, string> = {},
+    /** Other fields of `error`, e.g. `orderId` on ALREADY_BOOKED (the meal the elder has). */
+    public readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -105,6 +107,7 @@ export async function request<T>(
     err?.code || `HTTP_${status}`,
     err?.message || fallbackMessage(status),
     err?.fields ?? {},
+    (err as Record<string, unknown> | undefined) ?? {},
   );
 }
 
@@ -134,6 +137,8 @@ export function plainError(err: Error): string {
       return '这餐已经取过了，不能再取消';
     case 'INSUFFICIENT_BALANCE':
       return `助餐卡的钱不够这餐，请先充值，或改选到店付（${err.message}）`;
+    case 'ALREADY_BOOKED':
+      return '这位长者已经订了这一餐，没有重复下单';
     case 'PAYMENT_UNAVAILABLE':
       return `现在不能用微信充值，请到社区服务站交现金（${err.message}）`;
     default:

@@ -117,7 +117,16 @@ export const mealApi = {
       elderId ? `/api/meal-orders?elderId=${encodeURIComponent(elderId)}` : '/api/meal-orders',
     ),
   cancel: (id: string) => request<MealOrder>('POST', `/api/meal-orders/${encodeURIComponent(id)}/cancel`, {}),
-  book: (body: QuoteBody & { payment?: 'card' | 'counter' }, idempotencyKey: string) =>
+  /** A worker's community's (an admin's: every) orders of one day. */
+  dayOrders: (date: string) =>
+    request<{ items: MealOrder[] }>('GET', `/api/meal-orders?date=${encodeURIComponent(date)}`),
+  /** One elder's orders of one day (to tell "您已订了明天午餐" before a second one). */
+  ordersOn: (elderId: string, date: string) =>
+    request<{ items: MealOrder[] }>(
+      'GET',
+      `/api/meal-orders?elderId=${encodeURIComponent(elderId)}&date=${encodeURIComponent(date)}`,
+    ),
+  book: (body: QuoteBody & { payment?: 'card' | 'counter'; additional?: boolean }, idempotencyKey: string) =>
     request<MealOrder>('POST', '/api/meal-orders', body, { 'Idempotency-Key': idempotencyKey }),
 };
 

@@ -110,6 +110,7 @@ export function PriceBreakdown({ pricing }: { pricing: Pricing }) {
           <Text className="meal__price-value">{formatYuan(pricing.deliveryFee)}</Text>
         </View>
       )}
+      {pricing.capNote && <Text className="meal__cap-note">{pricing.capNote}</Text>}
       <View className="meal__price-row meal__payable">
         <Text className="meal__payable-name">应付</Text>
         <Text className="meal__payable-amount">{formatYuan(pricing.payable)}</Text>

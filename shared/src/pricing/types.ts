@@ -102,6 +102,8 @@ export interface Pricing {
   deliveryFee: number;
   /** (subtotal − Σ discounts) + deliveryFee */
   payable: number;
+  /** Why a subsidy the elder otherwise gets is missing (a further meal of the same slot), in words. */
+  capNote?: string;
 }
 
 /** A home-service visit priced by the same rules and breakdown as a meal (see service.ts). */

@@ -7,6 +7,12 @@ export const TopupBodySchema = z.strictObject({
 });
 export type TopupBody = z.infer<typeof TopupBodySchema>;
 
+/** One entry of an elder's card; entry ids are `cash:<userId>:<key>`, `pay:<orderId>`… (visible ASCII). */
+export const CardEntryParamsSchema = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{24}$/, '编号格式不正确'),
+  entryId: z.string().regex(/^[\x21-\x7e]{1,200}$/, '流水编号格式不正确'),
+});
+
 export const CardQuerySchema = z.object({
   /** Only this month's entries (the balance is the whole card's). */
   month: z

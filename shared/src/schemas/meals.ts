@@ -94,6 +94,8 @@ export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
 export const CreateMealOrderBodySchema = QuoteBodySchema.extend({
   address: text(200).optional(),
   payment: PaymentMethodSchema.optional(),
+  /** A second meal for the same elder, date and slot on purpose (otherwise 409 ALREADY_BOOKED). */
+  additional: z.boolean().optional(),
 });
 
 export const BatchMealOrderBodySchema = z.strictObject({

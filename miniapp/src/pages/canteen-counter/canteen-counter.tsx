@@ -35,6 +35,9 @@ function paymentText(o: MealOrder): string {
   if (!p || p.amount === 0) return '';
   if (p.method === 'card')
     return p.status === 'refunded' ? '助餐卡（已退款）' : `助餐卡已付 ${formatYuan(p.amount)}`;
+  if (o.status === 'cancelled') return ''; // nothing to collect for a cancelled meal
+  if (o.fulfilment === 'delivery')
+    return p.status === 'paid' ? `送到时付 已收 ${formatYuan(p.amount)}` : `送到时收 ${formatYuan(p.amount)}`;
   return p.status === 'paid' ? `到店付 已收 ${formatYuan(p.amount)}` : `到店付 应收 ${formatYuan(p.amount)}`;
 }
 
@@ -95,7 +98,14 @@ export default function CanteenCounterPage() {
       void refreshOrders();
     },
     onError: (err) => {
-      setCodeError(err instanceof ApiError && err.status === 404 ? '取餐码不存在' : err.message);
+      // Another day's code: the server says whose day it is ("这是明天（12月5日）午餐的订单…").
+      setCodeError(
+        err instanceof ApiError && err.status === 404
+          ? err.details.orderDate
+            ? err.message
+            : '取餐码不存在'
+          : err.message,
+      );
       void refreshOrders();
     },
   });

@@ -2,6 +2,9 @@
  * 订餐: one page, one path, everything inline (no modals/toasts):
  *   为谁订 → 食堂 → 哪天 → 哪一餐 (cut-off shown) → 菜品数量 → 取餐方式 → 价格明细 (server quote)
  *   → 确认订餐 → result on the same page (取餐码, details, the same price breakdown).
+ * 今天 is offered while one of today's meals is still open. A meal the elder already has is
+ * said first ("您已订了明天午餐": 查看这份订单 / 再订一份), never booked twice by accident.
+ * The total and 确认订餐 stay in a bar fixed to the bottom, however long the menu.
  * Every price shown comes from the server (POST /api/pricing/quote or the order); the page
  * only formats fen as 元.
  */
@@ -45,7 +48,9 @@ import {
 import './meal-booking.scss';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
-const DAY_CHOICES: { offset: 1 | 2; label: string }[] = [
+type DayOffset = 0 | 1 | 2;
+const DAY_CHOICES: { offset: DayOffset; label: string }[] = [
+  { offset: 0, label: '今天' },
   { offset: 1, label: '明天' },
   { offset: 2, label: '后天' },
 ];
@@ -70,6 +75,17 @@ function distanceText(m?: number): string {
   if (m === undefined) return '';
   return m < 1000 ? `约 ${Math.round(m)} 米` : `约 ${(Math.round(m / 100) / 10).toFixed(1)} 公里`;
 }
+
+/** 今天 / 明天 / 后天 / 12月6日, for "您已订了明天午餐". */
+function dayWordOf(date: string): string {
+  const today = chinaDate(Date.now());
+  if (date === today) return '今天';
+  if (date === addDays(today, 1)) return '明天';
+  if (date === addDays(today, 2)) return '后天';
+  return dateLabel(date).split(' ')[0];
+}
+
+const itemsLine = (o: MealOrder) => o.items.map((i) => `${i.name} ×${i.qty}`).join('、');
 
 export default function MealBookingPage() {
   const queryClient = useQueryClient();
@@ -167,14 +183,31 @@ export default function MealBookingPage() {
     else if (items.length === 1 || (near && items.length > 0)) setCanteenId(items[0].id);
   }, [canteens.data, canteenId, near, repeat, repeatId, repeatOf.isPending]);
 
-  const [dayOffset, setDayOffset] = useState<1 | 2>(1);
   const today = chinaDate(Date.now());
-  const date = addDays(today, dayOffset);
+  // 今天 while one of today's meals is open (published, before its cut-off), e.g. lunch until 10:00.
+  const todayMenu = useQuery({
+    queryKey: ['menu', canteenId, today],
+    queryFn: () => mealApi.menu(canteenId, today),
+    enabled: !!canteenId && !!elderId,
+    retry: noRetryOn4xx,
+    staleTime: 0,
+  });
+  const todayOpen = (todayMenu.data?.slots ?? []).some(
+    (s) => s.items.length > 0 && Date.parse(s.cutoffAt) > Date.now(),
+  );
+  // Not chosen yet: the next open meal's day — today while one of today's meals is open,
+  // unless the page was opened for a meal of tomorrow (?slot= from 订明天午餐, 和上次一样).
+  const [dayChoice, setDayChoice] = useState<DayOffset | null>(null);
+  const wantsTomorrow = !!(repeatId || params.slot);
+  const dayOffset: DayOffset | null =
+    dayChoice ?? (wantsTomorrow ? 1 : !canteenId || todayMenu.isPending ? null : todayOpen ? 0 : 1);
+  const setDayOffset = setDayChoice;
+  const date = dayOffset === null ? '' : addDays(today, dayOffset);
 
   const menu = useQuery({
     queryKey: ['menu', canteenId, date],
     queryFn: () => mealApi.menu(canteenId, date),
-    enabled: !!canteenId && !!elderId,
+    enabled: !!canteenId && !!elderId && !!date,
     retry: noRetryOn4xx,
     staleTime: 0,
   });
@@ -243,9 +276,23 @@ export default function MealBookingPage() {
   const items = useMemo(() => chosenItems(slotData, qty), [slotData, qty]);
 
   const body: QuoteBody | null =
-    elderId && canteenId && slot && chosenFulfilment && items.length
+    elderId && canteenId && date && slot && chosenFulfilment && items.length
       ? { elderId, canteenId, date, slot, items, fulfilment: chosenFulfilment }
       : null;
+
+  // ---- The meal the elder already has (any canteen): said first, a second one only on purpose --
+  const dayOrders = useQuery({
+    queryKey: ['meal-orders', elderId, date],
+    queryFn: () => mealApi.ordersOn(elderId, date),
+    enabled: !!elderId && !!date,
+    retry: noRetryOn4xx,
+    staleTime: 0,
+  });
+  const [additional, setAdditional] = useState(false);
+  const [bookedId, setBookedId] = useState(''); // from a 409 ALREADY_BOOKED (booked meanwhile)
+  const existing =
+    (dayOrders.data?.items ?? []).find((o) => o.slot === slot && o.status !== 'cancelled') ?? null;
+  const alreadyBooked = !additional && (!!existing || !!bookedId);
 
   // ---- 4. Price (the server's quote for exactly this selection) -------------------------------
   const [result, setResult] = useState<MealOrder | null>(null);
@@ -281,8 +328,10 @@ export default function MealBookingPage() {
   // One Idempotency-Key per booking attempt, kept for retries of the same selection.
   const attempt = useRef<{ sig: string; key: string } | null>(null);
   const book = useMutation({
-    mutationFn: (v: { body: QuoteBody & { payment: 'card' | 'counter' }; key: string }) =>
-      mealApi.book(v.body, v.key),
+    mutationFn: (v: {
+      body: QuoteBody & { payment: 'card' | 'counter'; additional?: boolean };
+      key: string;
+    }) => mealApi.book(v.body, v.key),
     onSuccess: (order) => {
       attempt.current = null;
       setResult(order);
@@ -297,6 +346,12 @@ export default function MealBookingPage() {
       // The server answered no: the next tap is a new attempt. A network error or 5xx may
       // have placed the order, so the key stays for the retry.
       if (definite) attempt.current = null;
+      if (err instanceof ApiError && err.code === 'ALREADY_BOOKED') {
+        // Booked meanwhile (another device, a family member): the same choice as before.
+        setBookedId(String(err.details.orderId ?? '-'));
+        void queryClient.invalidateQueries({ queryKey: ['meal-orders'] });
+        return;
+      }
       if (err instanceof ApiError && err.status === 409) {
         void queryClient.invalidateQueries({ queryKey: ['menu', canteenId, date] });
         void queryClient.invalidateQueries({ queryKey: ['quote'] });
@@ -308,11 +363,14 @@ export default function MealBookingPage() {
     setQty({});
     book.reset();
     attempt.current = null;
+    setAdditional(false);
+    setBookedId('');
   };
 
   const confirm = () => {
     if (!body || book.isPending || !quote.data) return;
-    const sent = { ...body, payment };
+    if (alreadyBooked) return;
+    const sent = { ...body, payment, ...(additional ? { additional: true } : {}) };
     const sig = JSON.stringify(sent);
     if (!attempt.current || attempt.current.sig !== sig) attempt.current = { sig, key: newIdempotencyKey() };
     book.mutate({ body: sent, key: attempt.current.key });
@@ -351,14 +409,29 @@ export default function MealBookingPage() {
       result.bookedBy.name || (result.bookedBy.userId === user?.id ? user?.name : '') || '他人';
     const canteenName = canteens.data?.items.find((c) => c.id === result.canteenId)?.name ?? '';
     const dayWord =
-      result.date === addDays(today, 1) ? '明天 ' : result.date === addDays(today, 2) ? '后天 ' : '';
+      result.date === today
+        ? '今天 '
+        : result.date === addDays(today, 1)
+          ? '明天 '
+          : result.date === addDays(today, 2)
+            ? '后天 '
+            : '';
+    const delivered = result.fulfilment === 'delivery';
     return (
       <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
         <View className="meal__success">
           <Text className="meal__success-title">订餐成功</Text>
-          <Text className="meal__code-label">取餐码</Text>
-          <Text className="meal__code pickup-code">{result.pickupCode}</Text>
-          <Text className="hint">取餐时请出示或报出取餐码。</Text>
+          {delivered ? (
+            <Text className="text">
+              送餐上门：到时送到{result.address ? ` ${result.address}` : '登记的地址'}。
+            </Text>
+          ) : (
+            <View>
+              <Text className="meal__code-label">取餐码</Text>
+              <Text className="meal__code pickup-code">{result.pickupCode}</Text>
+              <Text className="hint">取餐时请出示或报出取餐码。</Text>
+            </View>
+          )}
         </View>
 
         <View className="meal__facts">
@@ -404,7 +477,9 @@ export default function MealBookingPage() {
           <Text className="text meal__paid">
             {result.payment.method === 'card'
               ? `已从助餐卡付 ${formatYuan(result.payment.amount)}`
-              : `到店付：取餐时付 ${formatYuan(result.payment.amount)}`}
+              : delivered
+                ? `送到时付 ${formatYuan(result.payment.amount)}`
+                : `到店付：取餐时付 ${formatYuan(result.payment.amount)}`}
           </Text>
         )}
 
@@ -428,7 +503,7 @@ export default function MealBookingPage() {
   const networkRetry = bookError instanceof ApiError && (bookError.status === 0 || bookError.status >= 500);
 
   return (
-    <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
+    <View className={cls(role === 'elder' ? 'page page--elder meal' : 'page meal', body && 'meal--with-bar')}>
       <Text className="title">订餐</Text>
 
       {/* 1. Who */}
@@ -518,7 +593,7 @@ export default function MealBookingPage() {
       {elder && canteen && (
         <Section step={3} title="哪一天">
           <View className="meal__row">
-            {DAY_CHOICES.map((d) => (
+            {DAY_CHOICES.filter((d) => d.offset > 0 || todayOpen || dayOffset === 0).map((d) => (
               <Choice
                 key={d.offset}
                 selected={d.offset === dayOffset}
@@ -535,7 +610,7 @@ export default function MealBookingPage() {
         </Section>
       )}
 
-      {elder && canteen && (
+      {elder && canteen && date && (
         <Section step={4} title="哪一餐">
           {menu.isPending && <Text className="text">正在加载菜单…</Text>}
           {menu.isError && (
@@ -578,7 +653,53 @@ export default function MealBookingPage() {
         </Section>
       )}
 
-      {elder && canteen && slotData && !isPast(slotData) && (
+      {elder && canteen && slotData && !isPast(slotData) && alreadyBooked && (
+        <View className="meal__booked card" {...{ role: 'group', 'aria-label': '已订过这一餐' }}>
+          <Text className="card__title meal__booked-title">
+            {role === 'elder' ? '您' : elder.name}已订了{dayWordOf(date)}
+            {slotLabel(slotData.slot)}
+          </Text>
+          {existing && (
+            <Text className="text">
+              {itemsLine(existing)}
+              {existing.bookedBy.userId !== user?.id && existing.bookedBy.name
+                ? `（${existing.bookedBy.name} 订的）`
+                : ''}
+            </Text>
+          )}
+          {existing && existing.pricing.discounts.length > 0 && (
+            <Text className="hint">再订一份没有补贴：每人每餐只补贴一份。</Text>
+          )}
+          <Btn
+            onClick={() =>
+              void Taro.navigateTo({
+                url: `/pages/my-orders/my-orders?elderId=${encodeURIComponent(elderId)}`,
+              })
+            }
+          >
+            查看这份订单
+          </Btn>
+          <Btn
+            className="btn--secondary"
+            onClick={() => {
+              book.reset();
+              setBookedId('');
+              setAdditional(true);
+            }}
+          >
+            再订一份
+          </Btn>
+        </View>
+      )}
+
+      {elder && canteen && slotData && !isPast(slotData) && additional && (
+        <Text className="text meal__additional">
+          这是{dayWordOf(date)}
+          {slotLabel(slotData.slot)}的第二份，照常收费（每人每餐限补贴一份）。
+        </Text>
+      )}
+
+      {elder && canteen && slotData && !isPast(slotData) && !alreadyBooked && (
         <Section step={5} title="选菜品">
           {slotData.items.length === 0 && <Text className="text">这一餐的菜单还没有发布。</Text>}
           {repeat && repeatApplied.current && (
@@ -633,7 +754,7 @@ export default function MealBookingPage() {
         </Section>
       )}
 
-      {elder && canteen && slotData && !isPast(slotData) && slotData.items.length > 0 && (
+      {elder && canteen && slotData && !isPast(slotData) && !alreadyBooked && slotData.items.length > 0 && (
         <Section step={6} title="取餐方式">
           <View className="meal__row">
             {offered.map((f) => (
@@ -656,7 +777,7 @@ export default function MealBookingPage() {
         </Section>
       )}
 
-      {elder && canteen && slotData && !isPast(slotData) && slotData.items.length > 0 && (
+      {elder && canteen && slotData && !isPast(slotData) && !alreadyBooked && slotData.items.length > 0 && (
         <Section step={7} title="价格明细">
           {!body && <Text className="text">请先点「+」选菜品，这里会显示价格和优惠。</Text>}
           {body && quote.isPending && <Text className="text">正在计算价格…</Text>}
@@ -665,7 +786,7 @@ export default function MealBookingPage() {
         </Section>
       )}
 
-      {body && quote.data && quote.data.payable > 0 && (
+      {body && !alreadyBooked && quote.data && quote.data.payable > 0 && (
         <Section step={8} title="怎么付钱">
           <View className="meal__row">
             <Choice
@@ -679,8 +800,8 @@ export default function MealBookingPage() {
             />
             <Choice
               selected={payment === 'counter'}
-              label="到店付"
-              sub="取餐时付"
+              label={chosenFulfilment === 'delivery' ? '送到时付' : '到店付'}
+              sub={chosenFulfilment === 'delivery' ? '送餐时付钱' : '取餐时付'}
               onClick={() => {
                 book.reset();
                 setPaymentChoice('counter');
@@ -713,24 +834,43 @@ export default function MealBookingPage() {
         </Section>
       )}
 
-      {bookError && (
+      {/* No dish left chosen (e.g. it sold out meanwhile): the answer stays in the page. */}
+      {!body && bookError && !(bookError instanceof ApiError && bookError.code === 'ALREADY_BOOKED') && (
         <View className="meal__book-error">
           <Text className="error-box">{plainError(bookError)}</Text>
-          {networkRetry && <Text className="hint meal__note">请再点一次「确认订餐」，不会重复下单。</Text>}
         </View>
       )}
 
-      {body && (
-        <Btn
-          className={cls('meal__confirm', (book.isPending || !quote.data) && 'btn--busy')}
-          // No `disabled`: platform styles would fade the text; confirm() ignores taps while busy.
-          onClick={confirm}
-        >
-          {book.isPending ? '正在提交…' : '确认订餐'}
-        </Btn>
-      )}
-
       <HomeButton />
+
+      {/* Fixed to the bottom: the total and 确认订餐 on the first screen, however long the menu. */}
+      {body && !alreadyBooked && (
+        <View className="meal__bar">
+          {bookError && !(bookError instanceof ApiError && bookError.code === 'ALREADY_BOOKED') && (
+            <View className="meal__book-error">
+              <Text className="error-box">{plainError(bookError)}</Text>
+              {networkRetry && (
+                <Text className="hint meal__note">请再点一次「确认订餐」，不会重复下单。</Text>
+              )}
+            </View>
+          )}
+          <View className="meal__bar-row">
+            <View className="meal__bar-total">
+              <Text className="meal__bar-label">应付</Text>
+              <Text className="meal__bar-amount">
+                {quote.data ? formatYuan(quote.data.payable) : '计算中…'}
+              </Text>
+            </View>
+            <Btn
+              className={cls('meal__confirm', (book.isPending || !quote.data) && 'btn--busy')}
+              // No `disabled`: platform styles would fade the text; confirm() ignores taps while busy.
+              onClick={confirm}
+            >
+              {book.isPending ? '正在提交…' : '确认订餐'}
+            </Btn>
+          </View>
+        </View>
+      )}
     </View>
   );
 }

@@ -3,14 +3,25 @@
  * entry with what it was, who did it and when, and topping up: family by WeChat Pay where
  * it can work (inside WeChat), staff by cash at the office (recorded with who took it).
  * Everything inline, no pop-ups. Opened with ?elderId= (the elder's own card without).
+ * Cash: the amount is confirmed in the page before it is recorded, and the worker who took it
+ * can undo a mistake for 10 minutes (撤销: a new entry of the opposite amount).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { canPayByWechat, cardApi, entryWords, payByWechat, type CardEntry } from '../../api/cards';
+import {
+  canPayByWechat,
+  canUndoCash,
+  cardApi,
+  CASH_UNDO_MINUTES,
+  entryWords,
+  payByWechat,
+  type CardEntry,
+} from '../../api/cards';
+import { plainError } from '../../api/client';
 import { mealApi, newIdempotencyKey } from '../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../api/profile';
+import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
 import { profileGate } from '../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, HomeButton, Loading, Section } from '../../components/ui';
 import { chinaTime, dateLabel, chinaDate, formatYuan } from '../../format';
@@ -24,16 +35,28 @@ function whoText(e: CardEntry, myId?: string): string {
   return `${roleLabel(e.by.role)}${e.by.name ? ` ${e.by.name}` : ''}`;
 }
 
-function EntryRow({ e, myId }: { e: CardEntry; myId?: string }) {
+function EntryRow({ e, myId, onUndo }: { e: CardEntry; myId?: string; onUndo?: (e: CardEntry) => void }) {
   const incoming = e.amount > 0;
   return (
     <View className="mealcard__entry">
       <View className="mealcard__entry-words">
-        <Text className="text">{entryWords(e)}</Text>
+        <Text className="text">
+          {entryWords(e)}
+          {e.reversed ? '（已撤销）' : ''}
+        </Text>
         <Text className="hint">
           {dateLabel(chinaDate(e.at))} {chinaTime(e.at)} · {whoText(e, myId)}
           {e.kind === 'topup' && e.method === 'cash' ? ' 经手' : ''}
         </Text>
+        {onUndo && canUndoCash(e, myId) && (
+          <Btn
+            className="btn--secondary mealcard__undo"
+            label={`撤销这笔现金充值 ${formatYuan(e.amount)}`}
+            onClick={() => onUndo(e)}
+          >
+            撤销
+          </Btn>
+        )}
       </View>
       <Text
         className={
@@ -102,23 +125,33 @@ function WechatTopup({ elderId, onDone }: { elderId: string; onDone: () => void 
 /** 助老员/管理员: cash taken at the office; the entry records who took it. */
 function CashTopup({
   elderId,
+  elderName,
   takerName,
   onDone,
 }: {
   elderId: string;
+  elderName: string;
   takerName: string;
   onDone: () => void;
 }) {
   const [yuan, setYuan] = useState('');
   const [problem, setProblem] = useState('');
+  // The amount typed, waiting for 确认 (the one in-page confirmation before money is recorded).
+  const [asking, setAsking] = useState<number | null>(null);
   const key = useRef(newIdempotencyKey());
   const topup = useMutation({
     mutationFn: (fen: number) => cardApi.topupCash(elderId, fen, key.current),
     onSuccess: () => {
       key.current = newIdempotencyKey();
       setYuan('');
+      setAsking(null);
+      undo.reset();
       onDone();
     },
+  });
+  const undo = useMutation({
+    mutationFn: (entryId: string) => cardApi.reverse(elderId, entryId),
+    onSuccess: () => onDone(),
   });
   const submit = () => {
     const m = /^(\d{1,4})(?:\.(\d{1,2}))?$/.exec(yuan.trim());
@@ -126,15 +159,51 @@ function CashTopup({
     const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
     if (fen < 100 || fen > 200000) return setProblem('每次充值 1 元到 2000 元');
     setProblem('');
-    topup.mutate(fen);
+    topup.reset();
+    setAsking(fen);
   };
+  const fresh = topup.data;
   return (
     <View>
-      {topup.isSuccess && (
-        <Text className="ok-box">
-          已充值 {formatYuan(topup.data.amount)}，经手人 {takerName}。现在余额{' '}
-          {formatYuan(topup.data.balance)}。
+      {fresh && !undo.isSuccess && (
+        <View className="ok-box mealcard__done">
+          <Text className="text">
+            已充值 {formatYuan(fresh.amount)}，经手人 {takerName}。现在余额 {formatYuan(fresh.balance)}。
+          </Text>
+          <Text className="hint">金额不对？{CASH_UNDO_MINUTES} 分钟内可以撤销，再重新充。</Text>
+          {undo.isError && <Text className="error-box">{plainError(undo.error)}</Text>}
+          <Btn
+            className={cls('btn--secondary', undo.isPending && 'btn--busy')}
+            label={`撤销这笔充值 ${formatYuan(fresh.amount)}`}
+            onClick={() => !undo.isPending && undo.mutate(fresh.id)}
+          >
+            {undo.isPending ? '正在撤销…' : `撤销这笔充值 ${formatYuan(fresh.amount)}`}
+          </Btn>
+        </View>
+      )}
+      {undo.isSuccess && (
+        <Text className="ok-box mealcard__undone">
+          已撤销 {formatYuan(-undo.data.amount)} 的充值，请把现金退还。现在余额{' '}
+          {formatYuan(undo.data.balance)}。
         </Text>
+      )}
+      {asking !== null && (
+        <View className="card mealcard__confirm" {...{ role: 'group', 'aria-label': '确认充值金额' }}>
+          <Text className="text mealcard__question">
+            收到现金 {formatYuan(asking)}，充到{elderName ? ` ${elderName} ` : ''}卡上？
+          </Text>
+          {topup.isError && <Text className="error-box">{topup.error.message}</Text>}
+          <Btn
+            className={topup.isPending ? 'btn--busy' : undefined}
+            label={`确认充值 ${formatYuan(asking)}`}
+            onClick={() => !topup.isPending && topup.mutate(asking)}
+          >
+            {topup.isPending ? '正在充值…' : `确认充值 ${formatYuan(asking)}`}
+          </Btn>
+          <Btn className="btn--secondary" onClick={() => setAsking(null)}>
+            改金额
+          </Btn>
+        </View>
       )}
       <Field
         label="收到现金（元）"
@@ -144,10 +213,7 @@ function CashTopup({
         placeholder="例如 100"
         error={problem}
       />
-      {topup.isError && <Text className="error-box">{topup.error.message}</Text>}
-      <Btn className={topup.isPending ? 'btn--busy' : undefined} onClick={() => !topup.isPending && submit()}>
-        {topup.isPending ? '正在充值…' : '收到现金，充值'}
-      </Btn>
+      {asking === null && <Btn onClick={submit}>收到现金，充值</Btn>}
       <Text className="hint">充值记录会写明经手人：{takerName}。</Text>
     </View>
   );
@@ -189,6 +255,12 @@ export default function MealCardPage() {
     setWaiting(role === 'family' ? 5 : 0);
   };
 
+  // 撤销 on a fresh cash entry in the list (the same as the button under a top-up just made).
+  const undoEntry = useMutation({
+    mutationFn: (entryId: string) => cardApi.reverse(elderId, entryId),
+    onSettled: () => refresh(),
+  });
+
   const gate = profileGate({
     title: '助餐卡',
     pageClass: 'mealcard',
@@ -224,7 +296,7 @@ export default function MealCardPage() {
       )}
       {(role === 'worker' || role === 'admin') && (
         <Section title="现金充值">
-          <CashTopup elderId={elderId} takerName={me.data?.name ?? ''} onDone={refresh} />
+          <CashTopup elderId={elderId} elderName={name} takerName={me.data?.name ?? ''} onDone={refresh} />
         </Section>
       )}
       {role === 'elder' && <Text className="text">要充值，请家人在微信里充，或到社区服务站交现金。</Text>}
@@ -232,8 +304,18 @@ export default function MealCardPage() {
       {card.data && (
         <Section title="收支记录">
           {card.data.entries.length === 0 && <Empty>还没有记录。</Empty>}
+          {undoEntry.isError && <Text className="error-box">{plainError(undoEntry.error)}</Text>}
           {card.data.entries.map((e) => (
-            <EntryRow key={e.id} e={e} myId={me.data?.id} />
+            <EntryRow
+              key={e.id}
+              e={e}
+              myId={me.data?.id}
+              onUndo={
+                role === 'worker' || role === 'admin'
+                  ? (x) => !undoEntry.isPending && undoEntry.mutate(x.id)
+                  : undefined
+              }
+            />
           ))}
         </Section>
       )}

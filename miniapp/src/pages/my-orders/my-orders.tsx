@@ -2,7 +2,9 @@
  * 我的订单 (elder; a family member or worker sees one elder's with ?elderId=):
  * upcoming meals with the pickup code large enough to show at the counter, then past meals.
  * Cancel before the cut-off with ONE in-page confirmation (no browser dialog) that says the
- * portions go back to the canteen, and a plain message after it.
+ * portions go back to the canteen, and a plain message after it. A delivery order shows no
+ * pickup code (送餐上门); a cancelled one no amount to pay; someone else's elder's orders are
+ * titled with the elder's name ("张桂兰的订单"), not 我的订单.
  */
 import { useState } from 'react';
 import { useRouter } from '@tarojs/taro';
@@ -26,6 +28,20 @@ function bookedByText(o: MealOrder): string {
   return `由${roleLabel(o.bookedBy.role)}${o.bookedBy.name ? ` ${o.bookedBy.name} ` : ''}代订`;
 }
 
+/** What is still to pay, and how: 已从助餐卡付 / 到店付（取餐时付）/ 送到时付. */
+function payText(o: MealOrder): string {
+  const amount = formatYuan(o.payment?.amount ?? o.pricing.payable);
+  if (o.payment?.method === 'card') return `已从助餐卡付 ${amount}`;
+  if ((o.payment?.amount ?? o.pricing.payable) === 0) return '不用付钱';
+  return o.fulfilment === 'delivery' ? `送到时付 ${amount}` : `应付 ${amount}（取餐时付）`;
+}
+
+function cancelledText(o: MealOrder): string {
+  return o.payment?.method === 'card' && o.payment.amount > 0
+    ? `已取消，${formatYuan(o.payment.amount)} 已退回助餐卡`
+    : '已取消，不用付钱';
+}
+
 export default function MyOrdersPage() {
   const queryClient = useQueryClient();
   const { token, me } = useProfile();
@@ -42,6 +58,13 @@ export default function MyOrdersPage() {
     staleTime: 0,
   });
   const canteens = useQuery({ queryKey: ['canteens', null, null], queryFn: () => mealApi.canteens() });
+  const elder = useQuery({
+    queryKey: ['elder', elderId],
+    queryFn: () => mealApi.elder(elderId),
+    enabled: !!elderId && role !== 'elder',
+    retry: noRetryOn4xx,
+  });
+  const title = role === 'elder' ? '我的订单' : elder.data ? `${elder.data.name}的订单` : '长者的订单';
   const canteenName = (id: string) => canteens.data?.items.find((c) => c.id === id)?.name ?? '食堂';
 
   // The one confirmation: which order is being asked about, and what happened after.
@@ -80,7 +103,7 @@ export default function MyOrdersPage() {
 
   return (
     <View className={role === 'elder' ? 'page page--elder orders' : 'page orders'}>
-      <Text className="title">我的订单</Text>
+      <Text className="title">{title}</Text>
 
       {done && (
         <Text className="ok-box orders__done">已取消 {when(done)} 的订餐。份数已退回食堂，不用付钱。</Text>
@@ -101,10 +124,16 @@ export default function MyOrdersPage() {
                   {canteenName(o.canteenId)} · {fulfilmentLabel(o.fulfilment)}
                 </Text>
                 <Text className="text">{itemsText(o.items)}</Text>
-                <Text className="orders__code-label">取餐码</Text>
-                <Text className="orders__code pickup-code">{o.pickupCode}</Text>
+                {o.fulfilment === 'delivery' ? (
+                  <Text className="text orders__delivery">送餐上门{o.address ? `：${o.address}` : ''}</Text>
+                ) : (
+                  <View>
+                    <Text className="orders__code-label">取餐码</Text>
+                    <Text className="orders__code pickup-code">{o.pickupCode}</Text>
+                  </View>
+                )}
                 <Text className="hint">
-                  应付 {formatYuan(o.pricing.payable)} · {bookedByText(o)}
+                  {payText(o)} · {bookedByText(o)}
                 </Text>
                 {open && o.cutoffAt && (
                   <Text className="hint">{cutoffText(o.slot, o.date, o.cutoffAt)}，截止前可以取消</Text>
@@ -158,7 +187,11 @@ export default function MyOrdersPage() {
               <Text className="text">
                 {canteenName(o.canteenId)} · {itemsText(o.items)}
               </Text>
-              <PriceBreakdown pricing={o.pricing} />
+              {o.status === 'cancelled' ? (
+                <Text className="hint">{cancelledText(o)}</Text>
+              ) : (
+                <PriceBreakdown pricing={o.pricing} />
+              )}
             </View>
           ))}
         </Section>

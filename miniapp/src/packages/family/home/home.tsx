@@ -134,7 +134,10 @@ export default function FamilyHomePage() {
               </Text>
               <Text className="text">{itemsText(o.items)}</Text>
               <Text className="text">
-                取餐码 {o.pickupCode} · 应付 {formatYuan(o.pricing.payable)}
+                {o.fulfilment === 'delivery' ? '送餐上门' : `取餐码 ${o.pickupCode ?? ''}`} ·{' '}
+                {o.payment?.method === 'card'
+                  ? `已从助餐卡付 ${formatYuan(o.payment.amount)}`
+                  : `应付 ${formatYuan(o.pricing.payable)}`}
               </Text>
               <Text className="hint">
                 {o.bookedBy.role === 'elder'

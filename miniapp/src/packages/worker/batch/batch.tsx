@@ -2,7 +2,9 @@
  * 批量订餐 (community worker): tick several elders, choose canteen / day / meal / dishes
  * once, see each elder's price (the server's quote for that elder), book them all in one
  * pass (POST /api/meal-orders/batch, one Idempotency-Key per attempt) and read one result
- * line per elder: booked with the pickup code, sold out, past the cut-off…
+ * line per elder: booked with the pickup code, sold out, past the cut-off… An elder who already
+ * has that meal is marked in the list beforehand and skipped by the server (409 ALREADY_BOOKED),
+ * never booked twice. 全选 ticks every elder at once.
  */
 import { useMemo, useRef, useState } from 'react';
 import { Text, View } from '@tarojs/components';
@@ -29,6 +31,7 @@ import './batch.scss';
 function resultText(r: BatchResult): string {
   if (r.status === 201 || r.status === 200) return `已订，取餐码 ${r.order?.pickupCode ?? ''}`;
   if (r.status === 404) return '没订上：找不到这位长者';
+  if (r.error?.code === 'ALREADY_BOOKED') return '已有这一餐，跳过（没有重复订）';
   const err = new ApiError(r.status, r.error?.code ?? `HTTP_${r.status}`, r.error?.message ?? '请稍后再试');
   return `没订上：${plainError(err)}`;
 }
@@ -67,6 +70,20 @@ export default function BatchPage() {
   const fulfilment = canteen?.fulfilment[0] ?? 'dine_in';
 
   const items = useMemo(() => chosenItems(slotData, qty), [slotData, qty]);
+
+  // Who already has this meal (any canteen): marked, and skipped by the server.
+  const dayOrders = useQuery({
+    queryKey: ['meal-orders', 'day', token, date],
+    queryFn: () => mealApi.dayOrders(date),
+    enabled: allowed && !!slot,
+    retry: noRetryOn4xx,
+    staleTime: 0,
+  });
+  const hasMeal = new Set(
+    (dayOrders.data?.items ?? [])
+      .filter((o) => o.slot === slot && o.status !== 'cancelled')
+      .map((o) => o.elderId),
+  );
   const ready = ticked.length > 0 && !!canteenId && !!slot && items.length > 0;
 
   // Each elder's price (ages and eligibility differ), from the server.
@@ -86,6 +103,7 @@ export default function BatchPage() {
     onSuccess: () => {
       attempt.current = null;
       void menu.refetch();
+      void dayOrders.refetch();
     },
   });
   const bookAll = () => {
@@ -150,13 +168,25 @@ export default function BatchPage() {
         {elders.isPending && <Loading what="长者名单" />}
         {elders.isError && <ErrorBox message={elders.error.message} onRetry={() => elders.refetch()} />}
         {elders.data?.items.length === 0 && <Empty>本社区还没有登记长者。</Empty>}
+        {!!elders.data?.items.length && (
+          <Btn
+            className="btn--secondary batch__all"
+            onClick={() =>
+              setTicked(ticked.length === elders.data.items.length ? [] : elders.data.items.map((e) => e.id))
+            }
+          >
+            {ticked.length === elders.data.items.length ? '全不选' : `全选（${elders.data.items.length} 位）`}
+          </Btn>
+        )}
         {elders.data?.items.map((e) => (
           <Choice
             key={e.id}
             wide
             selected={ticked.includes(e.id)}
             label={e.name}
-            sub={e.address}
+            sub={[e.address, hasMeal.has(e.id) ? `已订${slotLabel(slot)}，会跳过` : '']
+              .filter(Boolean)
+              .join(' · ')}
             onClick={() =>
               setTicked((xs) => (xs.includes(e.id) ? xs.filter((x) => x !== e.id) : [...xs, e.id]))
             }
@@ -259,11 +289,13 @@ export default function BatchPage() {
               <View key={id} className="table-row batch__price">
                 <Text className="batch__price-name">{nameOf(id)}</Text>
                 <Text className="batch__price-value">
-                  {q?.data
-                    ? `应付 ${formatYuan(q.data.payable)}${q.data.discounts.length ? `（优惠 ${formatYuan(q.data.discounts.reduce((sum, d) => sum + d.amount, 0))}）` : ''}`
-                    : q?.isError
-                      ? q.error.message
-                      : '正在计算…'}
+                  {hasMeal.has(id)
+                    ? `已订了这一餐，跳过`
+                    : q?.data
+                      ? `应付 ${formatYuan(q.data.payable)}${q.data.discounts.length ? `（优惠 ${formatYuan(q.data.discounts.reduce((sum, d) => sum + d.amount, 0))}）` : ''}`
+                      : q?.isError
+                        ? q.error.message
+                        : '正在计算…'}
                 </Text>
               </View>
             );
@@ -274,7 +306,7 @@ export default function BatchPage() {
       {book.isError && <Text className="error-box">{book.error.message}</Text>}
       {ready && (
         <Btn className={book.isPending ? 'btn--busy' : undefined} onClick={bookAll}>
-          {book.isPending ? '正在订餐…' : `为 ${ticked.length} 位长者订餐`}
+          {book.isPending ? '正在订餐…' : `为 ${ticked.filter((id) => !hasMeal.has(id)).length} 位长者订餐`}
         </Btn>
       )}
       <HomeButton />
