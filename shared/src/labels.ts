@@ -39,3 +39,11 @@ export const BENEFIT_LABELS: Record<string, string> = {
 export function roleLabel(role: string): string {
   return (ROLE_LABELS as Record<string, string>)[role] ?? role;
 }
+
+/** How an SOS ended (codes: SOS_OUTCOMES in schemas/services.ts). */
+export const SOS_OUTCOME_LABELS: Record<'false_alarm' | 'helped_at_home' | 'hospital' | 'other', string> = {
+  false_alarm: '误报',
+  helped_at_home: '上门处置',
+  hospital: '送医',
+  other: '其他',
+};

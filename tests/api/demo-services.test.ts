@@ -31,6 +31,7 @@ test('every visit state, ratings, follow-ups and SOS are in the history; figures
   expect(s.body.satisfactionRate).toBeGreaterThan(0.5);
   expect(s.body.sosCount).toBe(9);
   expect(s.body.sosMedianAckSeconds).toBeGreaterThan(0);
+  expect(s.body.sosOutcomes).toEqual({ false_alarm: 5, hospital: 4, helped_at_home: 0, other: 0 });
   const items = await t.api.get('/api/service-items', { token: admin });
   expect(items.body.items.map((i: any) => `${i.name} ${i.price}/${i.unit}`)).toEqual(
     expect.arrayContaining(['上门助浴 6000/visit', '居家保洁 3000/hour']),

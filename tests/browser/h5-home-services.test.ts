@@ -4,7 +4,7 @@
 //    subsidy), a provider in a second context accepts / checks in / checks out, and the
 //    elder's page shows 已完成 with the timeline, rates it 5 分 and sees 已评价;
 // 2. an elder raises an SOS (one confirmation), a worker sees it with the address and a
-//    tel: call button and taps 已响应, and the elder's page then shows 社区已收到，正在联系您;
+//    tel: call button and taps 我来处理, and the elder's page then shows 社区已收到，正在联系您;
 // 3. a worker dispatches a requested visit to the suggested provider and, after it is done,
 //    records a follow-up (回访) — and the visit's timeline says so.
 import type { Browser, Page } from 'playwright-core';
@@ -154,7 +154,7 @@ test('an elder raises an SOS with one confirmation; a worker acknowledges it; th
   try {
     await text(e.page, '紧急呼叫').click();
     await e.page.waitForURL(/pages\/sos\/sos/);
-    await text(e.page, '遇到危险请同时拨打 120 或 110。').waitFor();
+    await text(e.page, '遇到危险请同时拨打 120 或 110：').waitFor();
     const sos = tap(e.page, '紧急呼叫');
     await sos.waitFor();
     // While the home page slides away its own 紧急呼叫 button may be the one found for a moment.
@@ -174,8 +174,8 @@ test('an elder raises an SOS with one confirmation; a worker acknowledges it; th
     await expectText(alarm, '饮食/健康：低糖');
     const call = alarm.locator('a[href="tel:13812345678"]');
     expect(await call.getAttribute('aria-label')).toBe('拨打儿子张伟电话 13812345678');
-    await tap(w.page, '已响应：张桂兰').click();
-    await tap(w.page, '处理完毕：张桂兰').waitFor();
+    await tap(w.page, '我来处理：张桂兰').click();
+    await tap(w.page, '请先选择处理结果').waitFor();
 
     await text(e.page, '社区已收到，正在联系您').waitFor({ timeout: 10000 });
     await text(e.page, '响应人：王助老员').waitFor();

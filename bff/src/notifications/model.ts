@@ -3,6 +3,7 @@ import mongoose, { Schema } from 'mongoose';
 export type NoticeKind =
   | 'sos_raised'
   | 'sos_acked'
+  | 'sos_cancelled'
   | 'visit_dispatched'
   | 'visit_completed'
   | 'meal_confirmed'

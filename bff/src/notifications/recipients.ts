@@ -15,3 +15,11 @@ export async function communityWorkers(communityId: string): Promise<string[]> {
   const users = await User.find({ communityId, role: 'worker' }).limit(100).lean();
   return users.map((u) => String(u._id));
 }
+
+/** The workers of a community with their work phones (whole: the family dials them). Query: User {communityId, role}. */
+export async function communityWorkerContacts(
+  communityId: string,
+): Promise<{ userId: string; name: string; phone?: string }[]> {
+  const users = await User.find({ communityId, role: 'worker' }).limit(100).lean();
+  return users.map((u) => ({ userId: String(u._id), name: u.name, ...(u.phone ? { phone: u.phone } : {}) }));
+}

@@ -13,6 +13,8 @@
  * - ratings / ratingsGood (score ≥ 4): on the rating day;
  * - followUps / followUpsSatisfied: on the follow-up day;
  * - sosCount: alarms raised, on the raise day; sosAckSeconds: seconds to ack, on the raise day.
+ *   An alarm cancelled (raised by mistake, before any ack) leaves sosCount for sosCancelled;
+ *   sosResolved and sosOutcomes.<outcome> (when the worker chose one): on the raise day too.
  */
 import mongoose, { Schema } from 'mongoose';
 import { writeLock } from '../db/write-lock';
@@ -34,6 +36,9 @@ export interface DailyCounterDoc {
   followUpsSatisfied: number;
   sosCount: number;
   sosAckSeconds: number[];
+  sosCancelled: number;
+  sosResolved: number;
+  sosOutcomes: Record<string, number>;
 }
 
 const schema = new Schema<DailyCounterDoc>(
@@ -54,6 +59,9 @@ const schema = new Schema<DailyCounterDoc>(
     followUpsSatisfied: Number,
     sosCount: Number,
     sosAckSeconds: [Number],
+    sosCancelled: Number,
+    sosResolved: Number,
+    sosOutcomes: Schema.Types.Mixed,
   },
   { versionKey: false, minimize: false },
 );

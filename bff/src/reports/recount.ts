@@ -26,6 +26,9 @@ export const emptyCounts = (): DayCounts => ({
   followUpsSatisfied: 0,
   sosCount: 0,
   sosAckSeconds: [],
+  sosCancelled: 0,
+  sosResolved: 0,
+  sosOutcomes: {},
 });
 
 export async function recountDay(date: string): Promise<Map<string, DayCounts>> {
@@ -72,8 +75,15 @@ export async function recountDay(date: string): Promise<Map<string, DayCounts>> 
   }
   for (const a of alarms) {
     const c = of(a.communityId);
+    if (a.status === 'cancelled') {
+      c.sosCancelled += 1;
+      continue;
+    }
     c.sosCount += 1;
     if (a.ack) c.sosAckSeconds.push(a.ack.seconds);
+    if (a.status === 'resolved') c.sosResolved += 1;
+    const outcome = a.resolution?.outcome;
+    if (outcome) c.sosOutcomes[outcome] = (c.sosOutcomes[outcome] ?? 0) + 1;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { addDays, median } from '@yiyangtong/shared';
+import { addDays, median, SOS_OUTCOMES } from '@yiyangtong/shared';
 import { DailyCounter, type DailyCounterDoc } from './counters';
 
 /** The months a date range touches (YYYY-MM), in order. */
@@ -33,6 +33,9 @@ export async function summary(from: string, to: string, communityId?: string) {
   const followUps = sum('followUps');
   const ack = docs.flatMap((d) => d.sosAckSeconds ?? []);
   const serviceMinutes = sum('serviceMinutes');
+  const sosOutcomes = Object.fromEntries(
+    SOS_OUTCOMES.map((o) => [o, docs.reduce((n, d) => n + (d.sosOutcomes?.[o] ?? 0), 0)]),
+  );
   return {
     from,
     to,
@@ -54,5 +57,9 @@ export async function summary(from: string, to: string, communityId?: string) {
     sosCount: sum('sosCount'),
     sosAcked: ack.length,
     sosMedianAckSeconds: median(ack),
+    // Alarms cancelled as raised by mistake: apart from sosCount and its median.
+    sosCancelled: sum('sosCancelled'),
+    sosResolved: sum('sosResolved'),
+    sosOutcomes,
   };
 }

@@ -294,7 +294,7 @@ export async function seedDemoServices(opts: {
       raisedAt,
       day,
       ack: { at: ackAt, by: worker, seconds },
-      resolution: { at: resolvedAt, by: worker, notes },
+      resolution: { at: resolvedAt, by: worker, notes, outcome: n % 2 ? 'hospital' : 'false_alarm' },
       timeline: [
         { status: 'open', at: raisedAt, by },
         { status: 'acknowledged', at: ackAt, by: worker },

@@ -1,7 +1,8 @@
 import mongoose, { Schema } from 'mongoose';
+import type { SosOutcome } from '@yiyangtong/shared';
 import type { Who } from '../services/model';
 
-export type SosStatus = 'open' | 'acknowledged' | 'resolved';
+export type SosStatus = 'open' | 'acknowledged' | 'resolved' | 'cancelled';
 
 export interface SosDoc {
   _id: mongoose.Types.ObjectId;
@@ -15,7 +16,9 @@ export interface SosDoc {
   day: string;
   location?: { lng: number; lat: number };
   ack?: { at: Date; by: Who; seconds: number };
-  resolution?: { at: Date; by: Who; notes?: string };
+  resolution?: { at: Date; by: Who; notes?: string; outcome?: SosOutcome };
+  /** raised by mistake: cancelled while still open (never acknowledged) */
+  cancellation?: { at: Date; by: Who; reason?: string };
   timeline: { status: SosStatus; at: Date; by: Who; note?: string }[];
 }
 
@@ -31,7 +34,8 @@ const schema = new Schema<SosDoc>(
     day: String,
     location: new Schema({ lng: Number, lat: Number }, { _id: false }),
     ack: new Schema({ at: Date, by: who, seconds: Number }, { _id: false }),
-    resolution: new Schema({ at: Date, by: who, notes: String }, { _id: false }),
+    resolution: new Schema({ at: Date, by: who, notes: String, outcome: String }, { _id: false }),
+    cancellation: new Schema({ at: Date, by: who, reason: String }, { _id: false }),
     timeline: [new Schema({ status: String, at: Date, by: who, note: String }, { _id: false })],
   },
   { versionKey: false },
@@ -46,7 +50,7 @@ export const Sos = mongoose.model<SosDoc>('Sos', schema, 'sos_alarms');
 
 /**
  * The one open alarm per elder, across processes: `_id` = elderId, inserted when an alarm
- * is raised (E11000 → an alarm is already open: return it), deleted when it is resolved.
+ * is raised (E11000 → an alarm is already open: return it), deleted when it is resolved or cancelled.
  */
 export interface SosOpenDoc {
   _id: string;

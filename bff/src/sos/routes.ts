@@ -1,12 +1,27 @@
-import { IdParamsSchema, NotesBodySchema, RaiseSosBodySchema, SosQuerySchema } from '@yiyangtong/shared';
+import {
+  CancelSosBodySchema,
+  IdParamsSchema,
+  RaiseSosBodySchema,
+  ResolveSosBodySchema,
+  SosQuerySchema,
+} from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import type { Api } from '../core/route';
 import { loadElderFor } from '../elders/access';
 import { FamilyLink } from '../elders/model';
 import { Sos, type SosDoc, type SosStatus } from './model';
-import { ackSos, eldersById, loadSosFor, raiseSos, resolveSos, sosView } from './service';
+import {
+  ackSos,
+  cancelSos,
+  eldersById,
+  loadSosFor,
+  raiseSos,
+  resolveSos,
+  sosView,
+  workersByCommunity,
+} from './service';
 
-const ORDER: SosStatus[] = ['open', 'acknowledged', 'resolved'];
+const ORDER: SosStatus[] = ['open', 'acknowledged', 'resolved', 'cancelled'];
 
 /** Equality queries only: {communityId, status} / {status} / {elderId}; open alarms first, oldest first. */
 async function listSos(actor: Actor, q: { status?: SosStatus; elderId?: string }): Promise<SosDoc[]> {
@@ -70,10 +85,13 @@ export function sosRoutes(api: Api, clock: () => Date): void {
       const now = clock();
       const docs = await listSos(actor, query);
       const staff = actor.role === 'worker' || actor.role === 'admin';
-      const elders = staff
-        ? await eldersById(docs.filter((d) => d.status !== 'resolved').map((d) => d.elderId))
-        : null;
-      return { items: docs.map((d) => sosView(d, actor, now, elders?.get(d.elderId))) };
+      const live = docs.filter((d) => d.status === 'open' || d.status === 'acknowledged');
+      const elders = staff ? await eldersById(live.map((d) => d.elderId)) : null;
+      // The elder and family see whom to call about a live alarm.
+      const workers = staff ? null : await workersByCommunity(live.map((d) => d.communityId));
+      return {
+        items: docs.map((d) => sosView(d, actor, now, elders?.get(d.elderId), workers?.get(d.communityId))),
+      };
     },
   });
 
@@ -88,7 +106,8 @@ export function sosRoutes(api: Api, clock: () => Date): void {
       const sos = await loadSosFor(actor, params.id);
       const staff = actor.role === 'worker' || actor.role === 'admin';
       const elders = staff ? await eldersById([sos.elderId]) : null;
-      return sosView(sos, actor, clock(), elders?.get(sos.elderId));
+      const workers = staff ? null : await workersByCommunity([sos.communityId]);
+      return sosView(sos, actor, clock(), elders?.get(sos.elderId), workers?.get(sos.communityId));
     },
   });
 
@@ -110,14 +129,30 @@ export function sosRoutes(api: Api, clock: () => Date): void {
     method: 'post',
     path: '/api/sos/:id/resolve',
     tag: 'sos',
-    summary: '处理完毕（本社区助老员、管理员），可写处理记录',
+    summary:
+      '处理完毕（本社区助老员、管理员）：处理结果 outcome（误报、上门处置、送医、其他；可不填）和处理记录；须先响应，否则 409',
     access: ['worker', 'admin'],
     otherStatuses: [409],
     params: IdParamsSchema,
-    body: NotesBodySchema,
+    body: ResolveSosBodySchema,
     handler: async ({ params, body, actor }) => {
       const now = clock();
-      return sosView(await resolveSos(actor, params.id, body.notes, now), actor, now);
+      return sosView(await resolveSos(actor, params.id, body, now), actor, now);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/sos/:id/cancel',
+    tag: 'sos',
+    summary: '取消误按的紧急呼叫（长者本人、绑定家属、本社区助老员），仅在社区响应之前；已响应或已结束 → 409',
+    access: ['elder', 'family', 'worker'],
+    otherStatuses: [409],
+    params: IdParamsSchema,
+    body: CancelSosBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const now = clock();
+      return sosView(await cancelSos(actor, params.id, body.reason, now), actor, now);
     },
   });
 }

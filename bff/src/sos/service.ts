@@ -4,7 +4,7 @@
  * many processes run. Ack and resolve are conditional writes through the write lock.
  */
 import mongoose from 'mongoose';
-import { chinaDate, maskPhone, SOS_OVERDUE_MS } from '@yiyangtong/shared';
+import { chinaDate, SOS_OVERDUE_MS, type SosOutcome } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { conflict, forbidden, notFound } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
@@ -12,29 +12,65 @@ import { conditionalUpdate } from '../db/write-lock';
 import { loadElderFor, mayActForElder } from '../elders/access';
 import { Elder, type ElderDoc } from '../elders/model';
 import { notify } from '../notifications/notifier';
-import { communityWorkers, elderAndFamily } from '../notifications/recipients';
+import { communityWorkerContacts, elderAndFamily } from '../notifications/recipients';
 import { objectIdOrNull } from '../places/model';
 import { bumpCounters } from '../reports/counters';
 import { whoOf } from '../services/service';
 import { Sos, SosOpen, type SosDoc } from './model';
 
-async function tellAbout(sos: SosDoc, kind: 'sos_raised' | 'sos_acked', skipUserId: string): Promise<void> {
+type SosNoticeKind = 'sos_raised' | 'sos_acked' | 'sos_cancelled';
+
+/** 「王助老员 13800001111」 for up to two of the community's workers with a phone: who the family can call. */
+function whoToCall(workers: { name: string; phone?: string }[]): string {
+  return workers
+    .filter((w) => w.phone)
+    .slice(0, 2)
+    .map((w) => `${w.name} ${w.phone}`)
+    .join('、');
+}
+
+async function tellAbout(sos: SosDoc, kind: SosNoticeKind, skipUserId: string): Promise<void> {
   const [family, workers] = await Promise.all([
     elderAndFamily(sos.elderId),
-    communityWorkers(sos.communityId),
+    communityWorkerContacts(sos.communityId),
   ]);
-  const text =
+  const name = sos.elderName;
+  const call = whoToCall(workers);
+  const forWorkers = {
+    sos_raised: { title: '紧急呼叫', body: `${name}发起了紧急呼叫，请尽快联系` },
+    sos_acked: {
+      title: '社区已收到紧急呼叫',
+      body: `${sos.ack?.by.name ?? '社区'}已收到${name}的呼叫，正在联系`,
+    },
+    sos_cancelled: {
+      title: '紧急呼叫已取消',
+      body: `${name}的紧急呼叫已由${sos.cancellation?.by.name ?? '家人'}取消（误按）${
+        sos.cancellation?.reason ? `：${sos.cancellation.reason}` : ''
+      }，无需上门`,
+    },
+  }[kind];
+  // The family is told who to call: the community's workers, by their work phones.
+  const forFamily =
     kind === 'sos_raised'
-      ? { title: '紧急呼叫', body: `${sos.elderName}发起了紧急呼叫，请尽快联系` }
-      : {
-          title: '社区已收到紧急呼叫',
-          body: `${sos.ack?.by.name ?? '社区'}已收到${sos.elderName}的呼叫，正在联系`,
-        };
-  await notify(
-    [...workers, ...family]
-      .filter((u) => u !== skipUserId)
-      .map((userId) => ({ userId, kind, ...text, refType: 'sos' as const, refId: String(sos._id) })),
-  );
+      ? {
+          title: '紧急呼叫',
+          body: `${name}发起了紧急呼叫，社区正在联系。请尽快联系${name}${
+            call ? `，也可致电社区助老员 ${call}` : ''
+          }；危急时请直接拨打 120。`,
+        }
+      : kind === 'sos_acked'
+        ? {
+            title: '社区已收到紧急呼叫',
+            body: `${sos.ack?.by.name ?? '社区'}已收到${name}的呼叫，正在联系${call ? `（社区助老员 ${call}）` : ''}`,
+          }
+        : forWorkers;
+  const ref = { kind, refType: 'sos' as const, refId: String(sos._id) };
+  await notify([
+    ...workers
+      .filter((w) => w.userId !== skipUserId)
+      .map((w) => ({ userId: w.userId, ...ref, ...forWorkers })),
+    ...family.filter((u) => u !== skipUserId).map((userId) => ({ userId, ...ref, ...forFamily })),
+  ]);
 }
 
 export async function raiseSos(
@@ -105,7 +141,7 @@ export async function loadSosFor(actor: Actor, id: string): Promise<SosDoc> {
   return sos;
 }
 
-const names = { open: '待响应', acknowledged: '已响应', resolved: '已处理' } as const;
+const names = { open: '待响应', acknowledged: '已响应', resolved: '已处理', cancelled: '已取消' } as const;
 
 export async function ackSos(actor: Actor, id: string, now: Date): Promise<SosDoc> {
   const sos = await loadSosFor(actor, id);
@@ -132,17 +168,21 @@ export async function ackSos(actor: Actor, id: string, now: Date): Promise<SosDo
 export async function resolveSos(
   actor: Actor,
   id: string,
-  notes: string | undefined,
+  input: { notes?: string; outcome?: SosOutcome },
   now: Date,
 ): Promise<SosDoc> {
   const sos = await loadSosFor(actor, id);
   const by = whoOf(actor);
+  const { notes, outcome } = input;
   const updated = await conditionalUpdate<SosDoc>(
     Sos,
     id,
     { status: 'acknowledged' },
     {
-      $set: { status: 'resolved', resolution: { at: now, by, ...(notes ? { notes } : {}) } },
+      $set: {
+        status: 'resolved',
+        resolution: { at: now, by, ...(notes ? { notes } : {}), ...(outcome ? { outcome } : {}) },
+      },
       $push: { timeline: { status: 'resolved', at: now, by, ...(notes ? { note: notes } : {}) } },
     },
   );
@@ -156,11 +196,59 @@ export async function resolveSos(
     );
   }
   await SosOpen.deleteOne({ _id: sos.elderId, sosId: id });
+  await bumpCounters(sos.communityId, sos.day, {
+    inc: { sosResolved: 1, ...(outcome ? { [`sosOutcomes.${outcome}`]: 1 } : {}) },
+  });
+  return updated;
+}
+
+/**
+ * Raised by mistake: the elder, linked family or the community's worker cancels it while it
+ * is still open. The same conditional write as ack (status open → …), so of a cancel and an ack
+ * racing exactly one wins and the other gets 409. Counted apart from sosCount; everyone told.
+ */
+export async function cancelSos(
+  actor: Actor,
+  id: string,
+  reason: string | undefined,
+  now: Date,
+): Promise<SosDoc> {
+  if (!['elder', 'family', 'worker'].includes(actor.role)) throw forbidden();
+  const sos = await loadSosFor(actor, id);
+  const by = whoOf(actor);
+  const updated = await conditionalUpdate<SosDoc>(
+    Sos,
+    id,
+    { status: 'open' },
+    {
+      $set: { status: 'cancelled', cancellation: { at: now, by, ...(reason ? { reason } : {}) } },
+      $push: { timeline: { status: 'cancelled', at: now, by, ...(reason ? { note: reason } : {}) } },
+    },
+  );
+  if (!updated) {
+    const current = await Sos.findById(sos._id).lean<SosDoc>();
+    const status = current?.status ?? sos.status;
+    throw conflict(
+      'WRONG_STATE',
+      status === 'acknowledged'
+        ? '社区已经收到这条呼叫，不能再取消；工作人员会联系您'
+        : `这条呼叫${names[status]}，不能再取消`,
+    );
+  }
+  await SosOpen.deleteOne({ _id: sos.elderId, sosId: id });
+  await bumpCounters(sos.communityId, sos.day, { inc: { sosCount: -1, sosCancelled: 1 } });
+  await tellAbout(updated, 'sos_cancelled', actor.id);
   return updated;
 }
 
 /** What a caller sees; the elder's community workers (and admin) also get what they need to help. */
-export function sosView(s: SosDoc, viewer: Actor, now: Date, elder?: ElderDoc | null) {
+export function sosView(
+  s: SosDoc,
+  viewer: Actor,
+  now: Date,
+  elder?: ElderDoc | null,
+  workers?: WorkerContact[],
+) {
   const staff = viewer.role === 'admin' || (viewer.role === 'worker' && viewer.communityId === s.communityId);
   const iso = (d: Date) => new Date(d).toISOString();
   return {
@@ -174,20 +262,26 @@ export function sosView(s: SosDoc, viewer: Actor, now: Date, elder?: ElderDoc | 
         ? '正在呼叫社区'
         : s.status === 'acknowledged'
           ? '社区已收到，正在联系您'
-          : '已处理完毕',
+          : s.status === 'cancelled'
+            ? '已取消（误按）'
+            : '已处理完毕',
     overdue: s.status === 'open' && now.getTime() - new Date(s.raisedAt).getTime() > SOS_OVERDUE_MS,
     raisedBy: s.raisedBy,
     raisedAt: iso(s.raisedAt),
     ...(s.location ? { location: s.location } : {}),
     ...(s.ack ? { ack: { ...s.ack, at: iso(s.ack.at) }, ackSeconds: s.ack.seconds } : {}),
     ...(s.resolution ? { resolution: { ...s.resolution, at: iso(s.resolution.at) } } : {}),
+    ...(s.cancellation ? { cancellation: { ...s.cancellation, at: iso(s.cancellation.at) } } : {}),
+    // Who the elder and family can call: the community's workers, by their work phones.
+    ...(workers ? { communityWorkers: workers.map((w) => ({ name: w.name, phone: w.phone })) } : {}),
     timeline: s.timeline.map((t) => ({ ...t, at: iso(t.at) })),
     ...(staff && elder
       ? {
-          // Workers must call: emergency contacts' phones unmasked for them (the elder's ID number stays hidden).
+          // Workers must call: the elder's own phone and the emergency contacts' unmasked for them
+          // (the elder's ID number stays hidden).
           elder: {
             address: elder.address,
-            ...(elder.phone ? { phone: viewer.role === 'admin' ? elder.phone : maskPhone(elder.phone) } : {}),
+            ...(elder.phone ? { phone: elder.phone } : {}),
             ...(elder.careLevel ? { careLevel: elder.careLevel } : {}),
             diet: elder.diet ?? [],
             emergencyContacts: (elder.emergencyContacts ?? []).map((c) => ({
@@ -205,4 +299,18 @@ export async function eldersById(ids: string[]): Promise<Map<string, ElderDoc>> 
   const unique = [...new Set(ids)];
   const docs = await Promise.all(unique.map((id) => Elder.findById(objectIdOrNull(id)).lean<ElderDoc>()));
   return new Map(docs.filter((d): d is ElderDoc => Boolean(d)).map((d) => [String(d._id), d]));
+}
+
+export type WorkerContact = { name: string; phone: string };
+
+/** Per community, its workers who have a phone (for the elder's and family's SOS page). */
+export async function workersByCommunity(communityIds: string[]): Promise<Map<string, WorkerContact[]>> {
+  const unique = [...new Set(communityIds)];
+  const lists = await Promise.all(unique.map((c) => communityWorkerContacts(c)));
+  return new Map(
+    unique.map((c, i) => [
+      c,
+      lists[i].flatMap((w) => (w.phone ? [{ name: w.name, phone: w.phone }] : [])).slice(0, 3),
+    ]),
+  );
 }

@@ -119,3 +119,9 @@ export const adminApi = {
   summary: (from: string, to: string) =>
     request<Summary>('GET', `/api/reports/summary?from=${from}&to=${to}`),
 };
+
+/** The elder's own account: an invite code for a family member (the same API the worker uses). */
+export const elderSelfApi = {
+  inviteFamily: (elderId: string) =>
+    request<{ code: string; expiresAt: string }>('POST', `/api/elders/${enc(elderId)}/invites`, {}),
+};

@@ -54,12 +54,16 @@ export interface Sos {
   id: string;
   elderId: string;
   elderName: string;
-  status: 'open' | 'acknowledged' | 'resolved';
+  status: 'open' | 'acknowledged' | 'resolved' | 'cancelled';
   statusText: string;
   overdue: boolean;
   raisedAt: string;
   ackSeconds?: number;
   ack?: { by: Who };
+  resolution?: { outcome?: SosOutcome; notes?: string; by: Who };
+  cancellation?: { by: Who; reason?: string };
+  /** for the elder and family: the community's workers to call (work phones) */
+  communityWorkers?: { name: string; phone: string }[];
   elder?: {
     address: string;
     phone?: string;
@@ -120,9 +124,13 @@ export const sosApi = {
   raise: (elderId: string) => request<Sos>('POST', '/api/sos', { elderId }),
   list: (query = '') => request<{ items: Sos[] }>('GET', `/api/sos${query}`),
   ack: (sosId: string) => request<Sos>('POST', `/api/sos/${id(sosId)}/ack`, {}),
-  resolve: (sosId: string, notes?: string) =>
-    request<Sos>('POST', `/api/sos/${id(sosId)}/resolve`, notes ? { notes } : {}),
+  resolve: (sosId: string, outcome: SosOutcome, notes?: string) =>
+    request<Sos>('POST', `/api/sos/${id(sosId)}/resolve`, notes ? { outcome, notes } : { outcome }),
+  /** Raised by mistake: only while nobody has acknowledged it (then 409). */
+  cancel: (sosId: string) => request<Sos>('POST', `/api/sos/${id(sosId)}/cancel`, { reason: '误按' }),
 };
+
+export type SosOutcome = 'false_alarm' | 'helped_at_home' | 'hospital' | 'other';
 
 export const noticeApi = {
   list: () => request<{ items: Notice[]; unread: number }>('GET', '/api/notifications'),

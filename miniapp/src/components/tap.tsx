@@ -45,9 +45,9 @@ export function Tap(props: {
 }
 
 /** A phone link: tapping dials (tel:) on H5; on weapp makePhoneCall. */
-export function CallLink(props: { name: string; phone: string; relation?: string }) {
+export function CallLink(props: { name: string; phone: string; relation?: string; label?: string }) {
   const { name, phone, relation } = props;
-  const label = `拨打${relation ? relation : ''}${name}电话 ${phone}`;
+  const label = props.label ?? `拨打${relation ? relation : ''}${name}电话 ${phone}`;
   if (process.env.TARO_ENV === 'h5') {
     return (
       <a className="btn btn--call" role="button" aria-label={label} href={`tel:${phone}`}>

@@ -48,9 +48,20 @@ export const SuggestionsQuerySchema = z.object({ date: DateSchema });
 
 export const RaiseSosBodySchema = z.strictObject({ elderId: IdSchema, location: LocationSchema.optional() });
 export const SosQuerySchema = z.object({
-  status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
+  status: z.enum(['open', 'acknowledged', 'resolved', 'cancelled']).optional(),
   elderId: IdSchema.optional(),
 });
+
+/** How an acknowledged alarm ended (the worker chooses one when resolving; figures count them). */
+export const SOS_OUTCOMES = ['false_alarm', 'helped_at_home', 'hospital', 'other'] as const;
+export type SosOutcome = (typeof SOS_OUTCOMES)[number];
+/** Optional in the API (older callers send only notes); the worker desk always sends one. */
+export const ResolveSosBodySchema = z.strictObject({
+  notes: Notes.optional(),
+  outcome: z.enum(SOS_OUTCOMES).optional(),
+});
+/** An alarm raised by mistake, cancelled before anyone acknowledged it. */
+export const CancelSosBodySchema = z.strictObject({ reason: text(200, { min: 0 }).optional() });
 
 export const NotificationsQuerySchema = z.object({ unread: z.enum(['0', '1']).optional() });
 

@@ -12,6 +12,7 @@ import { Btn } from '../../components/ui';
 import { slotLabel } from '../../format';
 import './index.scss';
 import { goLogin } from '../../components/profile-gate';
+import { InviteFamily } from './invite-family';
 
 type Feature = 'meal' | 'service' | 'emergency';
 
@@ -103,6 +104,8 @@ export default function IndexPage() {
   });
   const unreadCount = unread.data?.unread ?? 0;
 
+  const sosOnTop = me.data?.role === 'elder' || me.data?.role === 'family';
+
   const logout = () => {
     clearToken();
     queryClient.removeQueries({ queryKey: ['me'] });
@@ -136,6 +139,13 @@ export default function IndexPage() {
           <Text className="index__greeting">您好，{me.data.name}</Text>
           <Text className="hint index__role">身份：{roleLabel(me.data.role)}</Text>
 
+          {/* Elders and family: SOS first, on the first screen of the smallest phone, whatever follows. */}
+          {sosOnTop && (
+            <Btn className="btn--danger index__sos" label="紧急呼叫" onClick={() => openFeature('emergency')}>
+              <Text>紧急呼叫</Text>
+            </Btn>
+          )}
+
           {me.data.role === 'elder' && (
             <View className="index__features">
               <Btn
@@ -168,6 +178,7 @@ export default function IndexPage() {
               <Btn className="btn--secondary" onClick={go('/pages/meal-card/meal-card')}>
                 我的助餐卡
               </Btn>
+              {elderId && <InviteFamily elderId={elderId} />}
             </View>
           )}
 
@@ -183,7 +194,7 @@ export default function IndexPage() {
 
           {me.data.role !== 'canteen_staff' && (
             <View className="index__features">
-              {FEATURES.map((f) => (
+              {FEATURES.filter((f) => !(sosOnTop && f.key === 'emergency')).map((f) => (
                 <View key={f.key} className="index__feature">
                   <Btn className={f.danger ? 'btn--danger' : undefined} onClick={() => openFeature(f.key)}>
                     {f.label}

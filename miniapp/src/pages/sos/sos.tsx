@@ -1,7 +1,8 @@
 /**
  * 紧急呼叫 for elders and family: one big button, one confirmation (inline, the only one in
  * the app), then the live status of the alarm, re-read every 3 seconds:
- * 正在呼叫社区… → 社区已收到，正在联系您 → 已处理完毕.
+ * 正在呼叫社区… → 社区已收到，正在联系您 → 已处理完毕; 取消呼叫（误按） while nobody has taken
+ * it. 120, 110 and the community's workers are dial links (tel:).
  */
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
@@ -9,17 +10,66 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useProfile } from '../../api/profile';
 import { chinaDateTime, sosApi, type Sos } from '../../api/services';
 import { goHome, profileGate } from '../../components/profile-gate';
-import { Tap } from '../../components/tap';
+import { CallLink, Tap } from '../../components/tap';
 import { useMyElders } from '../../components/use-my-elders';
 import '../../components/care.scss';
 
+/** A mistaken press is cancelled while nobody has taken it yet; one in-page confirmation. */
+function CancelAlarm({ sos }: { sos: Sos }) {
+  const qc = useQueryClient();
+  const [asking, setAsking] = useState(false);
+  const cancel = useMutation({
+    mutationFn: () => sosApi.cancel(sos.id),
+    onSettled: () => {
+      setAsking(false);
+      void qc.invalidateQueries({ queryKey: ['sos-mine'] });
+    },
+  });
+  return (
+    <View>
+      {cancel.isError && <Text className="error-box">{cancel.error.message}</Text>}
+      {asking ? (
+        <View aria-label="确认取消呼叫">
+          <Text className="care__strong">确定是误按，要取消这次呼叫吗？</Text>
+          <Tap
+            label="确定取消呼叫"
+            kind="secondary"
+            disabled={cancel.isPending}
+            onTap={() => cancel.mutate()}
+          />
+          <Tap label="不取消，继续呼叫" onTap={() => setAsking(false)} />
+        </View>
+      ) : (
+        <Tap label="取消呼叫（误按）" kind="secondary" onTap={() => setAsking(true)} />
+      )}
+    </View>
+  );
+}
+
 function Status({ sos }: { sos: Sos }) {
+  const live = sos.status === 'open' || sos.status === 'acknowledged';
   return (
     <View className={`care__card ${sos.status === 'open' ? 'care__card--alert' : ''}`} aria-live="polite">
       <Text className="care__strong">{sos.elderName}的紧急呼叫</Text>
       <Text className={sos.status === 'open' ? 'care__warn' : 'care__ok'}>{sos.statusText}</Text>
       <Text className="text">呼叫时间：{chinaDateTime(sos.raisedAt)}</Text>
       {sos.ack && <Text className="text">响应人：{sos.ack.by.name}</Text>}
+      {live &&
+        (sos.communityWorkers ?? []).map((w) => (
+          <CallLink key={w.phone} name={w.name} phone={w.phone} relation="社区助老员" />
+        ))}
+      {sos.status === 'open' && <CancelAlarm sos={sos} />}
+    </View>
+  );
+}
+
+/** 120 and 110 as dial links: in danger, one tap calls. */
+function EmergencyNumbers() {
+  return (
+    <View className="care__section">
+      <Text className="hint">遇到危险请同时拨打 120 或 110：</Text>
+      <CallLink name="急救" phone="120" label="拨打 120 急救" />
+      <CallLink name="报警" phone="110" label="拨打 110 报警" />
     </View>
   );
 }
@@ -54,8 +104,9 @@ export default function SosPage() {
   });
   if (gate) return gate;
 
-  const active = (alarms.data?.items ?? []).filter((s) => s.status !== 'resolved');
-  const recent = (alarms.data?.items ?? []).filter((s) => s.status === 'resolved').slice(0, 3);
+  const live = (s: Sos) => s.status === 'open' || s.status === 'acknowledged';
+  const active = (alarms.data?.items ?? []).filter(live);
+  const recent = (alarms.data?.items ?? []).filter((s) => !live(s)).slice(0, 3);
 
   return (
     <View className="page sos">
@@ -83,7 +134,7 @@ export default function SosPage() {
         ),
       )}
       {ready && elders.length === 0 && <Text className="hint">还没有绑定长者。</Text>}
-      <Text className="hint">遇到危险请同时拨打 120 或 110。</Text>
+      <EmergencyNumbers />
       {recent.map((s) => (
         <Status key={s.id} sos={s} />
       ))}

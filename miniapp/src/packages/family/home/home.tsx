@@ -158,7 +158,7 @@ export default function FamilyHomePage() {
       )}
 
       <Section title="用邀请码绑定长者">
-        <Text className="hint">请长者本人或社区助老员在颐养通里生成邀请码，再填到这里。</Text>
+        <Text className="hint">请长者在颐养通首页点「邀请家人」，或请社区助老员生成邀请码，再填到这里。</Text>
         <Field
           label="邀请码"
           value={code}

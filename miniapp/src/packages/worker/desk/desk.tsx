@@ -1,6 +1,6 @@
 /**
- * 社区工作台 (workers, admin): 1. open SOS first — address, diet/health notes, call buttons,
- * 已响应 / 处理完毕; 2. visits waiting for a provider (suggested providers, fewest visits
+ * 社区工作台 (workers, admin): 1. open SOS first (./sos-panel.tsx: address, notes, call buttons,
+ * 我来处理, then 处理完毕 with an outcome); 2. visits waiting for a provider (suggested providers, fewest visits
  * that day first); 3. finished visits waiting for the follow-up call (回访).
  */
 import { useState } from 'react';
@@ -8,64 +8,12 @@ import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useProfile } from '../../../api/profile';
-import { chinaDateTime, serviceApi, sosApi, type Sos, type Visit } from '../../../api/services';
+import { chinaDateTime, serviceApi, type Visit } from '../../../api/services';
 import { goHome, profileGate } from '../../../components/profile-gate';
-import { CallLink, Tap } from '../../../components/tap';
+import { Tap } from '../../../components/tap';
 import { Timeline } from '../../../components/visit-parts';
 import '../../../components/care.scss';
-
-const CARE_LEVELS: Record<string, string> = {
-  intact: '能力完好',
-  mild: '轻度失能',
-  moderate: '中度失能',
-  severe: '重度失能',
-};
-
-function SosCard({ sos }: { sos: Sos }) {
-  const qc = useQueryClient();
-  const [notes, setNotes] = useState('');
-  const act = useMutation({
-    mutationFn: () =>
-      sos.status === 'open' ? sosApi.ack(sos.id) : sosApi.resolve(sos.id, notes || undefined),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-sos'] }),
-  });
-  return (
-    <View className="care__card care__card--alert" aria-label={`${sos.elderName}的紧急呼叫`}>
-      <Text className="care__strong">{sos.elderName}</Text>
-      <Text className={sos.status === 'open' ? 'care__warn' : 'care__ok'}>
-        {sos.status === 'open' ? (sos.overdue ? '超过5分钟未响应！' : '待响应') : '已响应，处理中'}
-      </Text>
-      <Text className="text">呼叫时间：{chinaDateTime(sos.raisedAt)}</Text>
-      {sos.elder && (
-        <View>
-          <Text className="text">住址：{sos.elder.address}</Text>
-          {sos.elder.careLevel && (
-            <Text className="text">身体：{CARE_LEVELS[sos.elder.careLevel] ?? sos.elder.careLevel}</Text>
-          )}
-          {sos.elder.diet.length > 0 && <Text className="text">饮食/健康：{sos.elder.diet.join('、')}</Text>}
-          {sos.elder.emergencyContacts.map((c) => (
-            <CallLink key={c.phone} name={c.name} phone={c.phone} relation={c.relation} />
-          ))}
-        </View>
-      )}
-      {act.isError && <Text className="error-box">{act.error.message}</Text>}
-      {sos.status === 'acknowledged' && (
-        <Input
-          className="care__input"
-          placeholder="处理记录"
-          value={notes}
-          onInput={(e) => setNotes(e.detail.value)}
-        />
-      )}
-      <Tap
-        label={sos.status === 'open' ? `已响应：${sos.elderName}` : `处理完毕：${sos.elderName}`}
-        kind={sos.status === 'open' ? 'danger' : 'primary'}
-        disabled={act.isPending}
-        onTap={() => act.mutate()}
-      />
-    </View>
-  );
-}
+import { SosPanel } from './sos-panel';
 
 function DispatchCard({ visit }: { visit: Visit }) {
   const qc = useQueryClient();
@@ -152,18 +100,6 @@ function FollowUpCard({ visit }: { visit: Visit }) {
 export default function WorkerDeskPage() {
   const { token, me } = useProfile();
   const ready = me.data?.role === 'worker' || me.data?.role === 'admin';
-  const sos = useQuery({
-    queryKey: ['desk-sos'],
-    queryFn: async () => {
-      const [open, acked] = await Promise.all([
-        sosApi.list('?status=open'),
-        sosApi.list('?status=acknowledged'),
-      ]);
-      return [...open.items, ...acked.items];
-    },
-    enabled: ready,
-    refetchInterval: 3000,
-  });
   const visits = useQuery({
     queryKey: ['desk-visits'],
     queryFn: async () => {
@@ -191,13 +127,7 @@ export default function WorkerDeskPage() {
   return (
     <View className="page desk">
       <Text className="title">社区工作台</Text>
-      <View className="care__section">
-        <Text className="care__heading">紧急呼叫（{sos.data?.length ?? 0}）</Text>
-        {sos.data?.length === 0 && <Text className="hint">现在没有未处理的紧急呼叫。</Text>}
-        {(sos.data ?? []).map((s) => (
-          <SosCard key={s.id} sos={s} />
-        ))}
-      </View>
+      <SosPanel enabled={ready} />
       <View className="care__section">
         <Text className="care__heading">待派单（{toDispatch.length}）</Text>
         {toDispatch.map((v) => (
