@@ -5,6 +5,8 @@ export type NoticeKind =
   | 'sos_acked'
   | 'visit_dispatched'
   | 'visit_completed'
+  | 'visit_cancelled'
+  | 'visit_declined'
   | 'meal_confirmed'
   | 'standing_order_missed';
 
