@@ -152,4 +152,3 @@ export function visitCheckRoutes(api: Api, clock: () => Date): void {
 function assertOwnCommunity(actor: Actor, order: ServiceOrderDoc): void {
   if (actor.role === 'worker' && actor.communityId !== order.communityId) throw forbidden();
 }
-

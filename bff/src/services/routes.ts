@@ -121,7 +121,9 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     query: ServiceOrderQuerySchema,
     handler: async ({ query, actor }) => {
       if (query.elderId && actor.role !== 'provider') await loadElderFor(actor, query.elderId);
-      return { items: await withElderContact(actor, (await listVisits(actor, query, clock())).map(visitView)) };
+      return {
+        items: await withElderContact(actor, (await listVisits(actor, query, clock())).map(visitView)),
+      };
     },
   });
 

@@ -237,7 +237,10 @@ export async function step(
 }
 
 /** The figures' change when a visit moves from `before` to `after` (status or review). */
-export function countedChange(before: ServiceOrderDoc | null, after: ServiceOrderDoc): Record<string, number> {
+export function countedChange(
+  before: ServiceOrderDoc | null,
+  after: ServiceOrderDoc,
+): Record<string, number> {
   const from = before && counterStatus(before.status, before.review?.state);
   const to = counterStatus(after.status, after.review?.state);
   return from === to ? {} : serviceStatusChange(from, to);
