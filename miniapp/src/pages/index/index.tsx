@@ -183,7 +183,8 @@ export default function IndexPage() {
 
           {me.data.role !== 'canteen_staff' && (
             <View className="index__features">
-              {FEATURES.map((f) => (
+              {/* A provider books no meals and raises no SOS here: only their visits. */}
+              {FEATURES.filter((f) => me.data.role !== 'provider' || f.key === 'service').map((f) => (
                 <View key={f.key} className="index__feature">
                   <Btn className={f.danger ? 'btn--danger' : undefined} onClick={() => openFeature(f.key)}>
                     {f.label}
