@@ -38,12 +38,7 @@ function DeclineBox({ visit }: { visit: Visit }) {
     mutationFn: () => serviceApi.act(visit.id, 'decline', { reason: reason.trim() }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['provider-visits'] }),
   });
-  if (!open)
-    return (
-      <Tap label={`退回：${visit.elderName}`} kind="secondary" onTap={() => setOpen(true)}>
-        <Text>不能去，退回给社区</Text>
-      </Tap>
-    );
+  if (!open) return <Tap label={`退回：${visit.elderName}`} kind="secondary" onTap={() => setOpen(true)} />;
   return (
     <View className="care__confirm" aria-label={`退回 ${visit.elderName} 的服务`}>
       <Text className="text">请写明不能去的原因，社区会重新派人：</Text>

@@ -76,9 +76,7 @@ function DispatchCard({ visit, onDone }: { visit: Visit; onDone: (words: string)
           )}
           {fitting.map(choice)}
           {others.length > 0 && !more && (
-            <Tap label="更多服务人员" kind="secondary" onTap={() => setMore(true)}>
-              <Text>更多服务人员（{others.length}）</Text>
-            </Tap>
+            <Tap label="更多服务人员" kind="secondary" onTap={() => setMore(true)} />
           )}
           {more && others.map(choice)}
         </View>
