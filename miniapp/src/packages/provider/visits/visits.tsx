@@ -151,7 +151,7 @@ export default function ProviderVisitsPage() {
   const active = (v: Visit) => ['dispatched', 'accepted', 'in_service'].includes(v.status);
   const todays = all.filter((v) => v.day === today && (active(v) || v.status === 'completed'));
   // Only what is still ahead: a past day's visit is not 「之后的服务」.
-  const later = all.filter((v) => v.day > today && active(v));
+  const later = all.filter((v) => v.day > today && (active(v) || v.status === 'completed'));
   return (
     <View className="page provider">
       <Text className="title">我的上门服务</Text>
