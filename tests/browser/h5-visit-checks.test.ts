@@ -32,7 +32,6 @@ let browser: Browser;
 let f: ServiceFixtures;
 let worker: TestUser;
 let bather: TestUser;
-let rehab: TestUser;
 let bath: any;
 let commId: string;
 /** The server's clock: real time unless a test moves it. */
@@ -50,7 +49,7 @@ beforeAll(async () => {
     serviceCategories: ['bath', 'clean'],
     communityIds: [comm.id],
   });
-  rehab = await f.user('provider', { name: '孙丽', serviceCategories: ['rehab'], communityIds: [comm.id] });
+  await f.user('provider', { name: '孙丽', serviceCategories: ['rehab'], communityIds: [comm.id] });
   bath = await f.item();
 });
 

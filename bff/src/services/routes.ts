@@ -28,7 +28,7 @@ import { bumpCounters } from '../reports/counters';
 import { visitCheckRoutes } from './check-routes';
 import { listVisits } from './list';
 import { suggestionRoutes } from './suggestions';
-import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc } from './model';
+import { ServiceItem, type ServiceItemDoc, type ServiceOrderDoc } from './model';
 import {
   assertCheckInWindow,
   createVisit,
