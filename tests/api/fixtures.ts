@@ -114,7 +114,14 @@ export class Fixtures {
   /** Creates a user of any role as admin and logs them in. */
   async user(
     role: Role,
-    scope: { communityId?: string; canteenId?: string; providerId?: string; name?: string } = {},
+    scope: {
+      communityId?: string;
+      canteenId?: string;
+      providerId?: string;
+      name?: string;
+      serviceCategories?: string[];
+      communityIds?: string[];
+    } = {},
   ): Promise<TestUser> {
     const { name = this.uniqueName(`测试${role}`), ...ids } = scope;
     const phone = this.nextPhone();

@@ -159,6 +159,8 @@ function bodyFor(label: string): unknown {
     'POST /api/service-orders/{id}/dispatch': { providerUserId: A.users.provider.id },
     'POST /api/service-orders/{id}/rating': { score: 1, comment: '差' },
     'POST /api/service-orders/{id}/follow-up': { satisfied: false },
+    'POST /api/service-orders/{id}/decline': { reason: '不去了' },
+    'POST /api/service-orders/{id}/review': { approve: false, notes: '不通过' },
     'POST /api/sos/{id}/resolve': { notes: '已处理' },
     'POST /api/elders/{id}/card/topups': { amount: 5000, method: 'cash' },
     'POST /api/standing-orders/{id}/pauses': { from: addDays(tomorrow, 20), to: addDays(tomorrow, 21) },

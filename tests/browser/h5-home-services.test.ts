@@ -33,9 +33,11 @@ let provider: TestUser;
 let elder: { id: string };
 let elderUser: TestUser;
 let bath: any;
+/** The server's clock: real time, moved to the visit's time for check-in / check-out. */
+let shifted: Date | null = null;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ clock: () => shifted ?? new Date() });
   browser = await launchChromium();
   f = new ServiceFixtures(server);
   const comm = await f.community({ name: '关上社区' });
@@ -122,10 +124,14 @@ test('an elder books a bath, a provider serves it in another browser, the elder 
     await text(p.page, '上门服务').click();
     await text(p.page, '我的上门服务').waitFor();
     await tap(p.page, '接单：张桂兰').click();
+    // Check-in is accepted only around the booked time (tomorrow 09:00): the server's clock goes there.
+    shifted = new Date(`${tomorrow}T01:00:00Z`);
     await tap(p.page, '到达签到：张桂兰').click();
     await field(p.page, '服务记录（做了什么）').fill('协助洗澡，剪指甲');
+    shifted = new Date(`${tomorrow}T01:50:00Z`);
     await tap(p.page, '服务完成签退：张桂兰').click();
     await expectText(visible(p.page.locator('[aria-label="张桂兰 上门助浴"]')), '已完成');
+    shifted = null;
 
     // Back to the elder: the visit shows 已完成 (polled), the timeline, and rating.
     const card = visible(e.page.locator('[aria-label="上门助浴 已完成"]'));
@@ -143,6 +149,7 @@ test('an elder books a bath, a provider serves it in another browser, the elder 
     await expectNoPopups(e);
     await expectNoPopups(p);
   } finally {
+    shifted = null;
     await e.close();
     await p.close();
   }
@@ -205,13 +212,21 @@ test('a worker dispatches a requested visit and records the follow-up', async ()
     await text(w.page, '上门服务').click();
     const card = visible(w.page.locator(`[aria-label="张桂兰 上门助浴 ${day} 09:00 待派单"]`));
     await card.waitFor();
+    // 刘护理员 has no service categories: offered behind 「更多服务人员」, then confirmed in the card.
+    await visible(card.locator('[role="button"][aria-label="更多服务人员"]')).click();
     await tap(w.page, '派给刘护理员（当天已有0单）').click();
+    await tap(w.page, '确认派给刘护理员').click();
     await card.waitFor({ state: 'detached', timeout: 10000 });
+    await text(w.page, `已派单给 刘护理员：上门助浴 · 张桂兰，${day} 09:00`).waitFor();
     const dispatched = await f.api.get(`/api/service-orders/${v.id}`, { token: worker.token });
     expect(dispatched.body).toMatchObject({ status: 'dispatched', provider: { name: '刘护理员' } });
 
-    for (const step of ['accept', 'check-in', 'check-out'])
-      await f.api.post(`/api/service-orders/${v.id}/${step}`, {}, { token: provider.token });
+    await f.api.post(`/api/service-orders/${v.id}/accept`, {}, { token: provider.token });
+    shifted = new Date(`${day}T01:00:00Z`);
+    await f.api.post(`/api/service-orders/${v.id}/check-in`, {}, { token: provider.token });
+    shifted = new Date(`${day}T02:00:00Z`);
+    await f.api.post(`/api/service-orders/${v.id}/check-out`, {}, { token: provider.token });
+    shifted = null;
     const follow = visible(w.page.locator(`[aria-label="张桂兰 上门助浴 ${day} 09:00 待回访"]`));
     await follow.waitFor({ timeout: 15000 });
     await expectText(follow, '长者未评价');

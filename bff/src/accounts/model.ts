@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import type { Role } from '@yiyangtong/shared';
+import type { Role, ServiceCategory } from '@yiyangtong/shared';
 
 export interface UserDoc {
   _id: mongoose.Types.ObjectId;
@@ -9,6 +9,9 @@ export interface UserDoc {
   communityId?: string;
   canteenId?: string;
   providerId?: string;
+  /** provider: what they do and where (dispatch suggestions) */
+  serviceCategories?: ServiceCategory[];
+  communityIds?: string[];
   elderId?: string;
   createdAt: Date;
 }
@@ -21,6 +24,8 @@ const userSchema = new Schema<UserDoc>(
     communityId: String,
     canteenId: String,
     providerId: String,
+    serviceCategories: { type: [String], default: undefined },
+    communityIds: { type: [String], default: undefined },
     elderId: String,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
@@ -69,6 +74,8 @@ export function publicUser(u: UserDoc, opts: { maskPhone?: (p: string) => string
     ...(u.communityId ? { communityId: u.communityId } : {}),
     ...(u.canteenId ? { canteenId: u.canteenId } : {}),
     ...(u.providerId ? { providerId: u.providerId } : {}),
+    ...(u.serviceCategories?.length ? { serviceCategories: u.serviceCategories } : {}),
+    ...(u.communityIds?.length ? { communityIds: u.communityIds } : {}),
     ...(u.elderId ? { elderId: u.elderId } : {}),
   };
 }

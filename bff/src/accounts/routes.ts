@@ -116,6 +116,7 @@ export function accountRoutes(
     rules: {
       communityId: '社区助老员必须有；必须是已有的社区',
       canteenId: '食堂工作人员必须有；必须是已有的食堂',
+      communityIds: '每个都必须是已有的社区',
     },
     body: CreateUserBodySchema,
     status: 201,
@@ -127,6 +128,8 @@ export function accountRoutes(
         throw validationFailed({ canteenId: '食堂工作人员需要所属食堂' });
       if (body.communityId && !(await communityExists(body.communityId)))
         throw validationFailed({ communityId: '社区不存在' });
+      for (const id of body.communityIds ?? [])
+        if (!(await communityExists(id))) throw validationFailed({ communityIds: '社区不存在' });
       if (body.canteenId && !(await Canteen.exists({ _id: objectIdOrNull(body.canteenId) }))) {
         throw validationFailed({ canteenId: '食堂不存在' });
       }

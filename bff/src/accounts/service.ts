@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { Role } from '@yiyangtong/shared';
+import type { Role, ServiceCategory } from '@yiyangtong/shared';
 import { isDuplicateKeyError } from '../db';
 import { conflict, unauthorized } from '../core/errors';
 import { assertNotLocked, clearFailures, minutesOf, recordFailure, type AttemptKey } from './attempts';
@@ -15,6 +15,8 @@ export interface NewUser {
   communityId?: string;
   canteenId?: string;
   providerId?: string;
+  serviceCategories?: ServiceCategory[];
+  communityIds?: string[];
   elderId?: string;
 }
 

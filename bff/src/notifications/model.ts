@@ -6,6 +6,8 @@ export type NoticeKind =
   | 'sos_cancelled'
   | 'visit_dispatched'
   | 'visit_completed'
+  | 'visit_cancelled'
+  | 'visit_declined'
   | 'meal_confirmed'
   | 'standing_order_missed';
 

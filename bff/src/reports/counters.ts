@@ -8,8 +8,9 @@
  * - mealOrders, subsidyTotal: meal orders not cancelled, on the meal's date;
  * - subsidyBy.<fundedBy>: the same subsidy split by who pays it (government / canteen);
  * - mealsServed: meal orders served (picked up), on the meal's date;
- * - svc.<status>: service orders by their current status, on the day they were requested;
- * - serviceMinutes: minutes served, on the check-out day;
+ * - svc.<status>: service orders by their current status, on the day they were requested
+ *   (a visit under review / rejected: svc.review_pending / svc.review_rejected, see counterStatus);
+ * - serviceMinutes: minutes served, on the check-out day (an exceptional visit's once approved);
  * - ratings / ratingsGood (score ≥ 4): on the rating day;
  * - followUps / followUpsSatisfied: on the follow-up day;
  * - sosCount: alarms raised, on the raise day; sosAckSeconds: seconds to ack, on the raise day.

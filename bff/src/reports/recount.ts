@@ -4,6 +4,7 @@
  * after loading history (the demo seed). Queries (equality, indexed): MealOrder {date};
  * ServiceOrder {createdDay}, {checkOutDay}, {ratedDay}, {followUpDay}; Sos {day}.
  */
+import { counterStatus, countsAsServed } from '@yiyangtong/shared';
 import { MealOrder, type MealOrderDoc } from '../orders/model';
 import { ServiceOrder, type ServiceOrderDoc } from '../services/model';
 import { Sos, type SosDoc } from '../sos/model';
@@ -60,9 +61,11 @@ export async function recountDay(date: string): Promise<Map<string, DayCounts>> 
   }
   for (const s of requested) {
     const c = of(s.communityId);
-    c.svc[s.status] = (c.svc[s.status] ?? 0) + 1;
+    const key = counterStatus(s.status, s.review?.state);
+    c.svc[key] = (c.svc[key] ?? 0) + 1;
   }
-  for (const s of checkedOut) of(s.communityId).serviceMinutes += s.checkOut?.durationMin ?? 0;
+  for (const s of checkedOut)
+    if (countsAsServed(s.review?.state)) of(s.communityId).serviceMinutes += s.checkOut?.durationMin ?? 0;
   for (const s of rated) {
     const c = of(s.communityId);
     c.ratings += 1;

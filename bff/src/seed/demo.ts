@@ -123,10 +123,14 @@ export async function seedDemoDistrict(): Promise<boolean> {
     communityId: String(communities[0]._id),
   });
   await createUser({ ...staff, password: DEMO_PASSWORD, canteenId: String(canteens[0]._id) });
+  const allCommunities = communities.map((c) => String(c._id));
+  // What each provider does and where: dispatch suggests the fitting ones first.
   const providerUser = await createUser({
     ...provider,
     password: DEMO_PASSWORD,
     providerId: 'guandu-home-care',
+    serviceCategories: ['clean', 'bath', 'escort', 'meal', 'repair'],
+    communityIds: allCommunities,
   });
   const familyUser = await createUser({ ...family, password: DEMO_PASSWORD });
   const elderId = String(elders[0]._id);
@@ -153,7 +157,15 @@ export async function seedDemoDistrict(): Promise<boolean> {
     workers: { [String(communities[0]._id)]: who(workerUser) },
     providers: [
       who(providerUser),
-      who(await createUser({ ...provider2, password: DEMO_PASSWORD, providerId: 'guandu-rehab' })),
+      who(
+        await createUser({
+          ...provider2,
+          password: DEMO_PASSWORD,
+          providerId: 'guandu-rehab',
+          serviceCategories: ['rehab', 'nursing'],
+          communityIds: allCommunities.slice(0, 2),
+        }),
+      ),
     ],
   });
   return true;

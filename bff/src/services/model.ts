@@ -1,6 +1,7 @@
 import mongoose, { Schema } from 'mongoose';
 import type {
   Pricing,
+  ReviewState,
   Role,
   ServiceAction,
   ServiceCategory,
@@ -35,7 +36,7 @@ export interface Who {
 
 export interface TimelineEntry {
   status: ServiceStatus;
-  action: ServiceAction | 'request';
+  action: ServiceAction | 'request' | 'review';
   at: Date;
   by: Who;
   note?: string;
@@ -76,6 +77,10 @@ export interface ServiceOrderDoc {
   ratedDay?: string;
   followUp?: { satisfied: boolean; notes?: string; at: Date; by: Who };
   followUpDay?: string;
+  /** an exceptional visit (far check-in, too short): not served nor billed until approved */
+  review?: { state: ReviewState; reasons: string[]; by?: Who; at?: Date; notes?: string };
+  /** the community while the review is pending (the desk's queue; unset once decided) */
+  reviewCommunity?: string;
   createdAt: Date;
 }
 
@@ -117,6 +122,11 @@ const schema = new Schema<ServiceOrderDoc>(
     ratedDay: String,
     followUp: new Schema({ satisfied: Boolean, notes: String, at: Date, by: who }, { _id: false }),
     followUpDay: String,
+    review: new Schema(
+      { state: String, reasons: [String], by: who, at: Date, notes: String },
+      { _id: false },
+    ),
+    reviewCommunity: String,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
@@ -134,4 +144,5 @@ schema.index({ createdDay: 1 }); // recount
 schema.index({ checkOutDay: 1 });
 schema.index({ ratedDay: 1 });
 schema.index({ followUpDay: 1 });
+schema.index({ reviewCommunity: 1 }); // the desk's review queue
 export const ServiceOrder = mongoose.model<ServiceOrderDoc>('ServiceOrder', schema, 'service_orders');

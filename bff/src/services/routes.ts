@@ -9,11 +9,10 @@ import {
   FollowUpBodySchema,
   IdParamsSchema,
   NotesBodySchema,
-  OPEN_SERVICE_STATUSES,
   RatingBodySchema,
   ServiceOrderQuerySchema,
   ServiceQuoteBodySchema,
-  SuggestionsQuerySchema,
+  visitExceptions,
   OptionalIdempotencyHeadersSchema,
 } from '@yiyangtong/shared';
 import { User } from '../accounts/model';
@@ -26,9 +25,20 @@ import { notify } from '../notifications/notifier';
 import { elderAndFamily } from '../notifications/recipients';
 import { objectIdOrNull } from '../places/model';
 import { bumpCounters } from '../reports/counters';
+import { visitCheckRoutes } from './check-routes';
 import { listVisits } from './list';
-import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc } from './model';
-import { createVisit, loadVisitFor, quoteVisit, step, visitView, whoOf } from './service';
+import { suggestionRoutes } from './suggestions';
+import { ServiceItem, type ServiceItemDoc, type ServiceOrderDoc } from './model';
+import {
+  assertCheckInWindow,
+  createVisit,
+  loadVisitFor,
+  quoteVisit,
+  step,
+  visitView,
+  whoOf,
+  withElderContact,
+} from './service';
 
 const itemView = (i: ServiceItemDoc) => ({
   id: String(i._id),
@@ -111,7 +121,9 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     query: ServiceOrderQuerySchema,
     handler: async ({ query, actor }) => {
       if (query.elderId && actor.role !== 'provider') await loadElderFor(actor, query.elderId);
-      return { items: (await listVisits(actor, query, clock())).map(visitView) };
+      return {
+        items: await withElderContact(actor, (await listVisits(actor, query, clock())).map(visitView)),
+      };
     },
   });
 
@@ -122,7 +134,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     summary: '服务订单详情',
     access: 'signed_in',
     params: IdParamsSchema,
-    handler: async ({ params, actor }) => visitView(await loadVisitFor(actor, params.id)),
+    handler: async ({ params, actor }) =>
+      (await withElderContact(actor, [visitView(await loadVisitFor(actor, params.id))]))[0],
   });
 
   api.add({
@@ -168,7 +181,6 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
   for (const [path, action, summary] of [
     ['accept', 'accept', '服务人员接单'],
     ['reject', 'reject', '服务人员拒单（由社区重新派单）'],
-    ['cancel', 'cancel', '取消服务订单（服务开始前）'],
   ] as const) {
     api.add({
       method: 'post',
@@ -190,7 +202,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     method: 'post',
     path: '/api/service-orders/:id/check-in',
     tag: 'services',
-    summary: '服务人员到达签到（可带位置；离长者住址超过 500 米会被标记）',
+    summary:
+      '服务人员到达签到：只在预约时间前 2 小时到后 4 小时之间（否则 409）；可带位置，离长者住址超过 300 米的服务须经社区审核',
     access: 'signed_in',
     otherStatuses: [409],
     params: IdParamsSchema,
@@ -198,6 +211,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, body, actor }) => {
       const order = await loadVisitFor(actor, params.id);
       const now = clock();
+      if (order.status === 'accepted') assertCheckInWindow(order, now);
       const home = body.location
         ? (await Elder.findById(objectIdOrNull(order.elderId)).lean())?.location
         : undefined;
@@ -228,15 +242,27 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
       const started = order.checkIn ? new Date(order.checkIn.at).getTime() : now.getTime();
       const durationMin = Math.max(0, Math.round((now.getTime() - started) / 60_000));
       const checkOut = { at: now, durationMin, ...(body.notes ? { notes: body.notes } : {}) };
+      // A far check-in or a visit far shorter than the item is held for a worker's review.
+      const reasons = visitExceptions({
+        distanceM: order.checkIn?.distanceM,
+        durationMin,
+        itemDurationMin: order.item.durationMin,
+      });
+      const review = reasons.length
+        ? { review: { state: 'pending', reasons }, reviewCommunity: order.communityId }
+        : {};
       const updated = await step(
         actor,
         order,
         'check_out',
         now,
-        { checkOut, checkOutDay: chinaDate(now) },
-        body.notes,
+        { checkOut, checkOutDay: chinaDate(now), ...review },
+        [body.notes, reasons.length ? `待社区审核：${reasons.join('；')}` : undefined]
+          .filter(Boolean)
+          .join('；') || undefined,
       );
-      await bumpCounters(order.communityId, chinaDate(now), { inc: { serviceMinutes: durationMin } });
+      if (!reasons.length)
+        await bumpCounters(order.communityId, chinaDate(now), { inc: { serviceMinutes: durationMin } });
       await notify(
         (await elderAndFamily(order.elderId)).map((userId) => ({
           userId,
@@ -318,32 +344,6 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     },
   });
 
-  api.add({
-    method: 'get',
-    path: '/api/providers/suggestions',
-    tag: 'services',
-    summary: '派单建议：服务人员及其当天未完成的上门服务数，少的在前',
-    access: ['worker', 'admin'],
-    query: SuggestionsQuerySchema,
-    handler: async ({ query }) => {
-      const [providers, visits] = await Promise.all([
-        User.find({ role: 'provider' }).limit(200).lean(),
-        ServiceOrder.find({ day: query.date }).limit(5000).lean<ServiceOrderDoc[]>(),
-      ]);
-      const open = new Map<string, number>();
-      for (const v of visits) {
-        if (v.provider && OPEN_SERVICE_STATUSES.includes(v.status))
-          open.set(v.provider.userId, (open.get(v.provider.userId) ?? 0) + 1);
-      }
-      const items = providers
-        .map((p) => ({
-          userId: String(p._id),
-          name: p.name,
-          ...(p.providerId ? { providerId: p.providerId } : {}),
-          openVisits: open.get(String(p._id)) ?? 0,
-        }))
-        .sort((a, b) => a.openVisits - b.openVisits || a.name.localeCompare(b.name, 'zh'));
-      return { date: query.date, items };
-    },
-  });
+  suggestionRoutes(api);
+  visitCheckRoutes(api, clock);
 }

@@ -8,9 +8,15 @@ import mongoose from 'mongoose';
 import {
   ACTION_ROLES,
   chargedUnits,
+  CHECK_IN_EARLIEST_MS,
+  CHECK_IN_LATEST_MS,
+  checkInWindow,
   chinaDate,
   computeServicePricing,
+  counterStatus,
+  countsAsServed,
   nextStatus,
+  REVIEW_STATE_NAMES,
   SERVICE_ACTION_NAMES,
   SERVICE_STATUS_NAMES,
   type Pricing,
@@ -21,7 +27,7 @@ import { AppError, conflict, forbidden, notFound, validationFailed } from '../co
 import { conditionalUpdate } from '../db/write-lock';
 import { activeRules } from '../discounts/model';
 import { loadElderFor, mayActForElder } from '../elders/access';
-import type { ElderDoc } from '../elders/model';
+import { Elder, type ElderDoc } from '../elders/model';
 import { oncePerKey } from '../orders/idempotency';
 import { Community, objectIdOrNull } from '../places/model';
 import { bumpCounters, serviceStatusChange } from '../reports/counters';
@@ -145,6 +151,29 @@ async function bookVisit(
   return doc.toObject();
 }
 
+/** `M月D日 HH:mm` China time, for the words of a refusal. */
+function chinaClock(at: Date): string {
+  const c = new Date(at.getTime() + 8 * 3600_000);
+  const hm = `${String(c.getUTCHours()).padStart(2, '0')}:${String(c.getUTCMinutes()).padStart(2, '0')}`;
+  return `${c.getUTCMonth() + 1}月${c.getUTCDate()}日 ${hm}`;
+}
+
+/** 409 with words when `now` is outside the check-in window around the scheduled time. */
+export function assertCheckInWindow(order: ServiceOrderDoc, now: Date): void {
+  const at = new Date(order.scheduledAt);
+  const off = checkInWindow(at, now);
+  if (off === 'early')
+    throw conflict(
+      'CHECK_IN_TOO_EARLY',
+      `还没到服务时间：预约 ${chinaClock(at)}，最早 ${chinaClock(new Date(at.getTime() - CHECK_IN_EARLIEST_MS))} 才能签到`,
+    );
+  if (off === 'late')
+    throw conflict(
+      'CHECK_IN_TOO_LATE',
+      `已超过签到时间：预约 ${chinaClock(at)}，最晚 ${chinaClock(new Date(at.getTime() + CHECK_IN_LATEST_MS))} 签到，请联系社区改约`,
+    );
+}
+
 /** The visit if the caller may see it: a provider only the visits dispatched to them. */
 export async function loadVisitFor(actor: Actor, id: string): Promise<ServiceOrderDoc> {
   const oid = objectIdOrNull(id);
@@ -172,6 +201,7 @@ export async function step(
   now: Date,
   set: Record<string, unknown> = {},
   note?: string,
+  unset: string[] = [],
 ): Promise<ServiceOrderDoc> {
   if (!ACTION_ROLES[action].includes(actor.role)) {
     throw forbidden(`${SERVICE_ACTION_NAMES[action]}不是您的操作`);
@@ -189,6 +219,7 @@ export async function step(
     { status: order.status },
     {
       $set: { status: to, ...set },
+      ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}),
       $push: { timeline: { status: to, action, at: now, by: whoOf(actor), ...(note ? { note } : {}) } },
     },
   );
@@ -199,8 +230,42 @@ export async function step(
       `服务订单已${current ? SERVICE_STATUS_NAMES[current.status].replace(/^已/, '') : '变更'}，不能再${SERVICE_ACTION_NAMES[action]}（可能有人刚刚操作过）`,
     );
   }
-  await bumpCounters(order.communityId, order.createdDay, { inc: serviceStatusChange(order.status, to) });
+  await bumpCounters(order.communityId, order.createdDay, {
+    inc: countedChange(order, updated),
+  });
   return updated;
+}
+
+/** The figures' change when a visit moves from `before` to `after` (status or review). */
+export function countedChange(
+  before: ServiceOrderDoc | null,
+  after: ServiceOrderDoc,
+): Record<string, number> {
+  const from = before && counterStatus(before.status, before.review?.state);
+  const to = counterStatus(after.status, after.review?.state);
+  return from === to ? {} : serviceStatusChange(from, to);
+}
+
+/**
+ * For the provider the visit is dispatched to: the elder's phone (whole, to call) and diet
+ * notes, read from the elder record by _id (one look-up per elder).
+ */
+export async function withElderContact<V extends { elderId: string }>(actor: Actor, views: V[]) {
+  if (actor.role !== 'provider') return views;
+  const ids = [...new Set(views.map((v) => v.elderId))];
+  const elders = new Map(
+    await Promise.all(
+      ids.map(async (id) => [id, await Elder.findById(objectIdOrNull(id)).lean<ElderDoc>()] as const),
+    ),
+  );
+  return views.map((v) => {
+    const e = elders.get(v.elderId);
+    return {
+      ...v,
+      ...(e?.phone ? { elderPhone: e.phone } : {}),
+      ...(e?.diet?.length ? { elderDiet: e.diet } : {}),
+    };
+  });
 }
 
 export function visitView(o: ServiceOrderDoc) {
@@ -233,6 +298,17 @@ export function visitView(o: ServiceOrderDoc) {
     ...(o.checkOut ? { durationMin: o.checkOut.durationMin } : {}),
     ...(o.rating ? { rating: { ...o.rating, at: iso(o.rating.at) } } : {}),
     ...(o.followUp ? { followUp: { ...o.followUp, at: iso(o.followUp.at) } } : {}),
+    ...(o.review
+      ? {
+          review: {
+            ...o.review,
+            at: iso(o.review.at),
+            stateName: REVIEW_STATE_NAMES[o.review.state],
+          },
+        }
+      : {}),
+    /** whether the visit may be charged: not while under review, never when rejected */
+    billable: ['completed', 'rated', 'followed_up'].includes(o.status) && countsAsServed(o.review?.state),
     createdAt: iso(o.createdAt),
   };
 }

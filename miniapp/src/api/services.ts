@@ -48,6 +48,25 @@ export interface Visit {
   durationMin?: number;
   rating?: { score: number; comment?: string };
   followUp?: { satisfied: boolean; notes?: string };
+  /** an exceptional visit (far check-in, too short): waits for the community's review */
+  review?: {
+    state: 'pending' | 'approved' | 'rejected';
+    stateName: string;
+    reasons: string[];
+    notes?: string;
+  };
+  billable?: boolean;
+  /** for the provider it is dispatched to: the elder's phone (to call) and diet/health notes */
+  elderPhone?: string;
+  elderDiet?: string[];
+}
+
+export interface Suggestion {
+  userId: string;
+  name: string;
+  openVisits: number;
+  /** does this kind of work in the elder's community */
+  fits: boolean;
 }
 
 export interface Sos {
@@ -113,11 +132,12 @@ export const serviceApi = {
   list: (query = '') => request<{ items: Visit[] }>('GET', `/api/service-orders${query}`),
   act: (visitId: string, action: string, body: object = {}) =>
     request<Visit>('POST', `/api/service-orders/${id(visitId)}/${action}`, body),
-  suggestions: (date: string) =>
-    request<{ items: { userId: string; name: string; openVisits: number }[] }>(
+  suggestions: (date: string, itemId?: string) =>
+    request<{ items: Suggestion[] }>(
       'GET',
-      `/api/providers/suggestions?date=${date}`,
+      `/api/providers/suggestions?date=${date}${itemId ? `&itemId=${id(itemId)}` : ''}`,
     ),
+  reviews: () => request<{ items: Visit[] }>('GET', '/api/service-reviews'),
 };
 
 export const sosApi = {

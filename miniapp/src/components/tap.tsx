@@ -25,15 +25,13 @@ export function Tap(props: {
   ]
     .filter(Boolean)
     .join(' ');
+  // Focusable (a scrolled page needs focusable content, axe scrollable-region-focusable), and
+  // only defined aria-* values: Taro H5 would write "undefined" verbatim.
+  const a11y: Record<string, unknown> = { role: 'button', tabindex: 0, 'aria-label': label };
+  if (selected !== undefined) a11y['aria-pressed'] = selected ? 'true' : 'false';
+  if (disabled) a11y['aria-disabled'] = 'true';
   return (
-    <View
-      className={classes}
-      role="button"
-      aria-label={label}
-      aria-pressed={selected === undefined ? undefined : selected}
-      aria-disabled={disabled || undefined}
-      onClick={() => !disabled && onTap()}
-    >
+    <View className={classes} onClick={() => !disabled && onTap()} {...a11y}>
       {children ?? (
         <Text>
           {selected ? '✓ ' : ''}

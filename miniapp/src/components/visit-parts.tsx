@@ -50,4 +50,6 @@ const ACTION_TEXT: Record<string, string> = {
   rate: '评价',
   follow_up: '回访',
   cancel: '取消',
+  decline: '退回',
+  review: '审核',
 };

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { chars, IdSchema, NameSchema, PasswordSchema, PhoneSchema, RoleSchema, text } from './common';
+import { SERVICE_CATEGORIES } from '../services/catalogue';
+import {
+  chars,
+  distinctItems,
+  IdSchema,
+  NameSchema,
+  PasswordSchema,
+  PhoneSchema,
+  RoleSchema,
+  text,
+} from './common';
 
 export const LoginBodySchema = z.strictObject({
   phone: PhoneSchema,
@@ -22,6 +32,19 @@ export const CreateUserBodySchema = z.strictObject({
   communityId: IdSchema.optional(),
   canteenId: IdSchema.optional(),
   providerId: text(64).optional(),
+  /** provider: the service categories they do and the communities they serve (dispatch) */
+  serviceCategories: z
+    .array(z.enum(SERVICE_CATEGORIES))
+    .max(SERVICE_CATEGORIES.length)
+    .refine(distinctItems, '服务类别不能重复')
+    .meta({ uniqueItems: true })
+    .optional(),
+  communityIds: z
+    .array(IdSchema)
+    .max(50)
+    .refine(distinctItems, '社区不能重复')
+    .meta({ uniqueItems: true })
+    .optional(),
 });
 
 export const UserSchema = z.object({
@@ -32,6 +55,8 @@ export const UserSchema = z.object({
   communityId: z.string().optional(),
   canteenId: z.string().optional(),
   providerId: z.string().optional(),
+  serviceCategories: z.array(z.string()).optional(),
+  communityIds: z.array(z.string()).optional(),
   elderId: z.string().optional(),
 });
 export type User = z.infer<typeof UserSchema>;

@@ -44,7 +44,19 @@ export const RatingBodySchema = z.strictObject({
   comment: Notes.optional(),
 });
 export const FollowUpBodySchema = z.strictObject({ satisfied: z.boolean(), notes: Notes.optional() });
-export const SuggestionsQuerySchema = z.object({ date: DateSchema });
+export const SuggestionsQuerySchema = z.object({
+  date: DateSchema,
+  /** the visit's item (its category decides who fits) */
+  itemId: IdSchema.optional(),
+  category: ServiceCategorySchema.optional(),
+  /** admin: the elder's community (a worker's own is used otherwise) */
+  communityId: IdSchema.optional(),
+});
+/** A provider gives a dispatched visit back; the office sees why. */
+export const DeclineBodySchema = z.strictObject({ reason: text(200, { empty: '请说明退回原因' }) });
+/** A worker's decision on an exceptional visit. */
+export const ReviewBodySchema = z.strictObject({ approve: z.boolean(), notes: Notes.optional() });
+export const ReviewsQuerySchema = z.object({ communityId: IdSchema.optional() });
 
 export const RaiseSosBodySchema = z.strictObject({ elderId: IdSchema, location: LocationSchema.optional() });
 export const SosQuerySchema = z.object({

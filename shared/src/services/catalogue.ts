@@ -28,8 +28,8 @@ export function chargedUnits(unit: ServiceUnit, durationMin: number, hours?: num
   return hours ?? Math.max(1, Math.ceil(durationMin / 60));
 }
 
-/** A check-in farther than this from the elder's home is flagged. */
-export const CHECK_IN_MAX_DISTANCE_M = 500;
+/** A check-in farther than this from the elder's home is flagged (and reviewed, see state.ts). */
+export const CHECK_IN_MAX_DISTANCE_M = 300;
 /** An SOS not acknowledged within this long shows as overdue. */
 export const SOS_OVERDUE_MS = 5 * 60_000;
 

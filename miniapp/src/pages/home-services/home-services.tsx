@@ -1,9 +1,12 @@
 /**
  * 上门服务 for elders and family: book a visit (为谁 → 项目 → 哪天 → 时段 → 价格明细 → 确认预约),
- * then 我的服务: each visit's status and timeline, and 评价 (1–5 分) once it is done.
+ * then 我的服务: each visit's status and timeline, 取消预约 (confirmed in the card) before
+ * check-in, and 评价 (1–5 分) once it is done. After booking, the form gives way to the result
+ * at the top of the page, scrolled into view: it is where the elder is looking.
  * Everything inline, no pop-ups; prices come from the server.
  */
 import { useRef, useState } from 'react';
+import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { noRetryOn4xx, useProfile } from '../../api/profile';
@@ -45,6 +48,39 @@ function RateVisit({ visit }: { visit: Visit }) {
   );
 }
 
+/** 取消预约 before the provider has checked in: one confirmation, in the card. */
+function CancelVisit({ visit }: { visit: Visit }) {
+  const qc = useQueryClient();
+  const [asking, setAsking] = useState(false);
+  const cancel = useMutation({
+    mutationFn: () => serviceApi.act(visit.id, 'cancel', {}),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['visits'] }),
+  });
+  if (!asking)
+    return (
+      <Tap label={`取消预约：${visit.item.name}`} kind="secondary" onTap={() => setAsking(true)}>
+        <Text>取消预约</Text>
+      </Tap>
+    );
+  return (
+    <View className="care__confirm">
+      <Text className="text">
+        确定取消 {chinaDateTime(visit.scheduledAt)} 的{visit.item.name}吗？
+      </Text>
+      {cancel.isError && <Text className="error-box">{cancel.error.message}</Text>}
+      <Tap
+        label={`确定取消：${visit.item.name}`}
+        kind="danger"
+        disabled={cancel.isPending}
+        onTap={() => cancel.mutate()}
+      />
+      <Tap label="不取消" kind="secondary" onTap={() => setAsking(false)} />
+    </View>
+  );
+}
+
+const CANCELLABLE = ['requested', 'dispatched', 'accepted', 'rejected'];
+
 function VisitCard({ visit }: { visit: Visit }) {
   return (
     <View className="care__card" aria-label={`${visit.item.name} ${visit.statusName}`}>
@@ -56,9 +92,11 @@ function VisitCard({ visit }: { visit: Visit }) {
       {visit.provider && <Text className="text">服务人员：{visit.provider.name}</Text>}
       {visit.durationMin !== undefined && <Text className="text">服务用时：{visit.durationMin} 分钟</Text>}
       {visit.rating && <Text className="text">我的评价：{visit.rating.score} 分</Text>}
+      {visit.review?.state === 'pending' && <Text className="text">社区正在核实这次服务，核实前不收费</Text>}
       <Text className="text">应付 {formatYuan(visit.pricing.payable)}</Text>
       <Timeline visit={visit} />
       {visit.status === 'completed' && <RateVisit visit={visit} />}
+      {CANCELLABLE.includes(visit.status) && <CancelVisit visit={visit} />}
     </View>
   );
 }
@@ -108,6 +146,8 @@ export default function HomeServicesPage() {
       setTime('');
       setNotes('');
       void qc.invalidateQueries({ queryKey: ['visits'] });
+      // The result replaces the form at the top: bring the top into view.
+      setTimeout(() => void Taro.pageScrollTo({ scrollTop: 0, duration: 0 }), 0);
     },
   });
 
@@ -127,86 +167,93 @@ export default function HomeServicesPage() {
     <View className="page services">
       <Text className="title">上门服务</Text>
 
-      {book.isSuccess && (
+      {book.isSuccess ? (
         <View className="care__card" aria-label="预约成功">
           <Text className="care__ok">预约成功：{book.data.item.name}</Text>
-          <Text className="text">{chinaDateTime(book.data.scheduledAt)}，社区会尽快派人</Text>
+          <Text className="text">
+            {chinaDateTime(book.data.scheduledAt)}，应付 {formatYuan(book.data.pricing.payable)}
+            ，社区会尽快派人
+          </Text>
+          <Text className="text">可以在下面的「我的服务」里查看或取消。</Text>
+          <Tap label="再预约一项" kind="secondary" onTap={() => book.reset()} />
         </View>
-      )}
-
-      <View className="care__section">
-        <Text className="care__heading">预约服务</Text>
-        {role === 'family' && (
-          <View className="care__section">
-            <Text className="text">1. 为谁预约</Text>
-            {elders.length === 0 && <Text className="hint">还没有绑定长者。</Text>}
-            <View className="care__choices">
-              {elders.map((e) => (
-                <Tap
-                  key={e.id}
-                  label={e.name}
-                  kind="secondary"
-                  selected={elderId === e.id}
-                  onTap={() => setElderId(e.id)}
-                />
-              ))}
+      ) : (
+        <View className="care__section">
+          <Text className="care__heading">预约服务</Text>
+          {role === 'family' && (
+            <View className="care__section">
+              <Text className="text">1. 为谁预约</Text>
+              {elders.length === 0 && <Text className="hint">还没有绑定长者。</Text>}
+              <View className="care__choices">
+                {elders.map((e) => (
+                  <Tap
+                    key={e.id}
+                    label={e.name}
+                    kind="secondary"
+                    selected={elderId === e.id}
+                    onTap={() => setElderId(e.id)}
+                  />
+                ))}
+              </View>
             </View>
-          </View>
-        )}
-        <Text className="text">选择服务项目</Text>
-        {(items.data?.items ?? []).map((i) => (
-          <Tap
-            key={i.id}
-            label={`${i.name} ${formatYuan(i.price)}/${i.unit === 'hour' ? '小时' : '次'}`}
-            kind="secondary"
-            selected={itemId === i.id}
-            onTap={() => setItemId(i.id)}
-          />
-        ))}
-        <Text className="text">哪一天</Text>
-        <View className="care__choices">
-          {[1, 2, 3].map((n) => {
-            const d = addDays(today, n);
-            return (
-              <Tap
-                key={d}
-                label={dateLabel(d)}
-                kind="secondary"
-                selected={day === d}
-                onTap={() => setDay(d)}
-              />
-            );
-          })}
-        </View>
-        <Text className="text">什么时段</Text>
-        <View className="care__choices">
-          {WINDOWS.map((w) => (
+          )}
+          <Text className="text">选择服务项目</Text>
+          {(items.data?.items ?? []).map((i) => (
             <Tap
-              key={w.time}
-              label={w.label}
+              key={i.id}
+              label={`${i.name} ${formatYuan(i.price)}/${i.unit === 'hour' ? '小时' : '次'}`}
               kind="secondary"
-              selected={time === w.time}
-              onTap={() => setTime(w.time)}
+              selected={itemId === i.id}
+              onTap={() => setItemId(i.id)}
             />
           ))}
+          <Text className="text">哪一天</Text>
+          <View className="care__choices">
+            {[1, 2, 3].map((n) => {
+              const d = addDays(today, n);
+              return (
+                <Tap
+                  key={d}
+                  label={dateLabel(d)}
+                  kind="secondary"
+                  selected={day === d}
+                  onTap={() => setDay(d)}
+                />
+              );
+            })}
+          </View>
+          <Text className="text">什么时段</Text>
+          <View className="care__choices">
+            {WINDOWS.map((w) => (
+              <Tap
+                key={w.time}
+                label={w.label}
+                kind="secondary"
+                selected={time === w.time}
+                onTap={() => setTime(w.time)}
+              />
+            ))}
+          </View>
+          <Input
+            className="care__input"
+            placeholder="想对服务人员说的话（可不填）"
+            value={notes}
+            onInput={(e) => setNotes(e.detail.value)}
+          />
+          {quote.data && <ServicePrice pricing={quote.data.pricing} />}
+          {quote.isError && <Text className="error-box">{quote.error.message}</Text>}
+          {book.isError && <Text className="error-box">{book.error.message}</Text>}
+          <Tap
+            label={
+              quote.data
+                ? `确认预约，应付${formatYuan(quote.data.pricing.payable)}`
+                : '请选完项目、日期和时段'
+            }
+            disabled={!quote.data || book.isPending}
+            onTap={() => book.mutate()}
+          />
         </View>
-        <Input
-          className="care__input"
-          placeholder="想对服务人员说的话（可不填）"
-          value={notes}
-          onInput={(e) => setNotes(e.detail.value)}
-        />
-        {quote.data && <ServicePrice pricing={quote.data.pricing} />}
-        {quote.isError && <Text className="error-box">{quote.error.message}</Text>}
-        {book.isError && <Text className="error-box">{book.error.message}</Text>}
-        <Tap
-          label={
-            quote.data ? `确认预约，应付${formatYuan(quote.data.pricing.payable)}` : '请选完项目、日期和时段'
-          }
-          disabled={!quote.data || book.isPending}
-          onTap={() => book.mutate()}
-        />
-      </View>
+      )}
 
       <View className="care__section">
         <Text className="care__heading">我的服务</Text>

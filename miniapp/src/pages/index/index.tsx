@@ -194,7 +194,12 @@ export default function IndexPage() {
 
           {me.data.role !== 'canteen_staff' && (
             <View className="index__features">
-              {FEATURES.filter((f) => !(sosOnTop && f.key === 'emergency')).map((f) => (
+              {/* SOS is the bar on top for elders and family; a provider books no meals and raises
+                  no SOS here: only their visits. */}
+              {FEATURES.filter(
+                (f) =>
+                  !(sosOnTop && f.key === 'emergency') && (me.data.role !== 'provider' || f.key === 'service'),
+              ).map((f) => (
                 <View key={f.key} className="index__feature">
                   <Btn className={f.danger ? 'btn--danger' : undefined} onClick={() => openFeature(f.key)}>
                     {f.label}

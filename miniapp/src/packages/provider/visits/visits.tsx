@@ -1,6 +1,9 @@
 /**
  * 服务人员: today's visits (and the coming ones), one next step each:
  * 接单 → 到达签到 (with the location when the phone allows) → 服务完成签退 (with notes).
+ * Each card has the elder's phone (call button) and notes; a dispatched visit can be given
+ * back (退回) with a reason, confirmed in the card. A check-in outside the time window is
+ * refused by the server, whose words are shown.
  */
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
@@ -9,7 +12,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useProfile } from '../../../api/profile';
 import { chinaDateTime, serviceApi, type Visit } from '../../../api/services';
 import { goHome, profileGate } from '../../../components/profile-gate';
-import { Tap } from '../../../components/tap';
+import { CallLink, Tap } from '../../../components/tap';
 import { Timeline } from '../../../components/visit-parts';
 import { chinaDate } from '../../../format';
 import '../../../components/care.scss';
@@ -24,6 +27,37 @@ async function currentLocation(): Promise<{ lng: number; lat: number } | undefin
   } catch {
     return undefined; // not granted or unavailable: check in without a location
   }
+}
+
+/** 退回: the reason first, then one confirmation in the card. */
+function DeclineBox({ visit }: { visit: Visit }) {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const decline = useMutation({
+    mutationFn: () => serviceApi.act(visit.id, 'decline', { reason: reason.trim() }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['provider-visits'] }),
+  });
+  if (!open) return <Tap label={`退回：${visit.elderName}`} kind="secondary" onTap={() => setOpen(true)} />;
+  return (
+    <View className="care__confirm" aria-label={`退回 ${visit.elderName} 的服务`}>
+      <Text className="text">请写明不能去的原因，社区会重新派人：</Text>
+      <Input
+        className="care__input"
+        placeholder="退回原因"
+        value={reason}
+        onInput={(e) => setReason(e.detail.value)}
+      />
+      {decline.isError && <Text className="error-box">{decline.error.message}</Text>}
+      <Tap
+        label={reason.trim() ? `确认退回：${visit.elderName}` : '请先写退回原因'}
+        kind="danger"
+        disabled={!reason.trim() || decline.isPending}
+        onTap={() => decline.mutate()}
+      />
+      <Tap label="不退回" kind="secondary" onTap={() => setOpen(false)} />
+    </View>
+  );
 }
 
 function VisitCard({ visit }: { visit: Visit }) {
@@ -47,7 +81,16 @@ function VisitCard({ visit }: { visit: Visit }) {
       <Text className="text">{chinaDateTime(visit.scheduledAt)}</Text>
       <Text className="text">地址：{visit.address}</Text>
       {visit.notes && <Text className="text">长者留言：{visit.notes}</Text>}
+      {visit.elderDiet && <Text className="text">饮食/健康：{visit.elderDiet.join('、')}</Text>}
+      {visit.elderPhone && ['dispatched', 'accepted', 'in_service'].includes(visit.status) && (
+        <CallLink name={visit.elderName} phone={visit.elderPhone} />
+      )}
       <Text className="care__ok">{visit.statusName}</Text>
+      {visit.review && (
+        <Text className={visit.review.state === 'approved' ? 'care__ok' : 'care__warn'}>
+          社区{visit.review.stateName}：{visit.review.reasons.join('；')}
+        </Text>
+      )}
       {visit.checkIn?.farFromHome && (
         <Text className="care__warn">签到位置离长者家 {visit.checkIn.distanceM} 米</Text>
       )}
@@ -64,6 +107,7 @@ function VisitCard({ visit }: { visit: Visit }) {
           onTap={() => act.mutate('check-in')}
         />
       )}
+      {(visit.status === 'dispatched' || visit.status === 'accepted') && <DeclineBox visit={visit} />}
       {visit.status === 'in_service' && (
         <View>
           <Input
@@ -106,7 +150,8 @@ export default function ProviderVisitsPage() {
   const all = visits.data?.items ?? [];
   const active = (v: Visit) => ['dispatched', 'accepted', 'in_service'].includes(v.status);
   const todays = all.filter((v) => v.day === today && (active(v) || v.status === 'completed'));
-  const later = all.filter((v) => v.day !== today && (active(v) || v.status === 'completed'));
+  // Only what is still ahead: a past day's visit is not 「之后的服务」.
+  const later = all.filter((v) => v.day > today && (active(v) || v.status === 'completed'));
   return (
     <View className="page provider">
       <Text className="title">我的上门服务</Text>

@@ -1,7 +1,8 @@
 /**
  * 社区工作台 (workers, admin): 1. open SOS first (./sos-panel.tsx: address, notes, call buttons,
- * 我来处理, then 处理完毕 with an outcome); 2. visits waiting for a provider (suggested providers, fewest visits
- * that day first); 3. finished visits waiting for the follow-up call (回访).
+ * 我来处理, then 处理完毕 with an outcome); 2. visits waiting for a provider (./dispatch-panel.tsx);
+ * 3. exceptional visits waiting for review (./review-panel.tsx); 4. finished visits waiting for the
+ * follow-up call (回访).
  */
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
@@ -14,41 +15,8 @@ import { Tap } from '../../../components/tap';
 import { Timeline } from '../../../components/visit-parts';
 import '../../../components/care.scss';
 import { SosPanel } from './sos-panel';
-
-function DispatchCard({ visit }: { visit: Visit }) {
-  const qc = useQueryClient();
-  const suggestions = useQuery({
-    queryKey: ['suggestions', visit.day],
-    queryFn: () => serviceApi.suggestions(visit.day),
-  });
-  const dispatch = useMutation({
-    mutationFn: (providerUserId: string) => serviceApi.act(visit.id, 'dispatch', { providerUserId }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-visits'] }),
-  });
-  return (
-    <View
-      className="care__card"
-      aria-label={`${visit.elderName} ${visit.item.name} ${chinaDateTime(visit.scheduledAt)} 待派单`}
-    >
-      <Text className="care__strong">
-        {visit.item.name} · {visit.elderName}
-      </Text>
-      <Text className="text">{chinaDateTime(visit.scheduledAt)}</Text>
-      <Text className="text">地址：{visit.address}</Text>
-      {visit.status === 'rejected' && <Text className="care__warn">服务人员已拒单，请重新派单</Text>}
-      {dispatch.isError && <Text className="error-box">{dispatch.error.message}</Text>}
-      {(suggestions.data?.items ?? []).map((p) => (
-        <Tap
-          key={p.userId}
-          label={`派给${p.name}（当天已有${p.openVisits}单）`}
-          kind="secondary"
-          disabled={dispatch.isPending}
-          onTap={() => dispatch.mutate(p.userId)}
-        />
-      ))}
-    </View>
-  );
-}
+import { DispatchPanel } from './dispatch-panel';
+import { ReviewPanel } from './review-panel';
 
 function FollowUpCard({ visit }: { visit: Visit }) {
   const qc = useQueryClient();
@@ -123,17 +91,16 @@ export default function WorkerDeskPage() {
   if (gate) return gate;
   const all = visits.data ?? [];
   const toDispatch = all.filter((v) => v.status === 'requested' || v.status === 'rejected');
-  const toFollow = all.filter((v) => v.status === 'completed' || v.status === 'rated');
+  // A visit under review (or rejected) is not followed up until approved.
+  const toFollow = all.filter(
+    (v) => (v.status === 'completed' || v.status === 'rated') && (!v.review || v.review.state === 'approved'),
+  );
   return (
     <View className="page desk">
       <Text className="title">社区工作台</Text>
       <SosPanel enabled={ready} />
-      <View className="care__section">
-        <Text className="care__heading">待派单（{toDispatch.length}）</Text>
-        {toDispatch.map((v) => (
-          <DispatchCard key={v.id} visit={v} />
-        ))}
-      </View>
+      <DispatchPanel visits={toDispatch} />
+      {me.data?.role === 'worker' && <ReviewPanel enabled={ready} />}
       <View className="care__section">
         <Text className="care__heading">待回访（{toFollow.length}）</Text>
         {toFollow.map((v) => (
