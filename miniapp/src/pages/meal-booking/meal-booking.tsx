@@ -43,6 +43,7 @@ import {
   CanteenChoices,
 } from '../../components/ui';
 import './meal-booking.scss';
+import { PageTop } from '../../components/page-top';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
 const DAY_CHOICES: { offset: 1 | 2; label: string }[] = [
@@ -354,6 +355,7 @@ export default function MealBookingPage() {
       result.date === addDays(today, 1) ? '明天 ' : result.date === addDays(today, 2) ? '后天 ' : '';
     return (
       <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
+        <PageTop />
         <View className="meal__success">
           <Text className="meal__success-title">订餐成功</Text>
           <Text className="meal__code-label">取餐码</Text>
@@ -429,6 +431,7 @@ export default function MealBookingPage() {
 
   return (
     <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
+      <PageTop />
       <Text className="title">订餐</Text>
 
       {/* 1. Who */}

@@ -12,6 +12,7 @@ import { goHome, profileGate } from '../../components/profile-gate';
 import { Tap } from '../../components/tap';
 import { useMyElders } from '../../components/use-my-elders';
 import '../../components/care.scss';
+import { PageTop } from '../../components/page-top';
 
 function Status({ sos }: { sos: Sos }) {
   return (
@@ -59,6 +60,7 @@ export default function SosPage() {
 
   return (
     <View className="page sos">
+      <PageTop />
       <Text className="title">紧急呼叫</Text>
       {active.map((s) => (
         <Status key={s.id} sos={s} />

@@ -10,6 +10,7 @@ import { adminApi, type Summary } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { Choice, ErrorBox, Loading, Section, HomeButton } from '../../../components/ui';
 import { addDays, chinaDate, formatYuan } from '../../../format';
+import { PageTop } from '../../../components/page-top';
 
 const PERIODS = [
   { days: 7, label: '近7天' },
@@ -102,6 +103,7 @@ export default function FiguresPage() {
 
   return (
     <View className="page figures">
+      <PageTop />
       <Text className="title">辖区数据</Text>
       <View className="row">
         {PERIODS.map((p) => (

@@ -13,6 +13,7 @@ import { goHome, profileGate } from '../../../components/profile-gate';
 import { CallLink, Tap } from '../../../components/tap';
 import { Timeline } from '../../../components/visit-parts';
 import '../../../components/care.scss';
+import { PageTop } from '../../../components/page-top';
 
 const CARE_LEVELS: Record<string, string> = {
   intact: '能力完好',
@@ -190,6 +191,7 @@ export default function WorkerDeskPage() {
   const toFollow = all.filter((v) => v.status === 'completed' || v.status === 'rated');
   return (
     <View className="page desk">
+      <PageTop />
       <Text className="title">社区工作台</Text>
       <View className="care__section">
         <Text className="care__heading">紧急呼叫（{sos.data?.length ?? 0}）</Text>
