@@ -85,13 +85,12 @@ export default function RegisterElderPage() {
   });
 
   const submit = () => {
-    if (register.isPending) return;
+    if (register.isPending || (young && !youngConfirmed)) return;
     const p: Record<string, string> = {};
     if (!name.trim()) p.name = '请填写姓名';
     if (!id.ok) p.idCardNo = id.text || '请填写身份证号';
     if (phone && !/^1\d{10}$/.test(phone)) p.phone = '手机号应为11位，以1开头';
     if (!address.trim()) p.address = '请填写住址';
-    if (young && !youngConfirmed) p.young = '请先确认：这位老人未满60岁，仍要登记吗？';
     Object.assign(p, contactProblems(contacts));
     const notes = dietNotes(diet, dietOther);
     if (notes.some((n) => n.length > 20)) p.diet = '每项饮食要求不超过20个字';
@@ -176,7 +175,6 @@ export default function RegisterElderPage() {
       {young && (
         <View className="register__young">
           <Text className="error-box">该老人未满60岁（{id.age}岁），确认仍要登记吗？</Text>
-          {problems.young && !youngConfirmed && <Text className="field__error">{problems.young}</Text>}
           <Choice
             wide
             selected={youngConfirmed}
@@ -207,6 +205,9 @@ export default function RegisterElderPage() {
         error={problems.diet}
       />
       {register.isError && <Text className="error-box">{register.error.message}</Text>}
+      {young && !youngConfirmed && (
+        <Text className="hint">这位老人未满60岁：请先在上面确认仍要登记，才能登记。</Text>
+      )}
       <Btn
         className={register.isPending ? 'btn--busy' : undefined}
         disabled={young && !youngConfirmed}
