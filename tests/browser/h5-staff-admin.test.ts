@@ -9,7 +9,7 @@ import {
   expectNoPopups,
   expectText,
   field,
-  hasText,
+  hasValue,
   launchChromium,
   openPhonePage,
   visible,
@@ -63,7 +63,8 @@ afterAll(async () => {
 const text = textOn;
 const btn = buttonNamed;
 const btnStarting = buttonStarting;
-const dishRow = (page: Page, name: string) => visible(page.locator('.menu__dish').filter({ hasText: name }));
+// A dish's portions are typed in a field (its <input> is labelled 「清蒸鲈鱼 份数」).
+const portionsOf = (page: Page, name: string) => visible(page.locator(`input[aria-label="${name} 份数"]`));
 
 test('staff copy today’s lunch to tomorrow in one tap, add portions, and cannot go below what is booked', async () => {
   const o = await openPhonePage(browser);
@@ -74,15 +75,15 @@ test('staff copy today’s lunch to tomorrow in one tap, add portions, and canno
     await btn(page, '发布菜单').click();
     await btnStarting(page, '明天').click();
     await btnStarting(page, '午餐').click();
-    await hasText(dishRow(page, fish.name).locator('.menu__qty'), '0');
+    await hasValue(portionsOf(page, fish.name), '0');
     await checkPage(page, '发布菜单');
 
     await btn(page, '复制昨天的菜单').click();
     await text(page, '已复制昨天的午餐：2 道菜。核对后点「发布菜单」。').waitFor();
-    await hasText(dishRow(page, fish.name).locator('.menu__qty'), '10');
-    await hasText(dishRow(page, tofu.name).locator('.menu__qty'), '15');
+    await hasValue(portionsOf(page, fish.name), '10');
+    await hasValue(portionsOf(page, tofu.name), '15');
     await btn(page, `加5份 ${fish.name}`).click();
-    await hasText(dishRow(page, fish.name).locator('.menu__qty'), '15');
+    await hasValue(portionsOf(page, fish.name), '15');
     await btn(page, '发布菜单').click();
     await expectText(visible(page.locator('.menu__done')), '2 道菜，共 30 份');
     const day = await m.menu(canteen.id, tomorrow);
@@ -104,7 +105,7 @@ test('staff copy today’s lunch to tomorrow in one tap, add portions, and canno
     await btn(page, `减5份 ${fish.name}`).click();
     await btn(page, `减5份 ${fish.name}`).click();
     await btn(page, `减5份 ${fish.name}`).click();
-    await hasText(dishRow(page, fish.name).locator('.menu__qty'), '0');
+    await hasValue(portionsOf(page, fish.name), '0');
     await btn(page, '发布菜单').click();
     await expectText(visible(page.locator('.error-box')), '已有人订，不能从菜单移除');
     expect(await m.remaining(canteen.id, tomorrow, 'lunch', fish.id)).toBe(13);

@@ -225,3 +225,12 @@ export async function expectPressed(l: Locator, pressed: boolean): Promise<void>
   }
   expect(await l.getAttribute('aria-pressed')).toBe(want);
 }
+
+/** Waits until a text field's value is exactly `v`, then asserts it. */
+export async function hasValue(l: Locator, v: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if ((await l.inputValue({ timeout: 200 }).catch(() => '')) === v) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await l.inputValue()).toBe(v);
+}

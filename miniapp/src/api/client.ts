@@ -114,6 +114,9 @@ export async function request<T>(
 export const api = {
   login: (phone: string, password: string) =>
     request<LoginResponse>('POST', '/api/auth/login', { phone, password }),
+  /** A family member signs up (POST /api/auth/register): the answer signs them in. */
+  register: (body: { phone: string; password: string; name: string }) =>
+    request<LoginResponse>('POST', '/api/auth/register', body),
   me: () => request<User>('GET', '/api/me'),
   health: () => request<{ ok: boolean }>('GET', '/api/health'),
 };

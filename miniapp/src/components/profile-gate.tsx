@@ -3,6 +3,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiError, type User } from '../api/client';
 import { goHome, goLogin } from './nav';
 import { Btn } from './ui';
+import { PageTop } from './page-top';
 
 // Kept here for the pages that import them from this module.
 export { goHome, goLogin };
@@ -25,6 +26,7 @@ interface GateProps {
 export function profileGate({ title, pageClass, leadClass, signInLead, token, me, notForYou }: GateProps) {
   const page = (children: JSX.Element | JSX.Element[]) => (
     <View className={`page ${pageClass}`}>
+      <PageTop />
       <Text className="title">{title}</Text>
       {children}
     </View>

@@ -28,11 +28,15 @@ import {
 import { profileGate } from './profile-gate';
 import './standing-orders.scss';
 import { Btn, CanteenChoices, Choice, Empty, ErrorBox, HomeButton, Loading, Section } from './ui';
+import { PageTop } from './page-top';
 
 const ROLES = ['elder', 'family', 'worker', 'admin'];
 const DAY_WORDS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 const SLOT_ORDER: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const MAX_PAUSE_DAYS = 60;
+// As the API takes them (shared/src/schemas/standing-orders.ts): up to 5 dishes, 1 to 10 each.
+const MAX_DISHES = 5;
+const MAX_QTY = 10;
 
 const shortDate = (date: string) => dateLabel(date); // 「12月2日 周三」
 
@@ -204,21 +208,41 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
     enabled: !!canteenId,
     retry: noRetryOn4xx,
   });
-  const [dishId, setDishId] = useState('');
-  const dish = dishes.data?.items.find((d) => d.id === dishId);
+  // The dishes chosen, in the order they were picked, each with how many portions.
+  const [picked, setPicked] = useState<{ dishId: string; qty: number }[]>([]);
+  const chosen = picked.flatMap((p) => {
+    const d = dishes.data?.items.find((x) => x.id === p.dishId);
+    return d ? [{ ...p, name: d.name }] : [];
+  });
+  const toggleDish = (dishId: string) => {
+    create.reset();
+    setPicked((ps) =>
+      ps.some((p) => p.dishId === dishId)
+        ? ps.filter((p) => p.dishId !== dishId)
+        : ps.length < MAX_DISHES
+          ? [...ps, { dishId, qty: 1 }]
+          : ps,
+    );
+  };
+  const changeQty = (dishId: string, d: number) => {
+    create.reset();
+    setPicked((ps) =>
+      ps.map((p) => (p.dishId === dishId ? { ...p, qty: Math.max(1, Math.min(MAX_QTY, p.qty + d)) } : p)),
+    );
+  };
   const [fallback, setFallback] = useState<'set_meal' | 'skip'>('set_meal');
   const offered: Fulfilment[] = canteen?.fulfilment?.length ? canteen.fulfilment : ['dine_in'];
   const [fulfilment, setFulfilment] = useState<Fulfilment>('dine_in');
   const chosenFulfilment = offered.includes(fulfilment) ? fulfilment : offered[0];
 
   const body: StandingOrderBody | null =
-    canteen && dish && weekdays.length
+    canteen && chosen.length && weekdays.length
       ? {
           elderId,
           canteenId: canteen.id,
           slot: slots.includes(slot) ? slot : slots[0],
           weekdays,
-          items: [{ dishId: dish.id, qty: 1, fallback }],
+          items: chosen.map((c) => ({ dishId: c.dishId, qty: c.qty, fallback })),
           fulfilment: chosenFulfilment,
           payment: 'counter',
         }
@@ -226,7 +250,7 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
   const create = useMutation({
     mutationFn: (b: StandingOrderBody) => standingApi.create(b),
     onSuccess: () => {
-      setDishId('');
+      setPicked([]);
       void queryClient.invalidateQueries({ queryKey: ['standing-orders'] });
     },
   });
@@ -247,7 +271,7 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
         onPick={(c) => {
           create.reset();
           setCanteenId(c.id);
-          setDishId('');
+          setPicked([]);
         }}
       />
       {canteen && (
@@ -287,23 +311,50 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
               />
             ))}
           </View>
-          <Text className="text standing__step">4. 订哪道菜</Text>
+          <Text className="text standing__step">4. 订哪些菜（最多 {MAX_DISHES} 道）</Text>
           {dishes.isPending && <Loading what="菜品" />}
           {dishes.isError && <ErrorBox message={dishes.error.message} onRetry={() => dishes.refetch()} />}
           {dishes.data?.items.length === 0 && <Empty>这个食堂还没有菜品。</Empty>}
-          {dishes.data?.items.map((d) => (
-            <Choice
-              key={d.id}
-              wide
-              selected={d.id === dishId}
-              label={d.name}
-              onClick={() => {
-                create.reset();
-                setDishId(d.id);
-              }}
-            />
-          ))}
-          <Text className="text standing__step">5. 哪天菜单上没有这道菜</Text>
+          {picked.length >= MAX_DISHES && (
+            <Text className="hint">已选 {MAX_DISHES} 道菜，最多这么多；换菜请先取消一道。</Text>
+          )}
+          {dishes.data?.items.map((d) => {
+            const p = picked.find((x) => x.dishId === d.id);
+            return (
+              <View key={d.id} className="standing__dish">
+                <Choice
+                  wide
+                  selected={!!p}
+                  disabled={!p && picked.length >= MAX_DISHES}
+                  label={d.name}
+                  sub={p ? `每次 ${p.qty} 份` : undefined}
+                  onClick={() => toggleDish(d.id)}
+                />
+                {p && (
+                  <View className="item-row">
+                    <Btn
+                      className="stepper-btn"
+                      label={`少一份 ${d.name}`}
+                      disabled={p.qty <= 1}
+                      onClick={() => changeQty(d.id, -1)}
+                    >
+                      −
+                    </Btn>
+                    <Text className="stepper-qty standing__qty">{p.qty} 份</Text>
+                    <Btn
+                      className="stepper-btn"
+                      label={`多一份 ${d.name}`}
+                      disabled={p.qty >= MAX_QTY}
+                      onClick={() => changeQty(d.id, 1)}
+                    >
+                      +
+                    </Btn>
+                  </View>
+                )}
+              </View>
+            );
+          })}
+          <Text className="text standing__step">5. 哪天菜单上没有选的菜</Text>
           <View className="row">
             <Choice
               selected={fallback === 'set_meal'}
@@ -325,10 +376,10 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
           </View>
         </View>
       )}
-      {body && dish && (
+      {body && (
         <View className="card standing__preview">
           <Text className="card__title">
-            {standingOrderSummary({ ...body, items: [{ name: dish.name, qty: 1 }] })}
+            {standingOrderSummary({ ...body, items: chosen.map((c) => ({ name: c.name, qty: c.qty })) })}
           </Text>
           <Text className="hint">每天在截止前自动订好，订好的餐在“我的订单”里，到食堂付款。</Text>
         </View>
@@ -397,6 +448,7 @@ export function StandingOrdersPage() {
   const name = role === 'elder' ? '我' : (elder.data?.name ?? '');
   return (
     <View className={role === 'elder' ? 'page page--elder standing' : 'page standing'}>
+      <PageTop />
       <Text className="title">长期订餐</Text>
       <Text className="text standing__lead">每周固定几天的同一餐，设置一次，每天自动订好，不用天天订。</Text>
 

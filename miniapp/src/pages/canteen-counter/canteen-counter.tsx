@@ -25,6 +25,7 @@ import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
 import { profileGate } from '../../components/profile-gate';
 import './canteen-counter.scss';
 import { Btn, Choice, HomeButton, CanteenChoices } from '../../components/ui';
+import { PageTop } from '../../components/page-top';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const COUNT_KEYS: OrderStatus[] = ['placed', 'confirmed', 'served', 'cancelled'];
@@ -146,6 +147,7 @@ export default function CanteenCounterPage() {
   if (role === 'admin' && !canteenId) {
     return (
       <View className="page counter">
+        <PageTop />
         <Text className="title">食堂柜台</Text>
         <Text className="text counter__lead">请选择食堂：</Text>
         <CanteenChoices q={allCanteens} selectedId="" onPick={(c) => setAdminCanteenId(c.id)} />
@@ -160,6 +162,7 @@ export default function CanteenCounterPage() {
 
   return (
     <View className="page counter">
+      <PageTop />
       <Text className="title">食堂柜台</Text>
 
       <View className="row counter__row">

@@ -17,6 +17,7 @@ import { useMyElders } from '../../components/use-my-elders';
 import { ServicePrice, Timeline } from '../../components/visit-parts';
 import { addDays, chinaDate, dateLabel, formatYuan } from '../../format';
 import '../../components/care.scss';
+import { PageTop } from '../../components/page-top';
 
 const WINDOWS = [
   { time: '09:00', label: '上午 9:00–11:00' },
@@ -165,6 +166,7 @@ export default function HomeServicesPage() {
 
   return (
     <View className="page services">
+      <PageTop />
       <Text className="title">上门服务</Text>
 
       {book.isSuccess ? (

@@ -46,6 +46,7 @@ import {
   CanteenChoices,
 } from '../../components/ui';
 import './meal-booking.scss';
+import { PageTop } from '../../components/page-top';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
 type DayOffset = 0 | 1 | 2;
@@ -419,6 +420,7 @@ export default function MealBookingPage() {
     const delivered = result.fulfilment === 'delivery';
     return (
       <View className={role === 'elder' ? 'page page--elder meal' : 'page meal'}>
+        <PageTop />
         <View className="meal__success">
           <Text className="meal__success-title">订餐成功</Text>
           {delivered ? (
@@ -504,6 +506,7 @@ export default function MealBookingPage() {
 
   return (
     <View className={cls(role === 'elder' ? 'page page--elder meal' : 'page meal', body && 'meal--with-bar')}>
+      <PageTop />
       <Text className="title">订餐</Text>
 
       {/* 1. Who */}

@@ -27,6 +27,7 @@ import { Btn, Choice, Empty, ErrorBox, Field, HomeButton, Loading, Section } fro
 import { chinaTime, dateLabel, chinaDate, formatYuan } from '../../format';
 import { roleLabel } from '../../roles';
 import './meal-card.scss';
+import { PageTop } from '../../components/page-top';
 
 const FAMILY_AMOUNTS = [5000, 10000, 20000];
 
@@ -275,6 +276,7 @@ export default function MealCardPage() {
   const name = elder.data?.name ?? '';
   return (
     <View className={role === 'elder' ? 'page page--elder mealcard' : 'page mealcard'}>
+      <PageTop />
       <Text className="title">{name ? `${name} 的助餐卡` : '助餐卡'}</Text>
 
       {card.isPending && <Loading what="助餐卡" />}

@@ -19,6 +19,7 @@ import { Btn, Empty, ErrorBox, Loading, PriceBreakdown, Section, HomeButton } fr
 import { chinaDate, cutoffText, dateLabel, formatYuan, fulfilmentLabel, slotLabel } from '../../format';
 import { roleLabel } from '../../roles';
 import './my-orders.scss';
+import { PageTop } from '../../components/page-top';
 
 const SLOT_ORDER: Record<string, number> = { breakfast: 0, lunch: 1, dinner: 2 };
 const mealKey = (o: MealOrder) => `${o.date}:${SLOT_ORDER[o.slot] ?? 9}`;
@@ -103,6 +104,7 @@ export default function MyOrdersPage() {
 
   return (
     <View className={role === 'elder' ? 'page page--elder orders' : 'page orders'}>
+      <PageTop />
       <Text className="title">{title}</Text>
 
       {done && (

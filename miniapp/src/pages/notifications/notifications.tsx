@@ -6,6 +6,7 @@ import { chinaDateTime, noticeApi } from '../../api/services';
 import { goHome, profileGate } from '../../components/profile-gate';
 import { Tap } from '../../components/tap';
 import '../../components/care.scss';
+import { PageTop } from '../../components/page-top';
 
 export default function NotificationsPage() {
   const { token, me } = useProfile();
@@ -32,6 +33,7 @@ export default function NotificationsPage() {
   const items = list.data?.items ?? [];
   return (
     <View className="page notices">
+      <PageTop />
       <Text className="title">消息通知</Text>
       <Text className="text">未读 {list.data?.unread ?? 0} 条</Text>
       {(list.data?.unread ?? 0) > 0 && (

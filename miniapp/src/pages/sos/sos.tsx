@@ -13,6 +13,7 @@ import { goHome, profileGate } from '../../components/profile-gate';
 import { CallLink, Tap } from '../../components/tap';
 import { useMyElders } from '../../components/use-my-elders';
 import '../../components/care.scss';
+import { PageTop } from '../../components/page-top';
 
 /** A mistaken press is cancelled while nobody has taken it yet; one in-page confirmation. */
 function CancelAlarm({ sos }: { sos: Sos }) {
@@ -110,6 +111,7 @@ export default function SosPage() {
 
   return (
     <View className="page sos">
+      <PageTop />
       <Text className="title">紧急呼叫</Text>
       {active.map((s) => (
         <Status key={s.id} sos={s} />

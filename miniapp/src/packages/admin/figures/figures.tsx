@@ -17,6 +17,7 @@ import { Chart } from './chart';
 import type { ChartOption } from './echarts';
 import { PERIODS, rangeOf, type PeriodKey } from './periods';
 import './figures.scss';
+import { PageTop } from '../../../components/page-top';
 
 const pct = (r: number | null) => (r === null ? '暂无评价' : `${Math.round(r * 1000) / 10}%`);
 const secs = (s: number | null) => (s === null ? '暂无' : `${Math.round(s)} 秒`);
@@ -333,6 +334,7 @@ export default function FiguresPage() {
   const pending = [summary, trends, side, funders].some((q) => q.isPending);
   return (
     <View className="page figures">
+      <PageTop />
       <Text className="title">{role === 'worker' ? '本社区数据' : '辖区数据'}</Text>
       <View className="figures__choices">
         {PERIODS.map((p) => (

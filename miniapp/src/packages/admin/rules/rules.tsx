@@ -23,6 +23,7 @@ import {
   MultiChoice,
 } from '../../../components/ui';
 import { chinaDate, formatYuan, funderLabel } from '../../../format';
+import { PageTop } from '../../../components/page-top';
 
 type BenefitType = RuleBody['benefit']['type'];
 type Group = keyof typeof GROUP_LABELS;
@@ -234,6 +235,7 @@ export default function RulesPage() {
 
   return (
     <View className="page rules">
+      <PageTop />
       <Text className="title">优惠规则</Text>
       {saved && <Text className="ok-box">已保存「{saved.name}」。</Text>}
       {editing ? (

@@ -20,6 +20,7 @@ import {
   CanteenChoices,
 } from '../../../components/ui';
 import { chinaDate, formatYuan, funderLabel } from '../../../format';
+import { PageTop } from '../../../components/page-top';
 
 function monthOf(date: string, back: number): string {
   const [y, m] = date.split('-').map(Number);
@@ -64,6 +65,7 @@ export default function SettlementPage() {
   const r = report.data;
   return (
     <View className="page settlement">
+      <PageTop />
       <Text className="title">月度结算</Text>
       {role === 'admin' && (
         <Section title="食堂">

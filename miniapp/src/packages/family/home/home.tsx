@@ -14,6 +14,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
 import { chinaDate, dateLabel, formatYuan, slotLabel } from '../../../format';
 import { roleLabel } from '../../../roles';
+import { PageTop } from '../../../components/page-top';
 
 export default function FamilyHomePage() {
   const queryClient = useQueryClient();
@@ -79,6 +80,7 @@ export default function FamilyHomePage() {
 
   return (
     <View className="page family">
+      <PageTop />
       <Text className="title">我的家人</Text>
 
       {link.isSuccess && (

@@ -16,6 +16,7 @@ import { CallLink, Tap } from '../../../components/tap';
 import { Timeline } from '../../../components/visit-parts';
 import { chinaDate } from '../../../format';
 import '../../../components/care.scss';
+import { PageTop } from '../../../components/page-top';
 
 async function currentLocation(): Promise<{ lng: number; lat: number } | undefined> {
   try {
@@ -154,6 +155,7 @@ export default function ProviderVisitsPage() {
   const later = all.filter((v) => v.day > today && (active(v) || v.status === 'completed'));
   return (
     <View className="page provider">
+      <PageTop />
       <Text className="title">我的上门服务</Text>
       <View className="care__section">
         <Text className="care__heading">今天（{todays.length}）</Text>

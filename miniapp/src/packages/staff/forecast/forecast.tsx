@@ -13,6 +13,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { CanteenChoices, Choice, Empty, HomeButton, QueryState, Section } from '../../../components/ui';
 import '../../../components/standing-orders.scss';
 import { addDays, chinaDate, dateLabel, slotLabel } from '../../../format';
+import { PageTop } from '../../../components/page-top';
 
 function SlotForecast({ s }: { s: ForecastSlot }) {
   return (
@@ -76,6 +77,7 @@ export default function ForecastPage() {
 
   return (
     <View className="page forecast">
+      <PageTop />
       <Text className="title">备餐预估</Text>
       {role === 'admin' && (
         <Section title="哪个食堂">

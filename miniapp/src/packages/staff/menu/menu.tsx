@@ -15,6 +15,7 @@ import {
   Btn,
   Choice,
   Empty,
+  Field,
   ErrorBox,
   Loading,
   Section,
@@ -23,9 +24,16 @@ import {
 } from '../../../components/ui';
 import { addDays, chinaDate, dateLabel, formatYuan, slotLabel, type Slot } from '../../../format';
 import './menu.scss';
+import { PageTop } from '../../../components/page-top';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const STEP = 5;
+// Portions per dish and meal: a community canteen cooks tens to hundreds; more is a slip.
+const MAX_PORTIONS = 1000;
+const portionsProblem = (v: string) =>
+  /^\d{1,5}$/.test(v.trim()) && Number(v) <= MAX_PORTIONS
+    ? ''
+    : `请填 0 到 ${MAX_PORTIONS} 的整数（不上这道菜填 0）`;
 
 export default function MenuPage() {
   const queryClient = useQueryClient();
@@ -64,10 +72,13 @@ export default function MenuPage() {
   // Portions per dish being edited (0 = not on the menu), starting from what is published.
   const [quota, setQuota] = useState<Record<string, number>>({});
   const [copied, setCopied] = useState('');
+  // What staff are typing in a dish's 份数 field, kept as typed until the steppers take over.
+  const [typed, setTyped] = useState<Record<string, string>>({});
   useEffect(() => {
     const next: Record<string, number> = {};
     for (const i of current?.items ?? []) next[i.dishId] = i.quota ?? i.remaining;
     setQuota(next);
+    setTyped({});
     setCopied('');
   }, [current]);
 
@@ -82,6 +93,7 @@ export default function MenuPage() {
       const next: Record<string, number> = {};
       for (const i of s.items) next[i.dishId] = i.quota ?? i.remaining;
       setQuota(next);
+      setTyped({});
       setCopied(`已复制昨天的${slotLabel(slot)}：${s.items.length} 道菜。核对后点「发布菜单」。`);
     },
   });
@@ -89,6 +101,7 @@ export default function MenuPage() {
   const items = Object.entries(quota)
     .filter(([, n]) => n > 0)
     .map(([dishId, n]) => ({ dishId, quota: n }));
+  const badTyped = Object.values(typed).some((v) => portionsProblem(v));
   const publish = useMutation({
     mutationFn: () => staffApi.publish(canteenId, date, slot, { items }),
     onSuccess: () => {
@@ -112,6 +125,7 @@ export default function MenuPage() {
   if (role === 'admin' && !canteenId) {
     return (
       <View className="page menu">
+        <PageTop />
         <Text className="title">发布菜单</Text>
         <Text className="text">请选择食堂：</Text>
         <CanteenChoices q={canteens} selectedId="" onPick={(c) => setAdminCanteenId(c.id)} />
@@ -121,11 +135,18 @@ export default function MenuPage() {
 
   const change = (dishId: string, d: number) => {
     publish.reset();
-    setQuota((q) => ({ ...q, [dishId]: Math.max(0, Math.min(10_000, (q[dishId] ?? 0) + d)) }));
+    setTyped(({ [dishId]: _, ...rest }) => rest);
+    setQuota((q) => ({ ...q, [dishId]: Math.max(0, Math.min(MAX_PORTIONS, (q[dishId] ?? 0) + d)) }));
+  };
+  const type = (dishId: string, v: string) => {
+    publish.reset();
+    setTyped((t) => ({ ...t, [dishId]: v }));
+    if (!portionsProblem(v)) setQuota((q) => ({ ...q, [dishId]: Number(v) }));
   };
 
   return (
     <View className="page menu">
+      <PageTop />
       <Text className="title">发布菜单</Text>
 
       <Section title="哪天">
@@ -174,32 +195,38 @@ export default function MenuPage() {
           const n = quota[d.id] ?? 0;
           const booked = current?.items.find((i) => i.dishId === d.id);
           return (
-            <View key={d.id} className={n > 0 ? 'item-row menu__dish menu__dish--on' : 'item-row menu__dish'}>
-              <View className="item-row__info">
-                <Text className="item-row__name menu__dish-name">{d.name}</Text>
-                <Text className="text">
-                  {formatYuan(d.price)}
-                  {booked && booked.quota !== undefined
-                    ? ` · 已订 ${booked.quota - booked.remaining} 份`
-                    : ''}
-                </Text>
+            <View key={d.id} className={n > 0 ? 'menu__dish menu__dish--on' : 'menu__dish'}>
+              <Text className="item-row__name menu__dish-name">{d.name}</Text>
+              <Text className="text">
+                {formatYuan(d.price)}
+                {booked && booked.quota !== undefined ? ` · 已订 ${booked.quota - booked.remaining} 份` : ''}
+              </Text>
+              <View className="item-row menu__portions">
+                <Btn
+                  className="stepper-btn menu__step"
+                  label={`减${STEP}份 ${d.name}`}
+                  disabled={n === 0}
+                  onClick={() => change(d.id, -STEP)}
+                >
+                  −{STEP}
+                </Btn>
+                <Field
+                  label={`${d.name} 份数`}
+                  type="number"
+                  maxlength={5}
+                  value={typed[d.id] ?? String(n)}
+                  onInput={(v) => type(d.id, v)}
+                  placeholder="0"
+                  error={typed[d.id] !== undefined ? portionsProblem(typed[d.id]) : ''}
+                />
+                <Btn
+                  className="stepper-btn menu__step"
+                  label={`加${STEP}份 ${d.name}`}
+                  onClick={() => change(d.id, STEP)}
+                >
+                  +{STEP}
+                </Btn>
               </View>
-              <Btn
-                className="stepper-btn menu__step"
-                label={`减${STEP}份 ${d.name}`}
-                disabled={n === 0}
-                onClick={() => change(d.id, -STEP)}
-              >
-                −{STEP}
-              </Btn>
-              <Text className="stepper-qty menu__qty">{n}</Text>
-              <Btn
-                className="stepper-btn menu__step"
-                label={`加${STEP}份 ${d.name}`}
-                onClick={() => change(d.id, STEP)}
-              >
-                +{STEP}
-              </Btn>
             </View>
           );
         })}
@@ -212,8 +239,10 @@ export default function MenuPage() {
         </Text>
       )}
       {publish.isError && <Text className="error-box">{publish.error.message}</Text>}
+      {badTyped && <Text className="error-box">有的份数填得不对，改好再发布。</Text>}
       <Btn
         className={publish.isPending ? 'btn--busy' : undefined}
+        disabled={badTyped}
         onClick={() => !publish.isPending && publish.mutate()}
       >
         {publish.isPending ? '正在发布…' : '发布菜单'}

@@ -26,6 +26,7 @@ import {
 } from '../../../components/ui';
 import { addDays, chinaDate, cutoffText, dateLabel, formatYuan, slotLabel, type Slot } from '../../../format';
 import './batch.scss';
+import { PageTop } from '../../../components/page-top';
 
 /** One result line in words. */
 function resultText(r: BatchResult): string {
@@ -132,6 +133,7 @@ export default function BatchPage() {
     const ok = book.data.results.filter((r) => r.status < 300).length;
     return (
       <View className="page batch">
+        <PageTop />
         <Text className="title">批量订餐结果</Text>
         <Text className="text batch__summary">
           {dateLabel(date)} {slotLabel(slot)}：{ok} 位订上，{book.data.results.length - ok} 位没订上。
@@ -162,6 +164,7 @@ export default function BatchPage() {
 
   return (
     <View className="page batch">
+      <PageTop />
       <Text className="title">批量订餐</Text>
 
       <Section title={`1. 选长者（已选 ${ticked.length} 位）`}>

@@ -17,6 +17,7 @@ import '../../../components/care.scss';
 import { SosPanel } from './sos-panel';
 import { DispatchPanel } from './dispatch-panel';
 import { ReviewPanel } from './review-panel';
+import { PageTop } from '../../../components/page-top';
 
 function FollowUpCard({ visit }: { visit: Visit }) {
   const qc = useQueryClient();
@@ -97,6 +98,7 @@ export default function WorkerDeskPage() {
   );
   return (
     <View className="page desk">
+      <PageTop />
       <Text className="title">社区工作台</Text>
       <SosPanel enabled={ready} />
       <DispatchPanel visits={toDispatch} />

@@ -13,6 +13,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { Btn, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
 import { GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import './elders.scss';
+import { PageTop } from '../../../components/page-top';
 
 function LoginForm({ elder }: { elder: ElderRecord }) {
   const [phone, setPhone] = useState('');
@@ -140,6 +141,7 @@ export default function EldersPage() {
 
   return (
     <View className="page elders">
+      <PageTop />
       <Text className="title">长者名册</Text>
       <Field
         label="查找长者"

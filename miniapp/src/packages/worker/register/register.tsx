@@ -12,9 +12,18 @@ import { ApiError } from '../../../api/client';
 import { useProfile } from '../../../api/profile';
 import { workerApi, type CreateElderBody } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
-import { Btn, Field, Section, HomeButton, MultiChoice } from '../../../components/ui';
+import { Btn, Choice, Field, Section, HomeButton, MultiChoice } from '../../../components/ui';
 import { chinaDate } from '../../../format';
 import Taro from '@tarojs/taro';
+import {
+  ContactsSection,
+  DietSection,
+  contactProblems,
+  dietNotes,
+  type ContactDraft,
+  type DietChoice,
+} from './extra-fields';
+import { PageTop } from '../../../components/page-top';
 
 type Group = keyof typeof GROUP_LABELS;
 
@@ -24,6 +33,7 @@ function idCardMessage(raw: string): {
   text: string;
   birthDate?: string;
   gender?: 'male' | 'female';
+  age?: number;
 } {
   const id = raw.trim().toUpperCase();
   if (!id) return { ok: false, text: '' };
@@ -40,6 +50,7 @@ function idCardMessage(raw: string): {
     ok: true,
     birthDate,
     gender,
+    age,
     text: `出生日期 ${y}年${m}月${d}日 · ${gender === 'male' ? '男' : '女'} · ${age}岁`,
   };
 }
@@ -54,8 +65,16 @@ export default function RegisterElderPage() {
   const [phone, setPhone] = useState('');
   const [address, setAddress] = useState('');
   const [groups, setGroups] = useState<Group[]>([]);
+  const [contacts, setContacts] = useState<ContactDraft[]>([]);
+  const [diet, setDiet] = useState<DietChoice[]>([]);
+  const [dietOther, setDietOther] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
   const id = idCardMessage(idCardNo);
+  // Under 60 is most likely a typing slip (or a relative's number): the worker confirms it,
+  // in the page, for this very birth date; another ID number asks again.
+  const young = id.ok && id.age !== undefined && id.age < 60;
+  const [youngOk, setYoungOk] = useState('');
+  const youngConfirmed = young && youngOk === id.birthDate;
 
   const register = useMutation({
     mutationFn: (body: CreateElderBody) => workerApi.register(body),
@@ -66,12 +85,16 @@ export default function RegisterElderPage() {
   });
 
   const submit = () => {
-    if (register.isPending) return;
+    if (register.isPending || (young && !youngConfirmed)) return;
     const p: Record<string, string> = {};
     if (!name.trim()) p.name = '请填写姓名';
     if (!id.ok) p.idCardNo = id.text || '请填写身份证号';
     if (phone && !/^1\d{10}$/.test(phone)) p.phone = '手机号应为11位，以1开头';
     if (!address.trim()) p.address = '请填写住址';
+    Object.assign(p, contactProblems(contacts));
+    const notes = dietNotes(diet, dietOther);
+    if (notes.some((n) => n.length > 20)) p.diet = '每项饮食要求不超过20个字';
+    else if (notes.length > 20) p.diet = '饮食要求最多20项';
     setProblems(p);
     if (Object.keys(p).length) return;
     register.mutate({
@@ -83,6 +106,16 @@ export default function RegisterElderPage() {
       address: address.trim(),
       communityId,
       groups,
+      ...(notes.length ? { diet: notes } : {}),
+      ...(contacts.length
+        ? {
+            emergencyContacts: contacts.map((c) => ({
+              name: c.name.trim(),
+              phone: c.phone.trim(),
+              ...(c.relation.trim() ? { relation: c.relation.trim() } : {}),
+            })),
+          }
+        : {}),
     });
   };
 
@@ -101,6 +134,7 @@ export default function RegisterElderPage() {
     const e = register.data;
     return (
       <View className="page register">
+        <PageTop />
         <Text className="title">登记长者</Text>
         <Text className="ok-box">
           已登记 {e.name}（身份证 {e.idCardNo}）。
@@ -124,6 +158,7 @@ export default function RegisterElderPage() {
   const idError = problems.idCardNo || (idCardNo.trim().length >= 18 && !id.ok ? id.text : '');
   return (
     <View className="page register">
+      <PageTop />
       <Text className="title">登记长者</Text>
       <Field label="姓名" value={name} onInput={setName} error={problems.name} />
       <Field
@@ -137,6 +172,17 @@ export default function RegisterElderPage() {
       />
       {id.ok && <Text className="ok-box register__derived">{id.text}</Text>}
       {problems.birthDate && <Text className="error-box">{problems.birthDate}</Text>}
+      {young && (
+        <View className="register__young">
+          <Text className="error-box">该老人未满60岁（{id.age}岁），确认仍要登记吗？</Text>
+          <Choice
+            wide
+            selected={youngConfirmed}
+            label="已核对身份证号，仍要登记"
+            onClick={() => setYoungOk(youngConfirmed ? '' : id.birthDate!)}
+          />
+        </View>
+      )}
       <Field
         label="手机号（可不填）"
         type="number"
@@ -150,8 +196,23 @@ export default function RegisterElderPage() {
       <Section title="享受政策的类别（可多选）">
         <MultiChoice options={GROUP_LABELS} value={groups} onChange={setGroups} />
       </Section>
+      <ContactsSection contacts={contacts} onChange={setContacts} problems={problems} />
+      <DietSection
+        chosen={diet}
+        onChosen={setDiet}
+        other={dietOther}
+        onOther={setDietOther}
+        error={problems.diet}
+      />
       {register.isError && <Text className="error-box">{register.error.message}</Text>}
-      <Btn className={register.isPending ? 'btn--busy' : undefined} onClick={submit}>
+      {young && !youngConfirmed && (
+        <Text className="hint">这位老人未满60岁：请先在上面确认仍要登记，才能登记。</Text>
+      )}
+      <Btn
+        className={register.isPending ? 'btn--busy' : undefined}
+        disabled={young && !youngConfirmed}
+        onClick={submit}
+      >
         {register.isPending ? '正在登记…' : '登记'}
       </Btn>
       <HomeButton />
