@@ -198,7 +198,8 @@ export default function IndexPage() {
                   no SOS here: only their visits. */}
               {FEATURES.filter(
                 (f) =>
-                  !(sosOnTop && f.key === 'emergency') && (me.data.role !== 'provider' || f.key === 'service'),
+                  !(sosOnTop && f.key === 'emergency') &&
+                  (me.data.role !== 'provider' || f.key === 'service'),
               ).map((f) => (
                 <View key={f.key} className="index__feature">
                   <Btn className={f.danger ? 'btn--danger' : undefined} onClick={() => openFeature(f.key)}>
