@@ -7,10 +7,16 @@ export const TopupBodySchema = z.strictObject({
 });
 export type TopupBody = z.infer<typeof TopupBodySchema>;
 
-/** One entry of an elder's card; entry ids are `cash:<userId>:<key>`, `pay:<orderId>`… (visible ASCII). */
+/**
+ * A cash top-up to undo: only those can be, and their ids are `cash:<userId>:<Idempotency-Key>`.
+ * The pattern says so exactly, so an id of any other shape (or an operator such as `{"$ne":null}`)
+ * is refused by the schema before the elder is even looked up.
+ */
 export const CardEntryParamsSchema = z.strictObject({
   id: z.string().regex(/^[0-9a-f]{24}$/, '编号格式不正确'),
-  entryId: z.string().regex(/^[\x21-\x7e]{1,200}$/, '流水编号格式不正确'),
+  entryId: z
+    .string()
+    .regex(/^cash:[0-9a-f]{24}:[\x21-\x7e]{1,128}$/, '只有现金充值可以撤销：流水编号应为 cash:…'),
 });
 
 export const CardQuerySchema = z.object({
