@@ -42,7 +42,8 @@ function jest(config, resultsName, args, env = {}) {
   fs.rmSync(resultsFile, { force: true });
   const res = spawnSync(
     path.join(root, 'node_modules', '.bin', 'jest'),
-    ['-c', config, '--json', `--outputFile=${resultsFile}`, ...args],
+    // --forceExit: a handle left open after a failure must not hang CI past its time limit
+    ['-c', config, '--json', `--outputFile=${resultsFile}`, '--forceExit', ...args],
     { cwd: root, stdio: 'inherit', env: { ...process.env, TZ: 'UTC', ...env } },
   );
   const status = res.status ?? 1;

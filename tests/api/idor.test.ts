@@ -174,6 +174,8 @@ function urlFor(path: string, id: string): string {
     .replace('{date}', tomorrow)
     .replace('{slot}', 'lunch')
     .replace('{pauseId}', B.pauseId)
+    // a well-formed cash entry of B's worker, so only ownership can refuse the undo
+    .replace('{entryId}', `cash:${B.users.worker.id}:topup-1`)
     .concat(path.endsWith('/orders') ? `?date=${tomorrow}` : '');
 }
 

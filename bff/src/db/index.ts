@@ -133,11 +133,16 @@ export async function ensureIndexes(): Promise<void> {
     // Meal orders from before the unique `liveSlot`: MongoDB indexes a missing field as null
     // (FerretDB skips it), so each old order gets its own value first (never "the live meal").
     await createCollection(() => mongoose.connection.createCollection('meal_orders'));
-    await mongoose.connection
-      .collection('meal_orders')
-      .updateMany({ liveSlot: { $exists: false } }, [
-        { $set: { liveSlot: { $concat: ['x:', { $toString: '$_id' }] } } },
-      ]);
+    // One update per order, not an update pipeline: mongo-java-server (the atomic test backend)
+    // and FerretDB v1 have no pipeline updates. Once the unique index exists this finds by it.
+    const orders = mongoose.connection.collection('meal_orders');
+    const old = orders.find({ liveSlot: { $exists: false } }, { projection: { _id: 1 } });
+    for await (const { _id } of old) {
+      await orders.updateOne(
+        { _id, liveSlot: { $exists: false } },
+        { $set: { liveSlot: `x:${String(_id)}` } },
+      );
+    }
   }
   for (const model of Object.values(mongoose.models)) {
     await createCollection(() => model.createCollection());
