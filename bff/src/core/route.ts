@@ -33,7 +33,7 @@ export interface RouteDef<
   P extends z.ZodType | undefined = undefined,
   H extends z.ZodType | undefined = undefined,
 > {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   tag: string;
@@ -56,6 +56,11 @@ export interface RouteDef<
    */
   rules?: Readonly<Record<string, string>>;
   response?: z.ZodType;
+  /**
+   * A file instead of JSON (e.g. `text/csv`): the handler returns its bytes or text, sent with
+   * this type and `filename` as an attachment, and published as that media type.
+   */
+  produces?: { type: string; filename(req: { query: Infer<Q>; params: Infer<P> }): string };
   /** The body of this route's 4xx answers when it is not the contract's error shape (a callback in another service's format). */
   errorResponse?: z.ZodType;
   handler(req: Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>): Promise<unknown> | unknown;
@@ -171,6 +176,15 @@ export class Api {
           status = s;
         },
       } as Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>);
+      if (def.produces) {
+        ctx.type = def.produces.type;
+        // RFC 6266/5987: an ASCII fallback and the Chinese name for browsers that read it
+        const name = def.produces.filename({ query, params } as never);
+        ctx.set(
+          'Content-Disposition',
+          `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        );
+      }
       ctx.body = result ?? {};
       ctx.status = status;
     });
@@ -328,7 +342,12 @@ function operationOf(r: AnyRoute): object {
   const responses: Record<string, object> = {};
   for (const status of statusesOf(r)) {
     const description = STATUS_WORDS[status] ?? 'Error';
-    if (status < 400) {
+    if (status < 400 && r.produces) {
+      responses[status] = {
+        description,
+        content: { [r.produces.type]: { schema: { type: 'string', format: 'binary' } } },
+      };
+    } else if (status < 400) {
       responses[status] = {
         description,
         content: {
