@@ -46,7 +46,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   healthRoutes(api, () => api.openapi({ title: '颐养通 BFF', version: '1.0.0' }));
   accountRoutes(api, { config, tokens });
   placeRoutes(api);
-  elderRoutes(api, config.login);
+  elderRoutes(api, config.login, config.clock);
   menuRoutes(api);
   discountRoutes(api);
   orderRoutes(api, config.clock);

@@ -48,7 +48,7 @@ export interface NewEntry {
   orderId?: string;
   canteenMonth?: string;
   by: { userId: string; role: Role; name?: string };
-  method?: 'cash' | 'wechat' | 'card';
+  method?: 'cash' | 'wechat' | 'card' | 'family';
   paymentId?: string;
   requestHash?: string;
   reverses?: string;

@@ -38,7 +38,7 @@ export type EntryState = 'pending' | 'applied' | 'void';
 /**
  * One ledger entry, append-only. `_id` is deterministic so that the same money event can
  * be recorded only once: `pay:<orderId>`, `refund:<orderId>`, `topup:<paymentId>` (WeChat
- * Pay), `cash:<userId>:<Idempotency-Key>` (cash at the office), `reverse:<entryId>` (that cash undone). `amount` is signed fen
+ * Pay), `cash:<userId>:<Idempotency-Key>` (cash at the office), `reverse:<entryId>` (that cash undone), `payout:<elderId>:<card seq>` (the balance paid out when the elder leaves; method cash or family). `amount` is signed fen
  * (payments negative), so a card's balance is the plain sum of its applied entries.
  */
 export interface CardEntryDoc {
@@ -53,7 +53,7 @@ export interface CardEntryDoc {
   /** `elderId:YYYY-MM` of `at`, China time: the statement's key. */
   elderMonth: string;
   by: { userId: string; role: Role; name?: string };
-  method?: 'cash' | 'wechat' | 'card';
+  method?: 'cash' | 'wechat' | 'card' | 'family';
   paymentId?: string;
   requestHash?: string;
   /** An adjustment undoing a cash top-up: the entry it reverses (`reverse:<that id>`). */

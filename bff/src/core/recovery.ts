@@ -5,13 +5,15 @@
  */
 import type { Logger } from 'pino';
 import { releaseExpiredLeases } from '../db/write-lock';
+import { recoverRetirements } from '../elders/retirement';
 import { recoverMealOrders } from '../orders/recovery';
 import { recoveryGraceMs } from '../orders/recovery-config';
 
 export async function recoverOnce(log?: Logger): Promise<Record<string, number>> {
   const leases = await releaseExpiredLeases();
   const meals = await recoverMealOrders();
-  const report = { expiredLeases: leases, ...meals };
+  const retirementsFinished = await recoverRetirements();
+  const report = { expiredLeases: leases, ...meals, retirementsFinished };
   if (Object.values(report).some((n) => n > 0)) log?.warn({ recovery: report }, 'recovered after a crash');
   return report;
 }

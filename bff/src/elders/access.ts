@@ -4,9 +4,15 @@
  * community, and admin. Anyone else gets 404 — not even the elder's existence.
  */
 import type { Actor } from '../core/auth';
-import { notFound } from '../core/errors';
+import { conflict, notFound } from '../core/errors';
 import { objectIdOrNull } from '../places/model';
-import { Elder, FamilyLink, familyLinkId, type ElderDoc } from './model';
+import { Elder, FamilyLink, familyLinkId, isRetired, type ElderDoc } from './model';
+
+/** Nothing new is booked for an elder who left the programme (or is leaving it). */
+export function assertBookable(elder: Pick<ElderDoc, 'name' | 'status'>): void {
+  if (isRetired(elder))
+    throw conflict('ELDER_RETIRED', `${elder.name}已退出服务，不能再为其订餐、预约或设置长期订餐`);
+}
 
 export async function mayActForElder(
   actor: Actor,

@@ -1,6 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import { maskIdCardNo, maskPhone } from '@yiyangtong/shared';
-import type { CareLevel, EligibilityGroup } from '@yiyangtong/shared';
+import type { CareLevel, EligibilityGroup, ElderStatus, RetireReason } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { idCardCipher } from './idcard-crypto';
 
@@ -8,6 +8,26 @@ export interface EmergencyContact {
   name: string;
   phone: string;
   relation?: string;
+}
+
+/**
+ * Why and when an elder left the programme (POST /api/elders/:id/retire). Written whole with
+ * `status: 'retiring'` (the mark: a crash after it is finished by the recovery sweep,
+ * ./retirement.ts), kept when `status` becomes 'retired'.
+ */
+export interface Retirement {
+  reason: RetireReason;
+  /** China date the elder left (YYYY-MM-DD) */
+  date: string;
+  notes?: string;
+  payoutMethod: 'cash' | 'family';
+  by: { userId: string; role: string; name?: string };
+  startedAt: Date;
+  /** What the steps did (filled in as they run; the page's result in words). */
+  mealsCancelled?: number;
+  standingOrdersEnded?: number;
+  visitsCancelled?: number;
+  paidOut?: number;
 }
 
 export interface ElderDoc {
@@ -28,6 +48,12 @@ export interface ElderDoc {
   diet: string[];
   emergencyContacts: EmergencyContact[];
   userId?: string;
+  /** Free words of the office (e.g. 「女儿每周三来」). */
+  notes?: string;
+  /** Missing on elders registered before retirement existed: read as 'active'. */
+  status?: ElderStatus;
+  retirement?: Retirement;
+  retiredAt?: Date;
   createdBy: string;
   createdAt: Date;
 }
@@ -50,6 +76,24 @@ const elderSchema = new Schema<ElderDoc>(
       new Schema<EmergencyContact>({ name: String, phone: String, relation: String }, { _id: false }),
     ],
     userId: String,
+    notes: String,
+    status: String,
+    retirement: new Schema(
+      {
+        reason: String,
+        date: String,
+        notes: String,
+        payoutMethod: String,
+        by: new Schema({ userId: String, role: String, name: String }, { _id: false }),
+        startedAt: Date,
+        mealsCancelled: Number,
+        standingOrdersEnded: Number,
+        visitsCancelled: Number,
+        paidOut: Number,
+      },
+      { _id: false },
+    ),
+    retiredAt: Date,
     createdBy: String,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
@@ -57,6 +101,8 @@ const elderSchema = new Schema<ElderDoc>(
 // One elder per identity number, across processes (E11000 → 409); also the look-up by number.
 elderSchema.index({ idCardIndex: 1 }, { unique: true });
 elderSchema.index({ communityId: 1 });
+// The recovery sweep: retirements a crash left half done ({status: 'retiring'}, few ever).
+elderSchema.index({ status: 1 });
 export const Elder = mongoose.model<ElderDoc>('Elder', elderSchema);
 
 /** Invite codes: `_id` is the code itself; single use, 7 days. */
@@ -98,6 +144,9 @@ familyLinkSchema.index({ familyUserId: 1 });
 export const FamilyLink = mongoose.model<FamilyLinkDoc>('FamilyLink', familyLinkSchema);
 export const familyLinkId = (familyUserId: string, elderId: string) => `${familyUserId}:${elderId}`;
 
+/** Retired, or being retired: nothing new may be booked for them (409 ELDER_RETIRED). */
+export const isRetired = (e: Pick<ElderDoc, 'status'>) => e.status === 'retired' || e.status === 'retiring';
+
 /** What a caller sees of an elder: ID number and phones whole only for admin (PIPL). */
 export function elderView(e: ElderDoc, viewer: Actor) {
   const whole = viewer.role === 'admin';
@@ -121,5 +170,23 @@ export function elderView(e: ElderDoc, viewer: Actor) {
       ...(c.relation ? { relation: c.relation } : {}),
     })),
     hasAccount: Boolean(e.userId),
+    ...(e.notes ? { notes: e.notes } : {}),
+    status: e.status ?? 'active',
+    ...(e.retirement
+      ? {
+          retirement: {
+            reason: e.retirement.reason,
+            date: e.retirement.date,
+            ...(e.retirement.notes ? { notes: e.retirement.notes } : {}),
+            payoutMethod: e.retirement.payoutMethod,
+            by: e.retirement.by,
+            ...(e.retiredAt ? { retiredAt: new Date(e.retiredAt).toISOString() } : {}),
+            mealsCancelled: e.retirement.mealsCancelled ?? 0,
+            standingOrdersEnded: e.retirement.standingOrdersEnded ?? 0,
+            visitsCancelled: e.retirement.visitsCancelled ?? 0,
+            paidOut: e.retirement.paidOut ?? 0,
+          },
+        }
+      : {}),
   };
 }

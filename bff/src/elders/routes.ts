@@ -6,25 +6,55 @@ import {
   FamilyLinkBodySchema,
   IdParamsSchema,
   parseIdCardNo,
+  ReinstateBodySchema,
+  RetireBodySchema,
+  TransferBodySchema,
+  UpdateElderBodySchema,
 } from '@yiyangtong/shared';
+import { changesBetween, recordAudit } from '../audit/record';
+import { User } from '../accounts/model';
 import { assertNotLocked, minutesOf, recordFailure, type AttemptKey } from '../accounts/attempts';
 import { publicUser } from '../accounts/model';
 import { createUser, deleteUser } from '../accounts/service';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
 import { conflict, forbidden, notFound, validationFailed } from '../core/errors';
+import { objectIdOrNull } from '../places/model';
 import type { Api } from '../core/route';
 import type { AppConfig } from '../config';
 import { communityExists } from '../places/routes';
 import { loadElderFor, listVisibleElders, mayActForElder } from './access';
 import { idCardCipher, normaliseIdCardNo } from './idcard-crypto';
-import { Elder, elderView, FamilyLink, familyLinkId, Invite, type InviteDoc } from './model';
+import { Elder, elderView, FamilyLink, familyLinkId, Invite, type ElderDoc, type InviteDoc } from './model';
+import { retireElder, retirementPreview } from './retirement';
+
+/** The fields PATCH may change (and the audit compares); `idCardNo` is compared opened. */
+const EDITABLE = [
+  'name',
+  'phone',
+  'address',
+  'location',
+  'groups',
+  'diet',
+  'emergencyContacts',
+  'notes',
+  'birthDate',
+  'gender',
+] as const;
+
+/** Which list an elder is on: the office's `retired` list also holds one being retired. */
+const listStatus = (e: Pick<ElderDoc, 'status'>) =>
+  e.status && e.status !== 'active' ? 'retired' : 'active';
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud over the phone
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
 
 /** `limits`: guessing invite codes counts like guessing passwords (config.login). */
-export function elderRoutes(api: Api, limits: AppConfig['login']): void {
+export function elderRoutes(
+  api: Api,
+  limits: AppConfig['login'],
+  clock: () => Date = () => new Date(),
+): void {
   api.add({
     method: 'post',
     path: '/api/elders',
@@ -53,6 +83,25 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
           emergencyContacts: body.emergencyContacts ?? [],
           createdBy: actor.id,
         });
+        await recordAudit(actor, {
+          action: 'elder.create',
+          targetType: 'elder',
+          targetId: String(elder._id),
+          communityId: body.communityId,
+          changes: changesBetween({}, { ...rest, idCardNo }, [
+            'name',
+            'idCardNo',
+            'phone',
+            'birthDate',
+            'gender',
+            'address',
+            'communityId',
+            'groups',
+            'careLevel',
+            'diet',
+            'emergencyContacts',
+          ]),
+        });
         return elderView(elder.toObject(), actor);
       } catch (err) {
         if (isDuplicateKeyError(err)) throw conflict('ELDER_EXISTS', '该身份证号的长者已登记');
@@ -65,7 +114,8 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
     method: 'get',
     path: '/api/elders',
     tag: 'elders',
-    summary: '查找长者（按姓名、手机尾号或完整身份证号；助老员仅本社区）',
+    summary:
+      '查找长者（按姓名、手机尾号或完整身份证号；助老员仅本社区）；默认只列在册长者，status=retired 列已退出的',
     access: ['admin', 'worker', 'family', 'elder'],
     query: ElderSearchQuerySchema,
     handler: async ({ query, actor }) => {
@@ -74,11 +124,15 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
         const found = await Elder.findOne({ idCardIndex: idCardCipher().index(query.q) }).lean();
         const visible =
           found &&
+          listStatus(found) === (query.status ?? 'active') &&
           (!query.communityId || found.communityId === query.communityId) &&
           (await mayActForElder(actor, found));
         return { items: visible ? [elderView(found, actor)] : [] };
       }
-      const elders = await listVisibleElders(actor, query.communityId);
+      const wanted = query.status ?? 'active';
+      const elders = (await listVisibleElders(actor, query.communityId)).filter(
+        (e) => listStatus(e) === wanted,
+      );
       // Matching in TypeScript: names are Chinese (no collation), phones match on the last digits.
       const q = query.q;
       const matched = q
@@ -96,6 +150,160 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
     access: ['admin', 'worker', 'family', 'elder'],
     params: IdParamsSchema,
     handler: async ({ params, actor }) => elderView(await loadElderFor(actor, params.id), actor),
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/elders/:id',
+    tag: 'elders',
+    summary:
+      '修改长者资料（本社区助老员、管理员；身份证号仅管理员，出生日期和性别随之改）；已下的订单价格不变',
+    access: ['worker', 'admin'],
+    otherStatuses: [409],
+    params: IdParamsSchema,
+    body: UpdateElderBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const before = await loadElderFor(actor, params.id);
+      const { idCardNo, ...rest } = body;
+      const set: Record<string, unknown> = { ...rest };
+      const beforeNo = idCardCipher().open(before.idCardEnc);
+      if (idCardNo !== undefined) {
+        if (actor.role !== 'admin') throw forbidden('只有区民政管理员可以修改身份证号');
+        const parsed = parseIdCardNo(idCardNo);
+        if (!parsed.ok) throw validationFailed({ idCardNo: '身份证号不正确' }); // the schema checked it
+        set.birthDate = parsed.info.birthDate;
+        set.gender = parsed.info.gender;
+        if (idCardNo !== beforeNo) Object.assign(set, idCardCipher().seal(idCardNo));
+      }
+      let after: ElderDoc | null;
+      try {
+        after = await conditionalUpdate<ElderDoc>(Elder, params.id, {}, { $set: set });
+      } catch (err) {
+        if (isDuplicateKeyError(err)) throw conflict('ELDER_EXISTS', '该身份证号的长者已登记');
+        throw err;
+      }
+      if (!after) throw notFound('长者');
+      const changes = changesBetween(before, after, EDITABLE);
+      if (idCardNo !== undefined && idCardNo !== beforeNo)
+        changes.unshift({ field: 'idCardNo', before: beforeNo, after: idCardNo });
+      if (changes.length)
+        await recordAudit(actor, {
+          action: 'elder.update',
+          targetType: 'elder',
+          targetId: params.id,
+          communityId: after.communityId,
+          changes,
+        });
+      return elderView(after, actor);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/elders/:id/retirement-preview',
+    tag: 'elders',
+    summary: '退出服务前的预览：将取消的餐数、停止的长期订餐、取消的上门服务、助餐卡余额（分）',
+    access: ['worker', 'admin'],
+    params: IdParamsSchema,
+    handler: async ({ params, actor }) => {
+      const elder = await loadElderFor(actor, params.id);
+      return {
+        elderId: params.id,
+        status: elder.status ?? 'active',
+        ...(await retirementPreview(params.id, clock())),
+      };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/elders/:id/retire',
+    tag: 'elders',
+    summary:
+      '长者退出服务（去世、迁出、申请退出）：未过截止的餐取消并退款，长期订餐停止，上门服务取消并通知服务人员，助餐卡余额退还至 0，登录停用',
+    access: ['worker', 'admin'],
+    otherStatuses: [409],
+    params: IdParamsSchema,
+    body: RetireBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const elder = await loadElderFor(actor, params.id);
+      const done = await retireElder(actor, elder, body, clock());
+      return elderView(done, actor);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/elders/:id/reinstate',
+    tag: 'elders',
+    summary: '恢复误退出的长者（管理员）：重新在册，登录恢复；已取消的订单不恢复',
+    access: ['admin'],
+    otherStatuses: [409],
+    params: IdParamsSchema,
+    body: ReinstateBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const elder = await loadElderFor(actor, params.id);
+      const after = await conditionalUpdate<ElderDoc>(
+        Elder,
+        params.id,
+        { status: 'retired' },
+        { $set: { status: 'active' }, $unset: { retirement: 1, retiredAt: 1 } },
+      );
+      if (!after)
+        throw conflict(
+          'NOT_RETIRED',
+          elder.status === 'retiring' ? '退出手续还在办理中，请稍后再试' : `${elder.name}在册，不需要恢复`,
+        );
+      if (after.userId && objectIdOrNull(after.userId))
+        await User.updateOne(
+          { _id: objectIdOrNull(after.userId), disabled: true },
+          { $set: { disabled: false } },
+        );
+      await recordAudit(actor, {
+        action: 'elder.reinstate',
+        targetType: 'elder',
+        targetId: params.id,
+        communityId: after.communityId,
+        changes: [{ field: 'status', before: 'retired', after: 'active' }],
+        ...(body.reason ? { reason: body.reason } : {}),
+      });
+      return elderView(after, actor);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/elders/:id/transfer',
+    tag: 'elders',
+    summary: '长者转到另一个社区（管理员）：此后由新社区的助老员服务；已有的订单和服务记录仍记在原社区',
+    access: ['admin'],
+    otherStatuses: [409],
+    rules: { communityId: '必须是已有的、与现在不同的社区' },
+    params: IdParamsSchema,
+    body: TransferBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const elder = await loadElderFor(actor, params.id);
+      if (body.communityId === elder.communityId) throw validationFailed({ communityId: '长者已在这个社区' });
+      if (!(await communityExists(body.communityId))) throw validationFailed({ communityId: '社区不存在' });
+      const after = await conditionalUpdate<ElderDoc>(
+        Elder,
+        params.id,
+        { communityId: elder.communityId },
+        { $set: { communityId: body.communityId } },
+      );
+      if (!after) throw conflict('CHANGED', '长者的社区刚被别人改过，请刷新后再试');
+      // One entry, under the new community: both the office and the new community's workers
+      // see it (the old community's workers no longer see the elder at all).
+      await recordAudit(actor, {
+        action: 'elder.transfer',
+        targetType: 'elder',
+        targetId: params.id,
+        communityId: body.communityId,
+        changes: [{ field: 'communityId', before: elder.communityId, after: body.communityId }],
+        ...(body.reason ? { reason: body.reason } : {}),
+      });
+      return elderView(after, actor);
+    },
   });
 
   api.add({
@@ -129,6 +337,16 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
         await deleteUser(user); // another request gave this elder an account first
         throw conflict('ACCOUNT_EXISTS', '该长者已有登录账号');
       }
+      await recordAudit(actor, {
+        action: 'elder.account',
+        targetType: 'elder',
+        targetId: params.id,
+        communityId: elder.communityId,
+        changes: [
+          { field: 'userId', after: String(user._id) },
+          { field: 'phone', after: body.phone },
+        ],
+      });
       return publicUser(user);
     },
   });

@@ -34,7 +34,7 @@ import { oncePerKey } from './idempotency';
 import { placementDeadlineMs } from './recovery-config';
 import { dropHold, releaseCancelled, settleHold, takeStock } from './stock';
 import { activeRules } from '../discounts/model';
-import { loadElderFor, mayActForElder } from '../elders/access';
+import { assertBookable, loadElderFor, mayActForElder } from '../elders/access';
 import type { ElderDoc } from '../elders/model';
 import { getMenu } from '../menus/cache';
 import { menuId, type MenuDoc } from '../menus/model';
@@ -88,6 +88,7 @@ interface Quote {
 
 export async function quote(actor: Actor, input: OrderInput, now: Date): Promise<Quote> {
   const elder = await loadElderFor(actor, input.elderId);
+  assertBookable(elder);
   const canteen = await findCanteen(input.canteenId);
   const cutoffAt = slotCutoff(canteen, input.date, input.slot);
   if (!cutoffAt) throw validationFailed({ slot: '该食堂不提供这个餐次' });

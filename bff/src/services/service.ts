@@ -26,7 +26,7 @@ import type { Actor } from '../core/auth';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../core/errors';
 import { conditionalUpdate } from '../db/write-lock';
 import { activeRules } from '../discounts/model';
-import { loadElderFor, mayActForElder } from '../elders/access';
+import { assertBookable, loadElderFor, mayActForElder } from '../elders/access';
 import { Elder, type ElderDoc } from '../elders/model';
 import { oncePerKey } from '../orders/idempotency';
 import { Community, objectIdOrNull } from '../places/model';
@@ -78,6 +78,7 @@ export async function priceVisit(
 
 export async function quoteVisit(actor: Actor, input: ServiceQuoteInput, now: Date) {
   const elder = await loadElderFor(actor, input.elderId);
+  assertBookable(elder);
   const item = await findItem(input.itemId);
   const at = new Date(input.scheduledAt);
   if (at.getTime() < now.getTime() - 60_000) throw validationFailed({ scheduledAt: '预约时间不能早于现在' });

@@ -11,7 +11,7 @@ import type { CreateStandingOrderBodySchema } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { conditionalUpdate, writeLock } from '../db/write-lock';
-import { loadElderFor, mayActForElder, visibleElderIds } from '../elders/access';
+import { assertBookable, loadElderFor, mayActForElder, visibleElderIds } from '../elders/access';
 import { Dish } from '../menus/model';
 import { cancelOrder, slotCutoff } from '../orders/service';
 import { objectIdOrNull } from '../places/model';
@@ -37,6 +37,7 @@ export async function createStandingOrder(
   now: Date,
 ): Promise<StandingOrderDoc> {
   const elder = await loadElderFor(actor, body.elderId);
+  assertBookable(elder);
   const canteen = await findCanteen(body.canteenId);
   if (!canteen.slots.some((s) => s.slot === body.slot))
     throw validationFailed({ slot: '该食堂不提供这个餐次' });

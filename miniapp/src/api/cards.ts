@@ -3,7 +3,7 @@ import Taro from '@tarojs/taro';
 import { newIdempotencyKey } from './meals';
 import { request } from './client';
 
-export type EntryKind = 'topup' | 'payment' | 'refund' | 'adjustment';
+export type EntryKind = 'topup' | 'payment' | 'refund' | 'adjustment' | 'payout';
 
 export interface CardEntry {
   id: string;
@@ -11,7 +11,7 @@ export interface CardEntry {
   /** signed: payments negative */
   amount: number;
   orderId?: string;
-  method?: 'cash' | 'wechat' | 'card';
+  method?: 'cash' | 'wechat' | 'card' | 'family';
   by: { userId: string; role: string; name?: string };
   at: string;
   /** An adjustment undoing a cash top-up: that entry's id. */
@@ -133,6 +133,7 @@ const KIND_WORDS: Record<EntryKind, string> = {
   payment: '订餐付款',
   refund: '退款',
   adjustment: '调整',
+  payout: '余额退还',
 };
 
 /** 「充值（微信）」, 「订餐付款」, 「退款（取消订餐）」: what an entry was, in plain words. */
@@ -141,5 +142,6 @@ export function entryWords(e: CardEntry): string {
     return e.method === 'wechat' ? '充值（微信）' : e.method === 'cash' ? '充值（现金）' : '充值';
   if (e.kind === 'refund') return '退款（取消订餐）';
   if (e.kind === 'adjustment' && e.reverses) return '撤销现金充值';
+  if (e.kind === 'payout') return e.method === 'family' ? '余额退还（退给家属）' : '余额退还（现金）';
   return KIND_WORDS[e.kind] ?? e.kind;
 }

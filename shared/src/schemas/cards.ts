@@ -27,5 +27,5 @@ export const CardQuerySchema = z.object({
     .optional(),
 });
 
-export const CARD_ENTRY_KINDS = ['topup', 'payment', 'refund', 'adjustment'] as const;
+export const CARD_ENTRY_KINDS = ['topup', 'payment', 'refund', 'adjustment', 'payout'] as const;
 export type CardEntryKind = (typeof CARD_ENTRY_KINDS)[number];
