@@ -96,8 +96,10 @@ export interface RetirementPreview {
   mealsToCancel: number;
   standingOrdersToEnd: number;
   visitsToCancel: number;
-  /** fen: what will be paid out */
+  /** fen: what will be paid out — the balance once the cancelled meals' card payments are back */
   cardBalance: number;
+  /** fen: the balance now */
+  currentBalance: number;
 }
 
 /** What retiring the elder now would do, in numbers (the page says it in words first). */
@@ -108,11 +110,16 @@ export async function retirementPreview(elderId: string, now: Date): Promise<Ret
     openVisits(elderId),
     statement(elderId),
   ]);
+  const toCancel = meals.filter((o) => isCancellable(o, now));
+  const refunds = toCancel
+    .filter((o) => o.payment?.method === 'card')
+    .reduce((sum, o) => sum + (o.payment?.amount ?? 0), 0);
   return {
-    mealsToCancel: meals.filter((o) => isCancellable(o, now)).length,
+    mealsToCancel: toCancel.length,
     standingOrdersToEnd: standing.length,
     visitsToCancel: visits.length,
-    cardBalance: card.balance,
+    cardBalance: card.balance + refunds,
+    currentBalance: card.balance,
   };
 }
 

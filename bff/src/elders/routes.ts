@@ -42,6 +42,8 @@ const EDITABLE = [
   'gender',
 ] as const;
 
+const duplicateElder = () => conflict('ELDER_EXISTS', '该身份证号的长者已登记');
+
 /** Which list an elder is on: the office's `retired` list also holds one being retired. */
 const listStatus = (e: Pick<ElderDoc, 'status'>) =>
   e.status && e.status !== 'active' ? 'retired' : 'active';
@@ -173,13 +175,21 @@ export function elderRoutes(
         if (!parsed.ok) throw validationFailed({ idCardNo: '身份证号不正确' }); // the schema checked it
         set.birthDate = parsed.info.birthDate;
         set.gender = parsed.info.gender;
-        if (idCardNo !== beforeNo) Object.assign(set, idCardCipher().seal(idCardNo));
+        if (idCardNo !== beforeNo) {
+          const sealed = idCardCipher().seal(idCardNo);
+          // Looked up first: FerretDB's E11000 on an update carries no code (only PostgreSQL's words).
+          const holder = await Elder.findOne({ idCardIndex: sealed.idCardIndex }).lean();
+          if (holder && String(holder._id) !== params.id) throw duplicateElder();
+          Object.assign(set, sealed);
+        }
       }
       let after: ElderDoc | null;
       try {
         after = await conditionalUpdate<ElderDoc>(Elder, params.id, {}, { $set: set });
       } catch (err) {
-        if (isDuplicateKeyError(err)) throw conflict('ELDER_EXISTS', '该身份证号的长者已登记');
+        // The unique index still decides a race between two admins.
+        if (isDuplicateKeyError(err) || /duplicate key|E11000|23505/.test(String((err as Error).message)))
+          throw duplicateElder();
         throw err;
       }
       if (!after) throw notFound('长者');
