@@ -153,6 +153,10 @@ function kindOf(path: string): Kind {
 function bodyFor(label: string): unknown {
   const bodies: Record<string, unknown> = {
     'POST /api/elders/{id}/account': { phone: f.nextPhone(), password: 'Stolen#pass1' },
+    'PATCH /api/elders/{id}': { name: '偷改的名字', notes: '偷改' },
+    'POST /api/elders/{id}/retire': { reason: 'withdrawn', payout: { method: 'cash' } },
+    'POST /api/elders/{id}/reinstate': {},
+    'POST /api/elders/{id}/transfer': { communityId: A.communityId },
     'POST /api/canteens/{id}/dishes': { name: '偷加的菜', price: 100 },
     'PUT /api/canteens/{id}/menus/{date}/{slot}': { items: [] },
     'POST /api/canteens/{id}/pickups': { code: '123456', date: tomorrow },
@@ -232,6 +236,8 @@ test("B's records are as they were, and B's own people still reach them (the ids
   expect(dishes.body.items.map((d: any) => d.name)).not.toContain('偷加的菜');
   const elderRecord = await t.api.get(`/api/elders/${B.records.elder}`, { token: worker.token });
   expect(elderRecord.status).toBe(200);
+  // Not edited, not retired, not moved.
+  expect(elderRecord.body).toMatchObject({ name: '乙长者', status: 'active', communityId: B.communityId });
   expect(elderRecord.body.userId ?? elder.id).toBeTruthy();
   // No cash slipped onto B's card, and B's standing order still runs with its one pause.
   const card = await t.api.get(`/api/elders/${B.records.elder}/card`, { token: worker.token });
