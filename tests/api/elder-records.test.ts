@@ -445,6 +445,13 @@ describe('retiring an elder (POST /api/elders/:id/retire)', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('ELDER_RETIRED');
     const items = await auditOf(r.id);
+    const account = items.filter((i) => i.action === 'elder.account');
+    expect(account).toHaveLength(1);
+    expect(account[0].changes).toContainEqual({
+      field: 'phone',
+      after: `${elderUser.phone.slice(0, 3)}****${elderUser.phone.slice(-4)}`,
+    });
+    expect(JSON.stringify(items)).not.toContain(elderUser.phone);
     const retire = items.filter((i) => i.action === 'elder.retire');
     expect(retire).toHaveLength(1);
     expect(retire[0]).toMatchObject({
