@@ -27,6 +27,7 @@ import { MealFixtures, type Slot } from './meal-fixtures';
 const admin = { phone: '13900007777', password: 'Admin@Crash123', name: '崩溃测试管理员' };
 const dbName = 'crash';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yyt-crash-'));
+const retireDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yyt-crash-retire-'));
 const dates = [addDays(chinaDate(), 2), addDays(chinaDate(), 3)];
 const slots: Slot[] = ['lunch', 'dinner'];
 const QUOTA = 5_000;
@@ -39,10 +40,11 @@ afterAll(async () => {
   bff?.process.kill('SIGKILL');
   await db?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(retireDir, { recursive: true, force: true });
 });
 
-async function start(bootstrap: boolean): Promise<ChildBff> {
-  db = await startEmbeddedDatabase({ dataDir });
+async function start(bootstrap: boolean, dir = dataDir): Promise<ChildBff> {
+  db = await startEmbeddedDatabase({ dataDir: dir });
   bff = await startChildBff({
     uri: `${db.uri}/?directConnection=true`,
     postgresUrl: db.postgresUrl,
@@ -253,4 +255,138 @@ test('after SIGKILL of FerretDB, PostgreSQL and the BFF mid-load, recovery leave
     if (round < ROUNDS) await crashAfter(0); // idle now: the next round starts from a crash too
   }
   expect(acked.cancelled.length).toBeGreaterThan(0);
+}, 300_000);
+
+/**
+ * A retirement (POST /api/elders/:id/retire) is one mark and then idempotent steps
+ * (bff/src/elders/retirement.ts). Killed with SIGKILL half way through cancelling the elder's
+ * 40 card-paid meals, the restarted BFF's sweep finishes it: no meal before its cut-off left
+ * placed, every portion back, every card payment refunded and the balance paid out to 0 by one
+ * payout entry (the applied entries still sum to the balance), the login disabled.
+ */
+test('a retirement killed half way is finished by the recovery sweep after a restart', async () => {
+  bff?.process.kill('SIGKILL');
+  await db?.stop();
+  let { api } = await start(true, retireDir);
+  const f = new MealFixtures({ baseUrl: api.baseUrl, api, admin } as TestServer);
+  const community = await f.community();
+  const canteen = await f.canteen(community.id);
+  const staff = await f.user('canteen_staff', { canteenId: canteen.id });
+  const worker = await f.user('worker', { communityId: community.id });
+  const elder = await f.elder(worker.token, community.id);
+  const elderUser = await f.elderAccount(worker.token, elder.id);
+  const dish = await f.dish(staff.token, canteen.id, '番茄炒蛋', 600);
+  const days = Array.from({ length: 10 }, (_, i) => addDays(chinaDate(), 2 + i));
+  for (const date of days)
+    for (const slot of slots)
+      await f.putMenu(staff.token, canteen.id, date, slot, [{ dishId: dish.id, quota: 10 }]);
+  const topup = await api.post(
+    `/api/elders/${elder.id}/card/topups`,
+    { amount: 50_000, method: 'cash' },
+    { token: worker.token, headers: { 'idempotency-key': 'crash-retire-topup' } },
+  );
+  expect(topup.status).toBe(201);
+  const orders: string[] = [];
+  for (const date of days)
+    for (const slot of slots)
+      for (let k = 0; k < 2; k++)
+        orders.push(
+          (
+            await f.placed(worker.token, {
+              elderId: elder.id,
+              canteenId: canteen.id,
+              date,
+              slot,
+              items: [{ dishId: dish.id, qty: 1 }],
+              payment: 'card',
+            })
+          ).id,
+        );
+  expect(orders).toHaveLength(40);
+
+  const conn = await mongoose.createConnection(`${db!.uri}/?directConnection=true`, { dbName }).asPromise();
+  const elderOid = new mongoose.Types.ObjectId(elder.id);
+  const retiring = api
+    .post(
+      `/api/elders/${elder.id}/retire`,
+      { reason: 'deceased', payout: { method: 'family' } },
+      { token: worker.token },
+    )
+    .catch(() => ({ status: 0 }));
+  // Kill as soon as the mark is set and the first meals are cancelled: half way.
+  let seen = { status: '', cancelled: 0 };
+  for (const until = Date.now() + 20_000; Date.now() < until;) {
+    const doc = await conn.db!.collection<Doc>('elders').findOne({ _id: elderOid as never });
+    const cancelled = await conn
+      .db!.collection<Doc>('meal_orders')
+      .countDocuments({ elderId: elder.id, status: 'cancelled' });
+    seen = { status: doc?.status, cancelled };
+    if (doc?.status === 'retiring' && cancelled > 0) break;
+  }
+  await conn.close();
+  db!.kill();
+  bff!.process.kill('SIGKILL');
+  await new Promise((r) => bff!.process.once('exit', r));
+  expect((await retiring).status).not.toBe(200); // cut off: the caller never heard it was done
+  expect(seen.status).toBe('retiring');
+  expect(seen.cancelled).toBeGreaterThan(0);
+  expect(seen.cancelled).toBeLessThan(40);
+
+  ({ api } = await start(false, retireDir));
+  const check = async () => {
+    const c = await mongoose.createConnection(`${db!.uri}/?directConnection=true`, { dbName }).asPromise();
+    try {
+      const col = (name: string) => c.db!.collection<Doc>(name);
+      const e = await col('elders').findOne({ _id: elderOid as never });
+      const mine = await col('meal_orders').find({ elderId: elder.id }).toArray();
+      const card = await col('meal_cards').findOne({ _id: elder.id as never });
+      const entries = await col('card_entries').find({ elderId: elder.id }).toArray();
+      const applied = entries.filter((x) => x.state === 'applied');
+      const user = await col('users').findOne({ _id: new mongoose.Types.ObjectId(elderUser.id) as never });
+      const menus = await col('menus').find({ canteenId: canteen.id }).toArray();
+      return {
+        status: e?.status,
+        placed: mine.filter((o) => o.status !== 'cancelled').length,
+        releasing: mine.filter((o) => o.pendingRelease).length,
+        balance: card?.balance,
+        inflight: card?.inflight?.length ?? 0,
+        ledgerSum: applied.reduce((s, x) => s + x.amount, 0),
+        refunds: applied.filter((x) => x.kind === 'refund').length,
+        payouts: applied
+          .filter((x) => x.kind === 'payout')
+          .map((x) => ({ amount: x.amount, method: x.method })),
+        portionsOut: menus.reduce((s, m) => s + (m.items[0].quota - m.remaining[dish.id]), 0),
+        disabled: Boolean(user?.disabled),
+      };
+    } finally {
+      await c.close();
+    }
+  };
+  const expected = {
+    status: 'retired',
+    placed: 0,
+    releasing: 0,
+    balance: 0,
+    inflight: 0,
+    ledgerSum: 0,
+    refunds: 40,
+    payouts: [{ amount: -50_000, method: 'family' }],
+    portionsOut: 0,
+    disabled: true,
+  };
+  let state = await check();
+  for (const until = Date.now() + 30_000; Date.now() < until;) {
+    if (JSON.stringify(state) === JSON.stringify(expected)) break;
+    await new Promise((r) => setTimeout(r, 1_000));
+    state = await check();
+  }
+  expect(state).toEqual(expected);
+  // Through the API too: the elder shows retired, and their old token is refused.
+  const adminToken = await api.login(admin.phone, admin.password);
+  const shown = await api.get(`/api/elders/${elder.id}`, { token: adminToken });
+  expect(shown.body).toMatchObject({
+    status: 'retired',
+    retirement: { reason: 'deceased', payoutMethod: 'family' },
+  });
+  expect((await api.get(`/api/elders/${elder.id}`, { token: elderUser.token })).status).toBe(401);
 }, 300_000);
