@@ -3,7 +3,12 @@
  * zod schemas' input types from shared/ (type-only: zod itself is not bundled).
  */
 import type { z } from 'zod';
-import type { CreateElderBodySchema, ElderAccountBodySchema } from '@yiyangtong/shared/src/schemas/elders';
+import type {
+  CreateElderBodySchema,
+  ElderAccountBodySchema,
+  RetireBodySchema,
+  UpdateElderBodySchema,
+} from '@yiyangtong/shared/src/schemas/elders';
 import type {
   BatchMealOrderBodySchema,
   CreateDiscountRuleBodySchema,
@@ -15,6 +20,32 @@ import type { DayMenu, Elder, MealOrder, MenuSlot } from './meals';
 
 export type CreateElderBody = z.input<typeof CreateElderBodySchema>;
 export type ElderAccountBody = z.input<typeof ElderAccountBodySchema>;
+export type UpdateElderBody = z.input<typeof UpdateElderBodySchema>;
+export type RetireBody = z.input<typeof RetireBodySchema>;
+
+/** GET /api/elders/:id/retirement-preview: what retiring the elder now would do (money in fen). */
+export interface RetirementPreview {
+  elderId: string;
+  status: string;
+  mealsToCancel: number;
+  standingOrdersToEnd: number;
+  visitsToCancel: number;
+  /** what will be paid out (the balance once the cancelled meals are refunded) */
+  cardBalance: number;
+  currentBalance: number;
+}
+
+export interface Retirement {
+  reason: 'deceased' | 'moved_away' | 'withdrawn';
+  date: string;
+  notes?: string;
+  payoutMethod: 'cash' | 'family';
+  retiredAt?: string;
+  mealsCancelled: number;
+  standingOrdersEnded: number;
+  visitsCancelled: number;
+  paidOut: number;
+}
 export type BatchBody = z.input<typeof BatchMealOrderBodySchema>;
 export type RuleBody = z.input<typeof CreateDiscountRuleBodySchema>;
 export type PutMenuBody = z.input<typeof PutMenuBodySchema>;
@@ -25,6 +56,12 @@ export interface ElderRecord extends Elder {
   gender?: 'male' | 'female';
   groups?: string[];
   userId?: string;
+  hasAccount?: boolean;
+  diet?: string[];
+  notes?: string;
+  emergencyContacts?: { name: string; phone: string; relation?: string }[];
+  status?: 'active' | 'retiring' | 'retired';
+  retirement?: Retirement;
 }
 
 export interface BatchResult {
@@ -93,6 +130,18 @@ export const workerApi = {
   search: (q: string) =>
     request<{ items: ElderRecord[] }>('GET', q ? `/api/elders?q=${enc(q)}` : '/api/elders'),
   register: (body: CreateElderBody) => request<ElderRecord>('POST', '/api/elders', body),
+  retired: () => request<{ items: ElderRecord[] }>('GET', '/api/elders?status=retired'),
+  elder: (id: string) => request<ElderRecord>('GET', `/api/elders/${enc(id)}`),
+  update: (id: string, body: UpdateElderBody) =>
+    request<ElderRecord>('PATCH', `/api/elders/${enc(id)}`, body),
+  retirementPreview: (id: string) =>
+    request<RetirementPreview>('GET', `/api/elders/${enc(id)}/retirement-preview`),
+  retire: (id: string, body: RetireBody) =>
+    request<ElderRecord>('POST', `/api/elders/${enc(id)}/retire`, body),
+  reinstate: (id: string) => request<ElderRecord>('POST', `/api/elders/${enc(id)}/reinstate`, {}),
+  transfer: (id: string, communityId: string) =>
+    request<ElderRecord>('POST', `/api/elders/${enc(id)}/transfer`, { communityId }),
+  communities: () => request<{ items: { id: string; name: string }[] }>('GET', '/api/communities'),
   giveLogin: (elderId: string, body: ElderAccountBody) =>
     request<{ id: string; name: string }>('POST', `/api/elders/${enc(elderId)}/account`, body),
   invite: (elderId: string) =>

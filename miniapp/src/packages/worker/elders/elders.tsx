@@ -6,11 +6,11 @@
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { workerApi, type ElderRecord } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
-import { Btn, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
+import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
 import { GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import './elders.scss';
 import { PageTop } from '../../../components/page-top';
@@ -69,8 +69,84 @@ function InviteCode({ elder }: { elder: ElderRecord }) {
   );
 }
 
-function ElderCard({ elder }: { elder: ElderRecord }) {
-  const [open, setOpen] = useState<'' | 'login'>('');
+const REASON_WORDS: Record<string, string> = {
+  deceased: '去世',
+  moved_away: '迁出本区',
+  withdrawn: '申请退出',
+};
+
+/** Admin: move the elder to another community (chosen in the page, then one confirm button). */
+function TransferForm({ elder }: { elder: ElderRecord }) {
+  const queryClient = useQueryClient();
+  const [to, setTo] = useState('');
+  const communities = useQuery({ queryKey: ['communities'], queryFn: () => workerApi.communities() });
+  const move = useMutation({
+    mutationFn: () => workerApi.transfer(elder.id, to),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'] }),
+  });
+  const target = communities.data?.items.find((c) => c.id === to);
+  if (move.isSuccess)
+    return (
+      <Text className="ok-box">
+        已把 {elder.name} 转到 {target?.name ?? '新社区'}，由那里的助老员服务。
+      </Text>
+    );
+  const others = (communities.data?.items ?? []).filter((c) => c.id !== elder.communityId);
+  return (
+    <View className="elders__form">
+      <Text className="text">转到哪个社区：</Text>
+      {communities.isPending && <Loading what="社区" />}
+      {others.map((c) => (
+        <Choice key={c.id} wide selected={to === c.id} label={c.name} onClick={() => setTo(c.id)} />
+      ))}
+      {move.isError && <Text className="error-box">{move.error.message}</Text>}
+      {target && (
+        <Btn
+          label={`确认把 ${elder.name} 转到 ${target.name}`}
+          onClick={() => !move.isPending && move.mutate()}
+        >
+          {`确认转到 ${target.name}`}
+        </Btn>
+      )}
+    </View>
+  );
+}
+
+/** Admin, on a retired elder's card: 恢复 (retired by mistake). */
+function Reinstate({ elder }: { elder: ElderRecord }) {
+  const queryClient = useQueryClient();
+  const back = useMutation({
+    mutationFn: () => workerApi.reinstate(elder.id),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'] }),
+  });
+  if (back.isSuccess)
+    return <Text className="ok-box">已恢复 {elder.name}：重新在册，登录恢复（已取消的餐不会恢复）。</Text>;
+  return (
+    <View>
+      {back.isError && <Text className="error-box">{back.error.message}</Text>}
+      <Btn label={`恢复 ${elder.name}`} onClick={() => !back.isPending && back.mutate()}>
+        {back.isPending ? '正在恢复…' : '恢复在册'}
+      </Btn>
+    </View>
+  );
+}
+
+function RetiredCard({ elder, admin }: { elder: ElderRecord; admin: boolean }) {
+  const r = elder.retirement;
+  return (
+    <View className="card elders__card">
+      <Text className="card__title">{elder.name}</Text>
+      <Text className="text">
+        {r ? `已退出服务：${REASON_WORDS[r.reason] ?? r.reason}，${r.date}` : '正在办理退出服务'}
+      </Text>
+      {r?.notes && <Text className="hint">{r.notes}</Text>}
+      {admin && elder.status === 'retired' && <Reinstate elder={elder} />}
+    </View>
+  );
+}
+
+function ElderCard({ elder, admin }: { elder: ElderRecord; admin: boolean }) {
+  const [open, setOpen] = useState<'' | 'login' | 'transfer'>('');
   const groups = (elder.groups ?? []).map((g) => (GROUP_LABELS as Record<string, string>)[g] ?? g);
   return (
     <View className="card elders__card">
@@ -102,7 +178,31 @@ function ElderCard({ elder }: { elder: ElderRecord }) {
       >
         助餐卡充值
       </Btn>
-      {elder.userId ? (
+      <Btn
+        className="btn--secondary"
+        label={`修改资料 ${elder.name}`}
+        onClick={() =>
+          void Taro.navigateTo({ url: `/packages/worker/elder-edit/elder-edit?elderId=${elder.id}` })
+        }
+      >
+        修改资料
+      </Btn>
+      <Btn
+        className="btn--secondary"
+        label={`退出服务 ${elder.name}`}
+        onClick={() => void Taro.navigateTo({ url: `/packages/worker/retire/retire?elderId=${elder.id}` })}
+      >
+        退出服务
+      </Btn>
+      {admin &&
+        (open === 'transfer' ? (
+          <TransferForm elder={elder} />
+        ) : (
+          <Btn className="btn--secondary" label={`转社区 ${elder.name}`} onClick={() => setOpen('transfer')}>
+            转社区
+          </Btn>
+        ))}
+      {elder.userId || elder.hasAccount ? (
         <Text className="hint">已开通登录</Text>
       ) : open === 'login' ? (
         <LoginForm elder={elder} />
@@ -121,9 +221,10 @@ export default function EldersPage() {
   const role = me.data?.role;
   const [q, setQ] = useState('');
   const [sent, setSent] = useState('');
+  const [retired, setRetired] = useState(false);
   const list = useQuery({
-    queryKey: ['elders', token, sent],
-    queryFn: () => workerApi.search(sent),
+    queryKey: ['elders', token, sent, retired],
+    queryFn: () => (retired ? workerApi.retired() : workerApi.search(sent)),
     enabled: role === 'worker' || role === 'admin',
     retry: noRetryOn4xx,
   });
@@ -158,14 +259,21 @@ export default function EldersPage() {
         >
           登记新长者
         </Btn>
+        <Btn className="btn--secondary" pressed={retired} onClick={() => setRetired(!retired)}>
+          {retired ? '看在册长者' : '看已退出的长者'}
+        </Btn>
       </View>
-      <Section title={sent ? `「${sent}」的查找结果` : '本社区的长者'}>
+      <Section title={retired ? '已退出服务的长者' : sent ? `「${sent}」的查找结果` : '本社区的长者'}>
         {list.isPending && <Loading what="长者名单" />}
         {list.isError && <ErrorBox message={list.error.message} onRetry={() => list.refetch()} />}
         {list.data?.items.length === 0 && <Empty>没有找到长者。可以换个名字或手机尾号再找。</Empty>}
-        {list.data?.items.map((e) => (
-          <ElderCard key={e.id} elder={e} />
-        ))}
+        {list.data?.items.map((e) =>
+          retired ? (
+            <RetiredCard key={e.id} elder={e} admin={role === 'admin'} />
+          ) : (
+            <ElderCard key={e.id} elder={e} admin={role === 'admin'} />
+          ),
+        )}
       </Section>
       <HomeButton />
     </View>

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '修改长者资料' });
