@@ -62,6 +62,16 @@ function doneWords(e: ElderRecord): string {
   return `${parts.join('，')}。`;
 }
 
+/** After: what was done, and the way back to the list. */
+function Done({ elder }: { elder: ElderRecord }) {
+  return (
+    <View>
+      <Text className="ok-box">{doneWords(elder)}</Text>
+      <Btn onClick={() => void Taro.redirectTo({ url: '/packages/worker/elders/elders' })}>回到长者名册</Btn>
+    </View>
+  );
+}
+
 function RetireForm({ elder, preview }: { elder: ElderRecord; preview: RetirementPreview }) {
   const queryClient = useQueryClient();
   const [reason, setReason] = useState<Reason | ''>('');
@@ -86,15 +96,7 @@ function RetireForm({ elder, preview }: { elder: ElderRecord; preview: Retiremen
     },
   });
 
-  if (retire.data)
-    return (
-      <View>
-        <Text className="ok-box">{doneWords(retire.data)}</Text>
-        <Btn onClick={() => void Taro.redirectTo({ url: '/packages/worker/elders/elders' })}>
-          回到长者名册
-        </Btn>
-      </View>
-    );
+  if (retire.data) return <Done elder={retire.data} />;
 
   const submit = () => {
     if (retire.isPending) return;
@@ -181,7 +183,7 @@ export default function RetirePage() {
       {elder.isError && <ErrorBox message={elder.error.message} onRetry={() => elder.refetch()} />}
       {preview.isError && <ErrorBox message={preview.error.message} onRetry={() => preview.refetch()} />}
       {e && e.status && e.status !== 'active' && !preview.isPending ? (
-        <Text className="ok-box">{doneWords(e)}</Text>
+        <Done elder={e} />
       ) : (
         e && preview.data && <RetireForm elder={e} preview={preview.data} />
       )}
