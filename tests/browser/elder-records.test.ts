@@ -143,7 +143,7 @@ test('a worker retires an elder on 退出服务, reading what will happen before
     await expectText(summary, '助餐卡余额 ¥18.00 退给家属');
     await checkPage(page, '退出服务 (summary)');
     // No reason chosen: the page says so, and nothing has happened.
-    await btn(page, '确认 周桂兰 退出服务').click();
+    await btn(page, '确认退出服务 周桂兰').click();
     await textOn(page, '请选择退出原因').waitFor();
     expect((await elderAsAdmin(zhou.id)).status).toBe('active');
     // The payout choice changes the words.
@@ -154,7 +154,7 @@ test('a worker retires an elder on 退出服务, reading what will happen before
     await buttonStarting(page, '迁出本区').click();
     await field(page, '如：随女儿迁往外地').fill('随女儿迁往昆明西山区');
     const done = page.waitForResponse((r) => r.url().endsWith(`/api/elders/${zhou.id}/retire`));
-    await btn(page, '确认 周桂兰 退出服务').click();
+    await btn(page, '确认退出服务 周桂兰').click();
     expect((await done).status()).toBe(200);
     const result = visible(page.locator('.ok-box'));
     await expectText(result, '已办理 周桂兰 退出服务（迁出本区');

@@ -101,10 +101,7 @@ function TransferForm({ elder }: { elder: ElderRecord }) {
       ))}
       {move.isError && <Text className="error-box">{move.error.message}</Text>}
       {target && (
-        <Btn
-          label={`确认把 ${elder.name} 转到 ${target.name}`}
-          onClick={() => !move.isPending && move.mutate()}
-        >
+        <Btn label={`确认转到 ${target.name} ${elder.name}`} onClick={() => !move.isPending && move.mutate()}>
           {`确认转到 ${target.name}`}
         </Btn>
       )}
@@ -124,7 +121,7 @@ function Reinstate({ elder }: { elder: ElderRecord }) {
   return (
     <View>
       {back.isError && <Text className="error-box">{back.error.message}</Text>}
-      <Btn label={`恢复 ${elder.name}`} onClick={() => !back.isPending && back.mutate()}>
+      <Btn label={`恢复在册 ${elder.name}`} onClick={() => !back.isPending && back.mutate()}>
         {back.isPending ? '正在恢复…' : '恢复在册'}
       </Btn>
     </View>

@@ -136,7 +136,7 @@ function RetireForm({ elder, preview }: { elder: ElderRecord; preview: Retiremen
       {retire.isError && <Text className="error-box">{retire.error.message}</Text>}
       <Btn
         className={retire.isPending ? 'btn--busy' : 'btn--danger'}
-        label={`确认 ${elder.name} 退出服务`}
+        label={`确认退出服务 ${elder.name}`}
         onClick={submit}
       >
         {retire.isPending ? '正在办理…' : '确认退出服务'}
