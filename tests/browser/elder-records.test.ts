@@ -2,7 +2,9 @@
 // the real API: corrects an elder's address, phone and groups on 修改资料 (one 保存), then
 // retires another elder on 退出服务 — the page first says in words what will happen (the
 // meal to cancel, the standing order to stop, the card balance to pay out to the family),
-// nothing happens until the one confirm button, and afterwards it says what was done.
+// nothing happens until the one confirm button, and afterwards it says what was done. The
+// admin, on a PC screen (1366×768), moves an elder to another community and reinstates the
+// elder retired above.
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
@@ -32,6 +34,7 @@ let admin: string;
 let wu: { id: string };
 let zhou: { id: string };
 let upcoming: { id: string };
+let otherCommunity: { id: string; name: string };
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -39,6 +42,7 @@ beforeAll(async () => {
   m = new MealFixtures(server);
   admin = await m.adminToken();
   const community = await m.community({ name: '关上社区' });
+  otherCommunity = await m.community({ name: '太和社区' });
   const canteen = await m.canteen(community.id, { name: '关上长者食堂' });
   const staff = await m.user('canteen_staff', { canteenId: canteen.id });
   worker = await m.user('worker', { communityId: community.id, name: '李敏' });
@@ -183,5 +187,41 @@ test('a worker retires an elder on 退出服务, reading what will happen before
     await checkPage(page, '长者名册 (retired)');
   } finally {
     await o.close();
+  }
+});
+
+test('the admin at 1366×768 moves an elder to another community and reinstates the one retired', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  try {
+    await signIn(page, server.baseUrl, server.admin);
+    await btn(page, '长者名册').click();
+    const wuCard = card(page, '吴建国');
+    await wuCard.getByRole('button', { name: '转社区 吴建国' }).click();
+    await wuCard.getByRole('button', { name: '太和社区' }).click();
+    await checkPage(page, '长者名册 转社区 (admin 1366)');
+    await wuCard.getByRole('button', { name: '确认转到 太和社区 吴建国' }).click();
+    await expectText(wuCard, '已把 吴建国 转到 太和社区');
+    expect((await elderAsAdmin(wu.id)).communityId).toBe(otherCommunity.id);
+    // The old community's worker no longer sees him.
+    expect((await server.api.get(`/api/elders/${wu.id}`, { token: worker.token })).status).toBe(404);
+
+    await btn(page, '看已退出的长者').click();
+    const zhouCard = card(page, '周桂兰');
+    await expectText(zhouCard, '已退出服务：迁出本区');
+    await zhouCard.getByRole('button', { name: '恢复在册 周桂兰' }).click();
+    await expectText(zhouCard, '已恢复 周桂兰');
+    await checkPage(page, '长者名册 恢复 (admin 1366)');
+    expect((await elderAsAdmin(zhou.id)).status).toBe('active');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectNoPopups({ page, dialogs });
+  } finally {
+    await context.close();
   }
 });

@@ -32,6 +32,8 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
     { label: '备餐预估', url: '/packages/staff/forecast/forecast' },
   ],
   admin: [
+    // 恢复 a retired elder, 转社区: on the elder list (the worker's page, all communities for admin)
+    { label: '长者名册', url: '/packages/worker/elders/elders' },
     { label: '优惠规则', url: '/packages/admin/rules/rules' },
     { label: '月度结算', url: '/packages/admin/settlement/settlement' },
     { label: '辖区数据', url: '/packages/admin/figures/figures' },
