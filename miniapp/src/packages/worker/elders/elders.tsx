@@ -82,7 +82,7 @@ function TransferForm({ elder }: { elder: ElderRecord }) {
   const communities = useQuery({ queryKey: ['communities'], queryFn: () => workerApi.communities() });
   const move = useMutation({
     mutationFn: () => workerApi.transfer(elder.id, to),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'], refetchType: 'none' }),
   });
   const target = communities.data?.items.find((c) => c.id === to);
   if (move.isSuccess)
@@ -114,7 +114,8 @@ function Reinstate({ elder }: { elder: ElderRecord }) {
   const queryClient = useQueryClient();
   const back = useMutation({
     mutationFn: () => workerApi.reinstate(elder.id),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'] }),
+    // Marked stale, not re-read now: the card stays to say what was done (the list changes next time).
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'], refetchType: 'none' }),
   });
   if (back.isSuccess)
     return <Text className="ok-box">已恢复 {elder.name}：重新在册，登录恢复（已取消的餐不会恢复）。</Text>;
