@@ -122,6 +122,19 @@ describe('correcting an elder (PATCH /api/elders/:id)', () => {
     expect(read.body.name).toBe('张老改名');
   });
 
+  test('an empty correction changes nothing and is not audited', async () => {
+    const before = await t.api.get(`/api/elders/${elder.id}`, { token: workerA.token });
+    const res = await t.api.patch(`/api/elders/${elder.id}`, {}, { token: workerA.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(before.body);
+    const same = await t.api.patch(
+      `/api/elders/${elder.id}`,
+      { name: before.body.name },
+      { token: workerA.token },
+    );
+    expect(same.status).toBe(200);
+  });
+
   test('bad input is a 400 naming the field', async () => {
     const bad = await t.api.patch(
       `/api/elders/${elder.id}`,

@@ -183,6 +183,7 @@ export function elderRoutes(
           Object.assign(set, sealed);
         }
       }
+      if (!Object.keys(set).length) return elderView(before, actor); // nothing to change
       let after: ElderDoc | null;
       try {
         after = await conditionalUpdate<ElderDoc>(Elder, params.id, {}, { $set: set });
