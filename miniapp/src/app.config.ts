@@ -21,7 +21,10 @@ export default defineAppConfig({
       pages: ['elders/elders', 'register/register', 'batch/batch', 'desk/desk', 'standing/standing'],
     },
     { root: 'packages/staff', pages: ['menu/menu', 'forecast/forecast'] },
-    { root: 'packages/admin', pages: ['rules/rules', 'settlement/settlement', 'figures/figures'] },
+    {
+      root: 'packages/admin',
+      pages: ['rules/rules', 'settlement/settlement', 'figures/figures', 'accounts/accounts', 'audit/audit'],
+    },
     { root: 'packages/provider', pages: ['visits/visits'] },
   ],
   window: {
