@@ -163,7 +163,12 @@ export class Api {
       if (def.query) refuseOperatorParameters(ctx.query, queryNames);
       const query = parse(def.query, { ...ctx.query }, 'query');
       const headers = parse(def.headers, ctx.headers, 'headers');
-      const body = parse(def.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
+      const sent = (ctx.request as { body?: unknown }).body;
+      // A change must say what to change (the document marks the body required); other verbs
+      // keep taking a missing body as `{}` (the mini-program's action posts send none).
+      if (def.method === 'patch' && def.body && (sent === undefined || !ctx.request.length))
+        throw validationFailed({ '(body)': '请提交要修改的内容（JSON 对象）' });
+      const body = parse(def.body, sent ?? {}, 'body');
       let status = def.status ?? 200;
       const result = await def.handler({
         body,
