@@ -6,3 +6,4 @@ export * from './meals';
 export * from './services';
 export * from './standing-orders';
 export * from './cards';
+export * from './assessments';
