@@ -265,7 +265,8 @@ export function assessmentProblems(items: readonly ItemScore[]): Record<string, 
         `「${def.name}」的分值只能是 ${def.options.map((o) => o.score).join('、')}`;
   });
   const missing = ASSESSMENT_ITEMS.filter((i) => !seen.has(i.code));
-  if (missing.length) problems.items = `还有 ${missing.length} 项未评：${missing.map((i) => i.name).join('、')}`;
+  if (missing.length)
+    problems.items = `还有 ${missing.length} 项未评：${missing.map((i) => i.name).join('、')}`;
   return problems;
 }
 

@@ -8,3 +8,4 @@ export * from './services';
 export * from './labels';
 export * from './standing-orders';
 export * from './assessment';
+export * from './settlement';

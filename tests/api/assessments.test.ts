@@ -94,9 +94,17 @@ describe('recording an assessment', () => {
     const cases: [unknown, string, RegExp][] = [
       [{ items: items.slice(1) }, 'items', /26/],
       [{ items: [...items.slice(1), items[1]] }, 'items', /进食|重复/],
-      [{ items: items.map((i, n) => (n === 0 ? { ...i, score: 5 } : i)) }, 'items.0.score', /进食.*4、3、2、1、0/],
+      [
+        { items: items.map((i, n) => (n === 0 ? { ...i, score: 5 } : i)) },
+        'items.0.score',
+        /进食.*4、3、2、1、0/,
+      ],
       [{ items: items.map((i, n) => (n === 11 ? { ...i, score: 4 } : i)) }, 'items.11.score', /上下楼梯/],
-      [{ items: items.map((i, n) => (n === 2 ? { ...i, code: 'B9.9' } : i)) }, 'items.2.code', /没有这个评估项目/],
+      [
+        { items: items.map((i, n) => (n === 2 ? { ...i, code: 'B9.9' } : i)) },
+        'items.2.code',
+        /没有这个评估项目/,
+      ],
       [{ items: items.map((i, n) => (n === 2 ? { ...i, score: 1.5 } : i)) }, 'items.2.score', /.+/],
       [{ items, assessedAt: '2026-12-02' }, 'assessedAt', /今天/],
       [{ items, assessedAt: '2026-02-30' }, 'assessedAt', /日期/],
@@ -127,9 +135,9 @@ describe('recording an assessment', () => {
     expect((await post(UNKNOWN_ID, body)).status).toBe(404);
     expect((await post(elder.id, body, staff.token)).status).toBe(403);
     expect((await post(elder.id, body, family.token)).status).toBe(403);
-    expect((await t.api.get(`/api/elders/${elder.id}/assessments`, { token: otherWorker.token })).status).toBe(
-      404,
-    );
+    expect(
+      (await t.api.get(`/api/elders/${elder.id}/assessments`, { token: otherWorker.token })).status,
+    ).toBe(404);
     expect((await post(elder.id, body, admin)).status).toBe(201);
     expect((await t.api.get(`/api/elders/${elder.id}`, { token: otherWorker.token })).status).toBe(404);
   });
@@ -200,9 +208,7 @@ describe('需复评', () => {
       now = new Date('2026-12-01T01:00:00Z');
     }
     // Admin sees it too.
-    expect(
-      (await t.api.get(`/api/elders/${recent.id}`, { token: admin })).body.reassessmentDue,
-    ).toBe(false);
+    expect((await t.api.get(`/api/elders/${recent.id}`, { token: admin })).body.reassessmentDue).toBe(false);
   });
 });
 

@@ -170,14 +170,16 @@ function bodyFor(label: string): unknown {
 }
 
 function urlFor(path: string, id: string): string {
-  return path
-    .replace('{id}', id)
-    .replace('{date}', tomorrow)
-    .replace('{slot}', 'lunch')
-    .replace('{pauseId}', B.pauseId)
-    // a well-formed cash entry of B's worker, so only ownership can refuse the undo
-    .replace('{entryId}', `cash:${B.users.worker.id}:topup-1`)
-    .concat(path.endsWith('/orders') ? `?date=${tomorrow}` : '');
+  return (
+    path
+      .replace('{id}', id)
+      .replace('{date}', tomorrow)
+      .replace('{slot}', 'lunch')
+      .replace('{pauseId}', B.pauseId)
+      // a well-formed cash entry of B's worker, so only ownership can refuse the undo
+      .replace('{entryId}', `cash:${B.users.worker.id}:topup-1`)
+      .concat(path.endsWith('/orders') ? `?date=${tomorrow}` : '')
+  );
 }
 
 test('the document has the {id} routes this table covers', () => {

@@ -63,7 +63,8 @@ export function assessmentRoutes(api: Api, clock: () => Date): void {
     method: 'post',
     path: '/api/elders/:id/assessments',
     tag: 'elders',
-    summary: '老年人能力评估（GB/T 42195-2022，26 项）：算出总分与等级，长者的照护等级随最新一次评估（本社区助老员或管理员）',
+    summary:
+      '老年人能力评估（GB/T 42195-2022，26 项）：算出总分与等级，长者的照护等级随最新一次评估（本社区助老员或管理员）',
     access: ['worker', 'admin'],
     otherStatuses: [409],
     rules: {

@@ -56,12 +56,27 @@ export interface RouteDef<
    */
   rules?: Readonly<Record<string, string>>;
   response?: z.ZodType;
+  /**
+   * A file download instead of JSON: the success response's media type (published in the
+   * document as a binary string of that type). The handler answers with `fileBody(...)`.
+   */
+  produces?: string;
   /** The body of this route's 4xx answers when it is not the contract's error shape (a callback in another service's format). */
   errorResponse?: z.ZodType;
   handler(req: Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>): Promise<unknown> | unknown;
 }
 
 type AnyRoute = RouteDef<any, any, any, any>;
+
+/** What a `produces` route's handler returns: the file's bytes and its (Chinese) name. */
+export class FileBody {
+  constructor(
+    readonly content: Buffer,
+    readonly filename: string,
+    /** An ASCII stand-in for clients that do not read `filename*`. */
+    readonly asciiName: string,
+  ) {}
+}
 
 export function fieldsOf(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -171,7 +186,16 @@ export class Api {
           status = s;
         },
       } as Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>);
-      ctx.body = result ?? {};
+      if (result instanceof FileBody) {
+        // A download: the name in plain ASCII for old clients, the Chinese one per RFC 5987/6266.
+        ctx.type = def.produces ?? 'application/octet-stream';
+        ctx.set(
+          'Content-Disposition',
+          `attachment; filename="${result.asciiName}"; filename*=UTF-8''${encodeURIComponent(result.filename)}`,
+        );
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = result.content;
+      } else ctx.body = result ?? {};
       ctx.status = status;
     });
     return this;
@@ -328,7 +352,13 @@ function operationOf(r: AnyRoute): object {
   const responses: Record<string, object> = {};
   for (const status of statusesOf(r)) {
     const description = STATUS_WORDS[status] ?? 'Error';
-    if (status < 400) {
+    if (status < 400 && r.produces) {
+      responses[status] = {
+        description: `${description}（文件下载，Content-Disposition: attachment）`,
+        headers: { 'Content-Disposition': { required: true, schema: { type: 'string' } } },
+        content: { [r.produces]: { schema: { type: 'string', format: 'binary' } } },
+      };
+    } else if (status < 400) {
       responses[status] = {
         description,
         content: {

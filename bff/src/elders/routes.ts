@@ -25,7 +25,11 @@ const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
 
 /** `limits`: guessing invite codes counts like guessing passwords (config.login). */
-export function elderRoutes(api: Api, limits: AppConfig['login'], clock: () => Date = () => new Date()): void {
+export function elderRoutes(
+  api: Api,
+  limits: AppConfig['login'],
+  clock: () => Date = () => new Date(),
+): void {
   const today = () => chinaDate(clock());
   api.add({
     method: 'post',

@@ -3,7 +3,14 @@
  * communities, a canteen in each, twenty elders of mixed ages and eligibility groups,
  * and one user of every role. Loaded only into a database without communities.
  */
-import { addDays, ASSESSMENT_ITEMS, chinaDate, makeIdCardNo, scoreAssessment, SLOTS } from '@yiyangtong/shared';
+import {
+  addDays,
+  ASSESSMENT_ITEMS,
+  chinaDate,
+  makeIdCardNo,
+  scoreAssessment,
+  SLOTS,
+} from '@yiyangtong/shared';
 import { Assessment } from '../assessments/model';
 import type { CareLevel, EligibilityGroup } from '@yiyangtong/shared';
 import { createUser } from '../accounts/service';
@@ -116,7 +123,10 @@ export async function seedDemoDistrict(): Promise<boolean> {
       createdBy: 'demo-seed',
     })),
   );
-  await seedAssessments(elders.map((e) => String(e._id)), elders.map((e) => e.communityId));
+  await seedAssessments(
+    elders.map((e) => String(e._id)),
+    elders.map((e) => e.communityId),
+  );
   const [worker, staff, provider, family, elderAccount, provider2] = DEMO_ACCOUNTS;
   const workerUser = await createUser({
     ...worker,
