@@ -103,7 +103,7 @@ export async function seedDemoDistrict(): Promise<boolean> {
     })),
   );
   const elders = await Elder.insertMany(
-    ELDERS.map(([name, birthDate, gender, groups, careLevel, ci], i) => ({
+    ELDERS.map(([name, birthDate, gender, groups, , ci], i) => ({
       name,
       ...idCardCipher().seal(demoElderPersonalData(i).idCardNo),
       phone: demoElderPersonalData(i).phone,
