@@ -8,6 +8,8 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { Logger } from 'pino';
 import { accountRoutes } from './accounts/routes';
+import { auditRoutes } from './audit/routes';
+import { refuseRevokedSessions } from './accounts/sessions';
 import type { AppConfig } from './config';
 import { readBearer, tokenService } from './core/auth';
 import { compression } from './core/compression';
@@ -58,6 +60,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   const pay = config.wechatPay && new WechatPay(config.wechatPay);
   cardRoutes(api, { clock: config.clock, pay });
   paymentRoutes(api, { clock: config.clock, pay });
+  auditRoutes(api);
   configureNotifiers(config);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
@@ -111,6 +114,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
     }),
   );
   app.use(readBearer(tokens));
+  app.use(refuseRevokedSessions());
   app.use(api.router.routes());
   // A known path with a method it lacks → 405 with `Allow` (RFC 9110), methods koa-router
   // does not know at all (TRACE…) included; OPTIONS answers the same `Allow`. The methods come

@@ -36,3 +36,8 @@ export function addDays(date: string, days: number): string {
 export function chinaMonth(at: Date = new Date()): string {
   return dayjs(at).utcOffset(CHINA_OFFSET_MIN).format('YYYY-MM');
 }
+
+/** The China wall-clock time of an instant, `YYYY-MM-DD HH:mm:ss` (files and logs people read). */
+export function chinaDateTime(at: Date): string {
+  return dayjs(at).utcOffset(CHINA_OFFSET_MIN).format('YYYY-MM-DD HH:mm:ss');
+}

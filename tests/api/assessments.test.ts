@@ -186,6 +186,31 @@ describe('the latest assessment decides', () => {
   });
 });
 
+describe('the audit log', () => {
+  test('each assessment is on the elder’s log with the care level before and after', async () => {
+    const elder = await m.elder(worker.token, comm.id, { name: '审计长者' });
+    const first = await m.assess(worker.token, elder.id, 50, '2026-11-01');
+    await m.assess(worker.token, elder.id, 80, '2026-11-20');
+    const res = await t.api.get(`/api/audit?targetType=elder&targetId=${elder.id}`, { token: admin });
+    expect(res.status).toBe(200);
+    const entries = res.body.items.filter((e: { action: string }) => e.action === 'assessment.create');
+    expect(entries).toHaveLength(2);
+    // Newest first: 中度 → 轻度, then nothing → 中度.
+    expect(entries[0].changes).toEqual([{ field: 'careLevel', before: 'moderate', after: 'mild' }]);
+    expect(entries[1].changes).toEqual([{ field: 'careLevel', after: 'moderate' }]);
+    expect(entries[1].reason).toContain(first.id);
+    expect(entries[0].reason).toContain('80 分');
+    expect(entries[0]).toMatchObject({ targetType: 'elder', targetId: elder.id });
+    // The community's worker sees it too.
+    const asWorker = await t.api.get(`/api/audit?targetType=elder&targetId=${elder.id}`, {
+      token: worker.token,
+    });
+    expect(
+      asWorker.body.items.filter((e: { action: string }) => e.action === 'assessment.create'),
+    ).toHaveLength(2);
+  });
+});
+
 describe('需复评', () => {
   test('never assessed, or 12 months since the latest (China dates), is due', async () => {
     const fresh = await m.elder(worker.token, comm.id, { name: '未评估' });

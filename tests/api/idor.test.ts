@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../harness/server';
 import { assessmentItems, type TestUser } from './fixtures';
 import { ServiceFixtures } from './service-fixtures';
 
-type Kind = 'elder' | 'canteen' | 'mealOrder' | 'visit' | 'sos' | 'notification' | 'standingOrder';
+type Kind = 'elder' | 'canteen' | 'mealOrder' | 'visit' | 'sos' | 'notification' | 'standingOrder' | 'user';
 /** Which record an `{id}` names, by the path it sits under. */
 const KINDS: [RegExp, Kind][] = [
   [/^\/api\/elders\/\{id\}/, 'elder'],
@@ -22,6 +22,7 @@ const KINDS: [RegExp, Kind][] = [
   [/^\/api\/sos\/\{id\}/, 'sos'],
   [/^\/api\/notifications\/\{id\}/, 'notification'],
   [/^\/api\/standing-orders\/\{id\}/, 'standingOrder'],
+  [/^\/api\/users\/\{id\}/, 'user'],
 ];
 /** Reads anyone may make (a canteen's card and menu are public): not refused. */
 const PUBLIC_READS = [
@@ -123,6 +124,7 @@ async function side(label: string): Promise<Side> {
       sos: sos.body.id,
       notification: notice.id,
       standingOrder: standing.body.id,
+      user: worker.id,
     },
     pauseId: pause.body.id,
     secrets: [`${label}长者`, `${label}街1号`, order.pickupCode].filter(Boolean),
@@ -164,6 +166,8 @@ function bodyFor(label: string): unknown {
     'POST /api/sos/{id}/resolve': { notes: '已处理' },
     'POST /api/elders/{id}/card/topups': { amount: 5000, method: 'cash' },
     'POST /api/elders/{id}/assessments': { items: assessmentItems(20) },
+    'PATCH /api/users/{id}': { disabled: true },
+    'POST /api/users/{id}/password': { password: 'Stolen#pass1' },
     'POST /api/standing-orders/{id}/pauses': { from: addDays(tomorrow, 20), to: addDays(tomorrow, 21) },
   };
   return bodies[label] ?? {};

@@ -70,6 +70,7 @@ async function countedOrder(elderId: string) {
 }
 
 const subsidisedTrips = [
+  'find users', // the account is still enabled (accounts/sessions.ts)
   'insert idempotency_keys',
   'find elders',
   'findAndModify menus',
@@ -79,7 +80,7 @@ const subsidisedTrips = [
   'update idempotency_keys',
 ];
 
-test('a subsidised order takes 7 round trips: key, elder, stock, subsidy claim, order, day counter, key done', async () => {
+test('a subsidised order takes 8 round trips: account, key, elder, stock, subsidy claim, order, day counter, key done', async () => {
   const { order, commands: seen } = await countedOrder(subsidised);
   expect(order.pricing.discounts.map((d: { amount: number }) => d.amount)).toEqual([300]);
   expect(seen).toEqual(subsidisedTrips);
@@ -90,6 +91,7 @@ test("the same slot's second meal (additional) tries the claim, finds it held, i
   expect(order.pricing.discounts).toEqual([]);
   expect(order.pricing.payable).toBe(900);
   expect(seen).toEqual([
+    'find users',
     'insert idempotency_keys',
     'find elders',
     'findAndModify menus',
@@ -102,10 +104,11 @@ test("the same slot's second meal (additional) tries the claim, finds it held, i
   ]);
 });
 
-test('an order no capped rule discounts skips the claim: 6 round trips', async () => {
+test('an order no capped rule discounts skips the claim: 7 round trips', async () => {
   const { order, commands: seen } = await countedOrder(young);
   expect(order.pricing.discounts).toEqual([]);
   expect(seen).toEqual([
+    'find users',
     'insert idempotency_keys',
     'find elders',
     'findAndModify menus',

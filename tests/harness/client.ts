@@ -48,6 +48,9 @@ export class ApiClient {
   put<T = any>(path: string, body?: unknown, opts?: CallOptions) {
     return this.call<T>('PUT', path, body ?? {}, opts);
   }
+  patch<T = any>(path: string, body?: unknown, opts?: CallOptions) {
+    return this.call<T>('PATCH', path, body ?? {}, opts);
+  }
 
   async login(phone: string, password: string): Promise<string> {
     const res = await this.post('/api/auth/login', { phone, password });

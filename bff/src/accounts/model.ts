@@ -13,6 +13,10 @@ export interface UserDoc {
   serviceCategories?: ServiceCategory[];
   communityIds?: string[];
   elderId?: string;
+  /** A disabled account's tokens are refused (401) and it cannot sign in. */
+  disabled?: boolean;
+  /** Raised when the account is disabled, its scope changes or its password is reset: older tokens are refused. */
+  tokenVersion?: number;
   createdAt: Date;
 }
 
@@ -27,6 +31,8 @@ const userSchema = new Schema<UserDoc>(
     serviceCategories: { type: [String], default: undefined },
     communityIds: { type: [String], default: undefined },
     elderId: String,
+    disabled: Boolean,
+    tokenVersion: Number,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
@@ -77,5 +83,6 @@ export function publicUser(u: UserDoc, opts: { maskPhone?: (p: string) => string
     ...(u.serviceCategories?.length ? { serviceCategories: u.serviceCategories } : {}),
     ...(u.communityIds?.length ? { communityIds: u.communityIds } : {}),
     ...(u.elderId ? { elderId: u.elderId } : {}),
+    disabled: Boolean(u.disabled),
   };
 }

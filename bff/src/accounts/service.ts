@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { Role, ServiceCategory } from '@yiyangtong/shared';
 import { isDuplicateKeyError } from '../db';
-import { conflict, unauthorized } from '../core/errors';
+import { AppError, conflict, unauthorized } from '../core/errors';
 import { assertNotLocked, clearFailures, minutesOf, recordFailure, type AttemptKey } from './attempts';
 import { Credential, User, type UserDoc } from './model';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwords';
@@ -85,6 +85,7 @@ export async function loginWithPassword(
   }
   // The phone's count starts again; the IP's does not (it may be trying many phones).
   if (counted.has(phone)) await clearFailures(phone);
+  assertEnabled(user);
   return user;
 }
 
@@ -94,7 +95,7 @@ export async function findOrCreateWechatUser(openid: string): Promise<UserDoc> {
     return credential ? User.findById(credential.userId).lean() : null;
   };
   const existing = await find();
-  if (existing) return existing;
+  if (existing) return assertEnabled(existing);
   try {
     return await createUser({ role: 'family', name: '微信用户', wechatOpenId: openid });
   } catch (err) {
@@ -106,4 +107,10 @@ export async function findOrCreateWechatUser(openid: string): Promise<UserDoc> {
     }
     throw err;
   }
+}
+
+/** A disabled account signs in no more (the right password included). */
+export function assertEnabled(user: UserDoc): UserDoc {
+  if (user.disabled) throw new AppError(403, 'ACCOUNT_DISABLED', '该账号已停用，请联系社区或区民政办');
+  return user;
 }

@@ -9,6 +9,7 @@ import {
   IdParamsSchema,
   scoreAssessment,
 } from '@yiyangtong/shared';
+import { recordAudit } from '../audit/record';
 import { conflict, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { conditionalUpdate } from '../db/write-lock';
@@ -94,6 +95,18 @@ export function assessmentRoutes(api: Api, clock: () => Date): void {
         assessedBy: { userId: actor.id, name: actor.name, role: actor.role },
       });
       const care = await followLatestAssessment(params.id);
+      // On the elder's record: what matters downstream is the care level it may have changed.
+      await recordAudit(actor, {
+        action: 'assessment.create',
+        targetType: 'elder',
+        targetId: params.id,
+        communityId: elder.communityId,
+        changes:
+          care && care.before !== care.after
+            ? [{ field: 'careLevel', before: care.before, after: care.after }]
+            : [],
+        reason: `能力评估 ${result.total} 分（${result.levelName}），评估日期 ${created.assessedAt}，评估编号 ${String(created._id)}`,
+      });
       return {
         ...assessmentView(created.toObject()),
         elderCareLevel: care?.after ?? null,

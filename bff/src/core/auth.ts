@@ -13,6 +13,8 @@ export interface Actor {
   canteenId?: string;
   providerId?: string;
   elderId?: string;
+  /** the account's token version when the token was issued (accounts/sessions.ts) */
+  ver?: number;
 }
 
 export interface TokenService {
@@ -35,8 +37,8 @@ export function tokenService(secretText: string, expiresIn: string | number): To
         const claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as jwt.JwtPayload &
           Omit<Actor, 'id'>;
         if (typeof claims.sub !== 'string' || typeof claims.role !== 'string') throw new Error('claims');
-        const { sub, role, name, communityId, canteenId, providerId, elderId } = claims;
-        return { id: sub, role, name, communityId, canteenId, providerId, elderId };
+        const { sub, role, name, communityId, canteenId, providerId, elderId, ver } = claims;
+        return { id: sub, role, name, communityId, canteenId, providerId, elderId, ver };
       } catch (err) {
         if (err instanceof jwt.TokenExpiredError) throw unauthorized('登录已过期，请重新登录');
         throw unauthorized('登录凭证无效，请重新登录');

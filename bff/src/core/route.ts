@@ -33,7 +33,7 @@ export interface RouteDef<
   P extends z.ZodType | undefined = undefined,
   H extends z.ZodType | undefined = undefined,
 > {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   tag: string;
@@ -57,10 +57,10 @@ export interface RouteDef<
   rules?: Readonly<Record<string, string>>;
   response?: z.ZodType;
   /**
-   * A file download instead of JSON: the success response's media type (published in the
-   * document as a binary string of that type). The handler answers with `fileBody(...)`.
+   * A file instead of JSON (e.g. `text/csv`): the handler returns its bytes or text, sent with
+   * this type and `filename` as an attachment, and published as that media type.
    */
-  produces?: string;
+  produces?: { type: string; filename(req: { query: Infer<Q>; params: Infer<P> }): string };
   /** The body of this route's 4xx answers when it is not the contract's error shape (a callback in another service's format). */
   errorResponse?: z.ZodType;
   handler(req: Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>): Promise<unknown> | unknown;
@@ -68,13 +68,15 @@ export interface RouteDef<
 
 type AnyRoute = RouteDef<any, any, any, any>;
 
-/** What a `produces` route's handler returns: the file's bytes and its (Chinese) name. */
+/**
+ * What a `produces` route's handler may return instead of bare bytes: the file with the name it
+ * goes by (overriding `produces.filename`) and an ASCII stand-in for clients that do not read `filename*`.
+ */
 export class FileBody {
   constructor(
-    readonly content: Buffer,
+    readonly content: Buffer | string,
     readonly filename: string,
-    /** An ASCII stand-in for clients that do not read `filename*`. */
-    readonly asciiName: string,
+    readonly asciiName?: string,
   ) {}
 }
 
@@ -186,15 +188,18 @@ export class Api {
           status = s;
         },
       } as Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>);
-      if (result instanceof FileBody) {
-        // A download: the name in plain ASCII for old clients, the Chinese one per RFC 5987/6266.
-        ctx.type = def.produces ?? 'application/octet-stream';
+      if (def.produces) {
+        ctx.type = def.produces.type;
+        // RFC 6266/5987: an ASCII fallback and the Chinese name for browsers that read it.
+        // A handler that only knows the name once it has read the record returns a FileBody.
+        const file = result instanceof FileBody ? result : null;
+        const name = file?.filename ?? def.produces.filename({ query, params } as never);
+        const ascii = file?.asciiName ?? name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
         ctx.set(
           'Content-Disposition',
-          `attachment; filename="${result.asciiName}"; filename*=UTF-8''${encodeURIComponent(result.filename)}`,
+          `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
         );
-        ctx.set('Cache-Control', 'no-store');
-        ctx.body = result.content;
+        ctx.body = file ? file.content : (result ?? {});
       } else ctx.body = result ?? {};
       ctx.status = status;
     });
@@ -354,9 +359,8 @@ function operationOf(r: AnyRoute): object {
     const description = STATUS_WORDS[status] ?? 'Error';
     if (status < 400 && r.produces) {
       responses[status] = {
-        description: `${description}（文件下载，Content-Disposition: attachment）`,
-        headers: { 'Content-Disposition': { required: true, schema: { type: 'string' } } },
-        content: { [r.produces]: { schema: { type: 'string', format: 'binary' } } },
+        description,
+        content: { [r.produces.type]: { schema: { type: 'string', format: 'binary' } } },
       };
     } else if (status < 400) {
       responses[status] = {

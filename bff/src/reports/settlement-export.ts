@@ -181,7 +181,7 @@ export function settlementExportRoutes(api: Api): void {
     access: ['admin', 'canteen_staff'],
     otherStatuses: [404],
     query: SettlementQuerySchema,
-    produces: XLSX_TYPE,
+    produces: { type: XLSX_TYPE, filename: ({ query }) => `settlement-${query.month}.xlsx` },
     handler: async ({ query, actor }) => {
       const d = await monthData(actor, query.canteenId, query.month);
       return new FileBody(
@@ -200,7 +200,7 @@ export function settlementExportRoutes(api: Api): void {
     access: ['admin', 'canteen_staff'],
     otherStatuses: [404],
     query: SettlementQuerySchema,
-    produces: CSV_TYPE,
+    produces: { type: CSV_TYPE, filename: ({ query }) => `settlement-${query.month}.csv` },
     handler: async ({ query, actor }) => {
       const d = await monthData(actor, query.canteenId, query.month);
       return new FileBody(

@@ -58,6 +58,7 @@ export const UserSchema = z.object({
   serviceCategories: z.array(z.string()).optional(),
   communityIds: z.array(z.string()).optional(),
   elderId: z.string().optional(),
+  disabled: z.boolean().optional(),
 });
 export type User = z.infer<typeof UserSchema>;
 
@@ -65,3 +66,23 @@ export const TokenResponseSchema = z.object({
   token: z.string(),
   user: z.object({ id: z.string(), role: RoleSchema, name: z.string() }),
 });
+
+/** GET /api/users: by role, and by words in the name or the phone's digits. */
+export const UserListQuerySchema = z.object({
+  role: RoleSchema.optional(),
+  q: text(40, { min: 0 }).optional(),
+});
+
+/** PATCH /api/users/:id (admin): disable or re-enable, rename, move to another community or canteen. */
+export const UpdateUserBodySchema = z
+  .strictObject({
+    disabled: z.boolean().optional(),
+    name: NameSchema.optional(),
+    communityId: IdSchema.optional(),
+    canteenId: IdSchema.optional(),
+    reason: text(200).optional(),
+  })
+  .refine((b) => Object.keys(b).some((k) => k !== 'reason'), '请至少修改一项');
+
+/** POST /api/users/:id/password (admin): a new password the person is told in person. */
+export const ResetPasswordBodySchema = z.strictObject({ password: PasswordSchema });

@@ -7,3 +7,4 @@ export * from './services';
 export * from './standing-orders';
 export * from './cards';
 export * from './assessments';
+export * from './audit';

@@ -1,0 +1,25 @@
+import type Koa from 'koa';
+import type { Actor } from '../core/auth';
+import { AppError, unauthorized } from '../core/errors';
+import { User } from './model';
+
+/**
+ * A token is only as good as the account behind it: a disabled or removed account, or a token
+ * older than the account's last disable / scope change / password reset (`tokenVersion`), is
+ * refused at once (401), not when the token expires. One `_id` lookup per signed-in request.
+ */
+export function refuseRevokedSessions(): Koa.Middleware {
+  return async (ctx, next) => {
+    const actor = ctx.state.actor as Actor | undefined;
+    if (actor) {
+      const user = /^[0-9a-f]{24}$/.test(actor.id)
+        ? await User.findById(actor.id, { disabled: 1, tokenVersion: 1 }).lean()
+        : null;
+      if (!user) throw unauthorized('账号不存在，请重新登录');
+      if (user.disabled) throw new AppError(401, 'ACCOUNT_DISABLED', '该账号已停用，请联系社区或区民政办');
+      if ((user.tokenVersion ?? 0) !== (actor.ver ?? 0))
+        throw new AppError(401, 'SESSION_REVOKED', '账号信息已变更，请重新登录');
+    }
+    await next();
+  };
+}
