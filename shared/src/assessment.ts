@@ -245,28 +245,33 @@ export interface AssessmentResult {
 }
 
 /**
- * What is wrong with a set of item scores, keyed like the API's `error.fields`
- * (`items` for a missing or repeated item, `items.<n>.code` / `items.<n>.score` for one entry);
- * empty when every item is there once with an allowed score.
+ * What is wrong with a set of item scores, keyed like the API's `error.fields`: `items` for
+ * items missing or given twice (the rule the schema cannot say), `items.<n>.code` /
+ * `items.<n>.score` for an unknown item or a score it does not allow (the published schema
+ * refuses those already). Empty when every item is there once with an allowed score.
  */
 export function assessmentProblems(items: readonly ItemScore[]): Record<string, string> {
   const problems: Record<string, string> = {};
   const seen = new Set<string>();
+  const twice = new Set<string>();
   items.forEach((it, n) => {
     const def = ITEM_BY_CODE.get(it.code);
     if (!def) {
       problems[`items.${n}.code`] = '没有这个评估项目';
       return;
     }
-    if (seen.has(it.code)) problems[`items.${n}.code`] = `「${def.name}」重复填写`;
+    if (seen.has(it.code)) twice.add(def.name);
     seen.add(it.code);
     if (!def.options.some((o) => o.score === it.score))
       problems[`items.${n}.score`] =
         `「${def.name}」的分值只能是 ${def.options.map((o) => o.score).join('、')}`;
   });
   const missing = ASSESSMENT_ITEMS.filter((i) => !seen.has(i.code));
-  if (missing.length)
-    problems.items = `还有 ${missing.length} 项未评：${missing.map((i) => i.name).join('、')}`;
+  const words = [
+    ...(twice.size ? [`重复填写：${[...twice].join('、')}`] : []),
+    ...(missing.length ? [`还有 ${missing.length} 项未评：${missing.map((i) => i.name).join('、')}`] : []),
+  ];
+  if (words.length) problems.items = words.join('；');
   return problems;
 }
 

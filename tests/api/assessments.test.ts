@@ -93,7 +93,7 @@ describe('recording an assessment', () => {
     const items = assessmentItems(70);
     const cases: [unknown, string, RegExp][] = [
       [{ items: items.slice(1) }, 'items', /26/],
-      [{ items: [...items.slice(1), items[1]] }, 'items', /进食|重复/],
+      [{ items: [...items.slice(1), items[1]] }, 'items', /重复填写：修饰.*未评：进食/],
       [
         { items: items.map((i, n) => (n === 0 ? { ...i, score: 5 } : i)) },
         'items.0.score',
