@@ -48,7 +48,8 @@ test('the worker assesses an elder marked 需复评: running total and level, th
     const card = visible(page.locator('.elders__card').filter({ hasText: '陈玉珍' }));
     await card.getByText('需复评').first().waitFor();
     await card.getByText('未评估', { exact: false }).first().waitFor();
-    await buttonNamed(page, '能力评估 陈玉珍').click();
+    await checkPage(page, '长者名册（需复评）');
+    await buttonNamed(page, '能力评估 陈玉珍 需复评').click();
     await textOn(page, '能力评估 · 陈玉珍').waitFor();
     await textOn(page, '已评 0 / 26 项 · 总分 0 / 90').waitFor();
     await checkPage(page, '能力评估');
@@ -91,6 +92,8 @@ test('the worker assesses an elder marked 需复评: running total and level, th
     const after = visible(page.locator('.elders__card').filter({ hasText: '陈玉珍' }));
     await after.getByText('轻度失能', { exact: false }).first().waitFor();
     expect(await after.getByText('需复评').count()).toBe(0);
+    await buttonNamed(page, '能力评估 陈玉珍').waitFor();
+    await checkPage(page, '长者名册（已评估）');
   } finally {
     await o.close();
   }

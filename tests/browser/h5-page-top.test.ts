@@ -79,6 +79,7 @@ const VISITS: Visit[] = [
   { route: 'packages/worker/batch/batch', who: 'worker', tap: '批量订餐' },
   { route: 'packages/worker/desk/desk', who: 'worker', tap: '上门服务' },
   { route: 'packages/worker/standing/standing', who: 'worker', url: () => `?elderId=${elderId}` },
+  { route: 'packages/worker/assess/assess', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'pages/canteen-counter/canteen-counter', who: 'canteen_staff', tap: '食堂柜台' },
   { route: 'packages/staff/menu/menu', who: 'canteen_staff', tap: '发布菜单' },
   { route: 'packages/staff/forecast/forecast', who: 'canteen_staff', tap: '备餐预估' },

@@ -88,10 +88,10 @@ function ElderCard({ elder }: { elder: ElderRecord }) {
       </Text>
       <Btn
         className={elder.reassessmentDue ? undefined : 'btn--secondary'}
-        label={`能力评估 ${elder.name}`}
+        label={`能力评估 ${elder.name}${elder.reassessmentDue ? ' 需复评' : ''}`}
         onClick={() => void Taro.navigateTo({ url: `/packages/worker/assess/assess?elderId=${elder.id}` })}
       >
-        {elder.reassessmentDue ? '做能力评估（需复评）' : '能力评估'}
+        能力评估
       </Btn>
       <Btn
         label={`代订餐 ${elder.name}`}
