@@ -28,7 +28,10 @@ export default defineAppConfig({
       ],
     },
     { root: 'packages/staff', pages: ['menu/menu', 'forecast/forecast'] },
-    { root: 'packages/admin', pages: ['rules/rules', 'settlement/settlement', 'figures/figures'] },
+    {
+      root: 'packages/admin',
+      pages: ['rules/rules', 'settlement/settlement', 'figures/figures', 'accounts/accounts', 'audit/audit'],
+    },
     { root: 'packages/provider', pages: ['visits/visits'] },
   ],
   window: {

@@ -1,9 +1,9 @@
 /**
- * Downloading a file the BFF makes (a settlement XLSX/CSV) with the signed-in person's token:
+ * Files from the BFF (settlement XLSX/CSV, audit CSV) with the signed-in person's token:
  * - H5: fetch with the Authorization header, then a Blob saved through a temporary <a download>
  *   under the name the server gives (Content-Disposition filename*, RFC 5987);
  * - WeChat: Taro.downloadFile (with the header) and Taro.openDocument to show or forward it
- *   (openDocument opens xlsx, not csv: the page offers CSV on H5 only).
+ *   (the mini-program opens xlsx/pdf/doc; other files stay in the download's temp path).
  * A refusal becomes the same ApiError as any other call.
  */
 import Taro from '@tarojs/taro';
@@ -60,7 +60,8 @@ export async function downloadFile(path: string, fallbackName: string): Promise<
   const res = await Taro.downloadFile({ url: `${API_BASE}${path}`, header });
   if (res.statusCode !== 200)
     throw new ApiError(res.statusCode, `HTTP_${res.statusCode}`, '下载失败，请稍后再试');
-  const type = fallbackName.split('.').pop() ?? 'xlsx';
-  await Taro.openDocument({ filePath: res.tempFilePath, fileType: type as 'xlsx', showMenu: true });
+  const ext = fallbackName.split('.').pop() ?? '';
+  if (['xlsx', 'xls', 'pdf', 'doc', 'docx'].includes(ext))
+    await Taro.openDocument({ filePath: res.tempFilePath, fileType: ext as 'xlsx', showMenu: true });
   return fallbackName;
 }
