@@ -23,7 +23,6 @@ let m: MealFixtures;
 let canteen: { id: string; name: string };
 let staff: TestUser;
 const today = chinaDate(new Date());
-const tomorrow = addDays(today, 1);
 const month = today.slice(0, 7);
 const monthWords = `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`;
 
@@ -32,7 +31,14 @@ beforeAll(async () => {
   browser = await launchChromium();
   m = new MealFixtures(server);
   const community = await m.community({ name: '关上社区' });
-  canteen = await m.canteen(community.id, { name: '关上长者食堂' });
+  // Dinner bookable until 23:59: today's meals fall in the month the page shows, whatever the day.
+  canteen = await m.canteen(community.id, {
+    name: '关上长者食堂',
+    slots: [
+      { slot: 'lunch', cutoff: '10:00' },
+      { slot: 'dinner', cutoff: '23:59' },
+    ],
+  });
   staff = await m.user('canteen_staff', { canteenId: canteen.id, name: '赵红' });
   const worker = await m.user('worker', { communityId: community.id });
   await m.rule({
@@ -44,18 +50,13 @@ beforeAll(async () => {
     validFrom: addDays(today, -40),
   });
   const fish = await m.dish(staff.token, canteen.id, '清蒸鲈鱼', 900);
-  // Today's lunch (so the order falls in this month even on its last day).
-  for (const date of [today, tomorrow])
-    for (const slot of ['lunch', 'dinner'] as const)
-      await m.putMenu(staff.token, canteen.id, date, slot, [{ dishId: fish.id, quota: 50 }]);
+  await m.putMenu(staff.token, canteen.id, today, 'dinner', [{ dishId: fish.id, quota: 50 }]);
   for (const name of ['张桂兰', '李秀英']) {
     const elder = await m.elder(worker.token, community.id, { name, birthDate: '1940-01-01', groups: [] });
-    // Dinner cut-off is later in the day; either meal of today or tomorrow in this month will do.
-    const date = tomorrow.startsWith(month) ? tomorrow : today;
     await m.placed(worker.token, {
       elderId: elder.id,
       canteenId: canteen.id,
-      date,
+      date: today,
       slot: 'dinner',
       items: [{ dishId: fish.id, qty: 1 }],
     });
