@@ -18,7 +18,14 @@ export default defineAppConfig({
     { root: 'packages/family', pages: ['home/home', 'standing/standing'] },
     {
       root: 'packages/worker',
-      pages: ['elders/elders', 'register/register', 'batch/batch', 'desk/desk', 'standing/standing'],
+      pages: [
+        'elders/elders',
+        'register/register',
+        'batch/batch',
+        'desk/desk',
+        'standing/standing',
+        'assess/assess',
+      ],
     },
     { root: 'packages/staff', pages: ['menu/menu', 'forecast/forecast'] },
     {

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import { startTestServer, type TestServer } from '../harness/server';
-import type { TestUser } from './fixtures';
+import { assessmentItems, type TestUser } from './fixtures';
 import { ServiceFixtures } from './service-fixtures';
 
 type Kind = 'elder' | 'canteen' | 'mealOrder' | 'visit' | 'sos' | 'notification' | 'standingOrder' | 'user';
@@ -165,6 +165,7 @@ function bodyFor(label: string): unknown {
     'POST /api/service-orders/{id}/review': { approve: false, notes: '不通过' },
     'POST /api/sos/{id}/resolve': { notes: '已处理' },
     'POST /api/elders/{id}/card/topups': { amount: 5000, method: 'cash' },
+    'POST /api/elders/{id}/assessments': { items: assessmentItems(20) },
     'PATCH /api/users/{id}': { disabled: true },
     'POST /api/users/{id}/password': { password: 'Stolen#pass1' },
     'POST /api/standing-orders/{id}/pauses': { from: addDays(tomorrow, 20), to: addDays(tomorrow, 21) },
@@ -237,6 +238,10 @@ test("B's records are as they were, and B's own people still reach them (the ids
   const elderRecord = await t.api.get(`/api/elders/${B.records.elder}`, { token: worker.token });
   expect(elderRecord.status).toBe(200);
   expect(elderRecord.body.userId ?? elder.id).toBeTruthy();
+  // No assessment was recorded for B's elder (their care level unchanged).
+  const assessed = await t.api.get(`/api/elders/${B.records.elder}/assessments`, { token: worker.token });
+  expect(assessed.body.items).toEqual([]);
+  expect(elderRecord.body).not.toHaveProperty('careLevel');
   // No cash slipped onto B's card, and B's standing order still runs with its one pause.
   const card = await t.api.get(`/api/elders/${B.records.elder}/card`, { token: worker.token });
   expect(card.body).toMatchObject({ balance: 0, entries: [] });

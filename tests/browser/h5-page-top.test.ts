@@ -79,12 +79,15 @@ const VISITS: Visit[] = [
   { route: 'packages/worker/batch/batch', who: 'worker', tap: '批量订餐' },
   { route: 'packages/worker/desk/desk', who: 'worker', tap: '上门服务' },
   { route: 'packages/worker/standing/standing', who: 'worker', url: () => `?elderId=${elderId}` },
+  { route: 'packages/worker/assess/assess', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'pages/canteen-counter/canteen-counter', who: 'canteen_staff', tap: '食堂柜台' },
   { route: 'packages/staff/menu/menu', who: 'canteen_staff', tap: '发布菜单' },
   { route: 'packages/staff/forecast/forecast', who: 'canteen_staff', tap: '备餐预估' },
   { route: 'packages/admin/rules/rules', who: 'admin', tap: '优惠规则' },
   { route: 'packages/admin/settlement/settlement', who: 'admin', tap: '月度结算' },
   { route: 'packages/admin/figures/figures', who: 'admin', tap: '辖区数据' },
+  { route: 'packages/admin/accounts/accounts', who: 'admin', tap: '账号管理' },
+  { route: 'packages/admin/audit/audit', who: 'admin', tap: '操作日志' },
   { route: 'packages/provider/visits/visits', who: 'provider', tap: '上门服务' },
 ];
 

@@ -68,6 +68,18 @@ export interface RouteDef<
 
 type AnyRoute = RouteDef<any, any, any, any>;
 
+/**
+ * What a `produces` route's handler may return instead of bare bytes: the file with the name it
+ * goes by (overriding `produces.filename`) and an ASCII stand-in for clients that do not read `filename*`.
+ */
+export class FileBody {
+  constructor(
+    readonly content: Buffer | string,
+    readonly filename: string,
+    readonly asciiName?: string,
+  ) {}
+}
+
 export function fieldsOf(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
@@ -183,14 +195,17 @@ export class Api {
       } as Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>);
       if (def.produces) {
         ctx.type = def.produces.type;
-        // RFC 6266/5987: an ASCII fallback and the Chinese name for browsers that read it
-        const name = def.produces.filename({ query, params } as never);
+        // RFC 6266/5987: an ASCII fallback and the Chinese name for browsers that read it.
+        // A handler that only knows the name once it has read the record returns a FileBody.
+        const file = result instanceof FileBody ? result : null;
+        const name = file?.filename ?? def.produces.filename({ query, params } as never);
+        const ascii = file?.asciiName ?? name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
         ctx.set(
           'Content-Disposition',
-          `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+          `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
         );
-      }
-      ctx.body = result ?? {};
+        ctx.body = file ? file.content : (result ?? {});
+      } else ctx.body = result ?? {};
       ctx.status = status;
     });
     return this;

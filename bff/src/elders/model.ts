@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import { maskIdCardNo, maskPhone } from '@yiyangtong/shared';
+import { maskIdCardNo, maskPhone, reassessmentDue } from '@yiyangtong/shared';
 import type { CareLevel, EligibilityGroup } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { idCardCipher } from './idcard-crypto';
@@ -24,7 +24,11 @@ export interface ElderDoc {
   location?: { lng: number; lat: number };
   communityId: string;
   groups: EligibilityGroup[];
+  /** From the latest capability assessment (assessments/routes.ts); older records may carry one typed by hand. */
   careLevel?: CareLevel;
+  /** China date of the latest assessment, and its id (the optimistic condition when it changes). */
+  lastAssessedAt?: string;
+  assessmentId?: string;
   diet: string[];
   emergencyContacts: EmergencyContact[];
   userId?: string;
@@ -45,6 +49,8 @@ const elderSchema = new Schema<ElderDoc>(
     communityId: { type: String, required: true },
     groups: [String],
     careLevel: String,
+    lastAssessedAt: String,
+    assessmentId: String,
     diet: [String],
     emergencyContacts: [
       new Schema<EmergencyContact>({ name: String, phone: String, relation: String }, { _id: false }),
@@ -98,8 +104,12 @@ familyLinkSchema.index({ familyUserId: 1 });
 export const FamilyLink = mongoose.model<FamilyLinkDoc>('FamilyLink', familyLinkSchema);
 export const familyLinkId = (familyUserId: string, elderId: string) => `${familyUserId}:${elderId}`;
 
-/** What a caller sees of an elder: ID number and phones whole only for admin (PIPL). */
-export function elderView(e: ElderDoc, viewer: Actor) {
+/**
+ * What a caller sees of an elder: ID number and phones whole only for admin (PIPL).
+ * Given `today` (China date), workers and admin also see when the elder was last assessed
+ * and whether a reassessment is due (需复评).
+ */
+export function elderView(e: ElderDoc, viewer: Actor, today?: string) {
   const whole = viewer.role === 'admin';
   const idCardNo = idCardCipher().open(e.idCardEnc);
   return {
@@ -121,5 +131,11 @@ export function elderView(e: ElderDoc, viewer: Actor) {
       ...(c.relation ? { relation: c.relation } : {}),
     })),
     hasAccount: Boolean(e.userId),
+    ...(today && (viewer.role === 'worker' || viewer.role === 'admin')
+      ? {
+          ...(e.lastAssessedAt ? { lastAssessedAt: e.lastAssessedAt } : {}),
+          reassessmentDue: reassessmentDue(e.lastAssessedAt, today),
+        }
+      : {}),
   };
 }

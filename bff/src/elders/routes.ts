@@ -6,6 +6,7 @@ import {
   FamilyLinkBodySchema,
   IdParamsSchema,
   parseIdCardNo,
+  chinaDate,
 } from '@yiyangtong/shared';
 import { assertNotLocked, minutesOf, recordFailure, type AttemptKey } from '../accounts/attempts';
 import { publicUser } from '../accounts/model';
@@ -24,7 +25,12 @@ const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
 
 /** `limits`: guessing invite codes counts like guessing passwords (config.login). */
-export function elderRoutes(api: Api, limits: AppConfig['login']): void {
+export function elderRoutes(
+  api: Api,
+  limits: AppConfig['login'],
+  clock: () => Date = () => new Date(),
+): void {
+  const today = () => chinaDate(clock());
   api.add({
     method: 'post',
     path: '/api/elders',
@@ -53,7 +59,7 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
           emergencyContacts: body.emergencyContacts ?? [],
           createdBy: actor.id,
         });
-        return elderView(elder.toObject(), actor);
+        return elderView(elder.toObject(), actor, today());
       } catch (err) {
         if (isDuplicateKeyError(err)) throw conflict('ELDER_EXISTS', '该身份证号的长者已登记');
         throw err;
@@ -76,7 +82,7 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
           found &&
           (!query.communityId || found.communityId === query.communityId) &&
           (await mayActForElder(actor, found));
-        return { items: visible ? [elderView(found, actor)] : [] };
+        return { items: visible ? [elderView(found, actor, today())] : [] };
       }
       const elders = await listVisibleElders(actor, query.communityId);
       // Matching in TypeScript: names are Chinese (no collation), phones match on the last digits.
@@ -84,7 +90,8 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
       const matched = q
         ? elders.filter((e) => e.name.includes(q) || (/^\d{4,11}$/.test(q) && (e.phone ?? '').endsWith(q)))
         : elders;
-      return { items: matched.slice(0, 200).map((e) => elderView(e, actor)) };
+      const day = today();
+      return { items: matched.slice(0, 200).map((e) => elderView(e, actor, day)) };
     },
   });
 
@@ -95,7 +102,7 @@ export function elderRoutes(api: Api, limits: AppConfig['login']): void {
     summary: '长者档案',
     access: ['admin', 'worker', 'family', 'elder'],
     params: IdParamsSchema,
-    handler: async ({ params, actor }) => elderView(await loadElderFor(actor, params.id), actor),
+    handler: async ({ params, actor }) => elderView(await loadElderFor(actor, params.id), actor, today()),
   });
 
   api.add({

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { CreateElderBodySchema, ElderAccountBodySchema } from '@yiyangtong/shared/src/schemas/elders';
+import type { CreateAssessmentBodySchema } from '@yiyangtong/shared/src/schemas/assessments';
 import type {
   BatchMealOrderBodySchema,
   CreateDiscountRuleBodySchema,
@@ -14,6 +15,7 @@ import { request } from './client';
 import type { DayMenu, Elder, MealOrder, MenuSlot } from './meals';
 
 export type CreateElderBody = z.input<typeof CreateElderBodySchema>;
+export type AssessmentBody = z.input<typeof CreateAssessmentBodySchema>;
 export type ElderAccountBody = z.input<typeof ElderAccountBodySchema>;
 export type BatchBody = z.input<typeof BatchMealOrderBodySchema>;
 export type RuleBody = z.input<typeof CreateDiscountRuleBodySchema>;
@@ -25,6 +27,24 @@ export interface ElderRecord extends Elder {
   gender?: 'male' | 'female';
   groups?: string[];
   userId?: string;
+  /** From the latest capability assessment. */
+  careLevel?: string;
+  /** China date of the latest assessment; `reassessmentDue`: none, or 12 months old (需复评). */
+  lastAssessedAt?: string;
+  reassessmentDue?: boolean;
+}
+
+export interface AssessmentRecord {
+  id: string;
+  assessedAt: string;
+  total: number;
+  level: string;
+  levelName: string;
+  careLevel: string;
+  indicators: { id: string; name: string; score: number; max: number }[];
+  items: { code: string; score: number }[];
+  notes?: string;
+  assessedBy: { name: string; role: string };
 }
 
 export interface BatchResult {
@@ -95,6 +115,11 @@ export const workerApi = {
   register: (body: CreateElderBody) => request<ElderRecord>('POST', '/api/elders', body),
   giveLogin: (elderId: string, body: ElderAccountBody) =>
     request<{ id: string; name: string }>('POST', `/api/elders/${enc(elderId)}/account`, body),
+  elder: (elderId: string) => request<ElderRecord>('GET', `/api/elders/${enc(elderId)}`),
+  assessments: (elderId: string) =>
+    request<{ items: AssessmentRecord[] }>('GET', `/api/elders/${enc(elderId)}/assessments`),
+  assess: (elderId: string, body: AssessmentBody) =>
+    request<AssessmentRecord>('POST', `/api/elders/${enc(elderId)}/assessments`, body),
   invite: (elderId: string) =>
     request<{ code: string; expiresAt: string }>('POST', `/api/elders/${enc(elderId)}/invites`, {}),
   batch: (body: BatchBody, idempotencyKey: string) =>
