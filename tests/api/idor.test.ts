@@ -21,7 +21,8 @@ type Kind =
   | 'notification'
   | 'standingOrder'
   | 'discountRule'
-  | 'serviceItem';
+  | 'serviceItem'
+  | 'user';
 /** Which record an `{id}` names, by the path it sits under. */
 const KINDS: [RegExp, Kind][] = [
   [/^\/api\/elders\/\{id\}/, 'elder'],
@@ -33,6 +34,7 @@ const KINDS: [RegExp, Kind][] = [
   [/^\/api\/standing-orders\/\{id\}/, 'standingOrder'],
   [/^\/api\/discount-rules\/\{id\}/, 'discountRule'],
   [/^\/api\/service-items\/\{id\}/, 'serviceItem'],
+  [/^\/api\/users\/\{id\}/, 'user'],
 ];
 /** Reads anyone may make (a canteen's card and menu are public): not refused. */
 const PUBLIC_READS = [
@@ -145,6 +147,7 @@ async function side(label: string): Promise<Side> {
       standingOrder: standing.body.id,
       discountRule: rule.id,
       serviceItem: item.id,
+      user: worker.id,
     },
     pauseId: pause.body.id,
     dishId: dish.id,
@@ -186,6 +189,8 @@ function bodyFor(label: string): unknown {
     'POST /api/service-orders/{id}/review': { approve: false, notes: '不通过' },
     'POST /api/sos/{id}/resolve': { notes: '已处理' },
     'POST /api/elders/{id}/card/topups': { amount: 5000, method: 'cash' },
+    'PATCH /api/users/{id}': { disabled: true },
+    'POST /api/users/{id}/password': { password: 'Stolen#pass1' },
     'POST /api/standing-orders/{id}/pauses': { from: addDays(tomorrow, 20), to: addDays(tomorrow, 21) },
     'PATCH /api/discount-rules/{id}': { validTo: '2026-01-01' },
     'PATCH /api/canteens/{id}': { closed: true },

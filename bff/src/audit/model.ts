@@ -50,3 +50,19 @@ auditSchema.index({ actorDay: 1 });
 auditSchema.index({ communityDay: 1 });
 auditSchema.index({ hour: 1 });
 export const AuditEntryModel = mongoose.model<AuditDoc>('AuditEntry', auditSchema);
+
+/**
+ * Which China hours of a day hold entries (`_id` the date, `hours.HH: true`), so that the
+ * unfiltered walk reads a day's marker first and queries only the hours that have entries.
+ */
+export interface AuditDayDoc {
+  _id: string;
+  hours: Record<string, boolean>;
+}
+export const AuditDay = mongoose.model<AuditDayDoc>(
+  'AuditDay',
+  new Schema<AuditDayDoc>(
+    { _id: String, hours: Schema.Types.Mixed },
+    { versionKey: false, collection: 'audit_days' },
+  ),
+);

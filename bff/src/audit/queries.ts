@@ -8,7 +8,7 @@ import {
 } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { notFound, validationFailed } from '../core/errors';
-import { AuditEntryModel, type AuditDoc } from './model';
+import { AuditDay, AuditEntryModel, type AuditDoc } from './model';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -73,7 +73,7 @@ export async function findAudit(
       (!query.targetId || d.targetId === query.targetId) &&
       (!query.actorId || d.actorId === query.actorId) &&
       (!communityId || d.communityId === communityId) &&
-      (!cursor || newestFirst(cursor, d) > 0)
+      (!cursor || newestFirst(cursor, d) < 0)
     );
   };
 
@@ -94,7 +94,7 @@ export async function findAudit(
       ? [{ actorDay: `${query.actorId}:${day}` }]
       : communityId
         ? [{ communityDay: `${communityId}:${day}` }]
-        : Array.from({ length: 24 }, (_, h) => ({ hour: `${day}T${String(23 - h).padStart(2, '0')}` }));
+        : await hoursOf(day);
     for (const filter of filters) {
       const docs = await AuditEntryModel.find(filter).lean<AuditDoc[]>();
       items.push(...docs.filter(keep).sort(newestFirst));
@@ -102,4 +102,13 @@ export async function findAudit(
     }
   }
   return { items: items.slice(0, limit), more: items.length > limit };
+}
+
+/** The hour keys of a day that hold entries, latest first (from the day's marker). */
+async function hoursOf(day: string): Promise<{ hour: string }[]> {
+  const marker = await AuditDay.findById(day).lean();
+  return Object.keys(marker?.hours ?? {})
+    .sort()
+    .reverse()
+    .map((h) => ({ hour: `${day}T${h}` }));
 }

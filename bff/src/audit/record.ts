@@ -7,7 +7,8 @@ import {
   type AuditTargetType,
 } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
-import { AuditEntryModel } from './model';
+import { isDuplicateKeyError } from '../db';
+import { AuditDay, AuditEntryModel } from './model';
 
 export type { AuditChange };
 
@@ -94,4 +95,9 @@ export async function recordAudit(
     actorDay: `${actor.id}:${day}`,
     hour: chinaHour(at),
   });
+  const hour = chinaHour(at).slice(-2);
+  const mark = () =>
+    AuditDay.updateOne({ _id: day }, { $set: { [`hours.${hour}`]: true } }, { upsert: true });
+  // Two first entries of a day at once: one upsert inserts, the other meets E11000 and sets.
+  await mark().catch((err) => (isDuplicateKeyError(err) ? mark() : Promise.reject(err)));
 }

@@ -8,6 +8,7 @@ import {
 } from '@yiyangtong/shared';
 import { AppError, conflict } from '../core/errors';
 import type { Api } from '../core/route';
+import { recordAudit } from '../audit/record';
 import { loadElderFor } from '../elders/access';
 import { startWechatTopup } from '../payments/service';
 import type { WechatPay } from '../payments/wechat-pay';
@@ -86,6 +87,15 @@ export function cardRoutes(api: Api, deps: { clock: () => Date; pay?: WechatPay 
       if (!created && entry.requestHash !== requestHash)
         throw conflict('IDEMPOTENCY_KEY_REUSED', '这个 Idempotency-Key 已用于另一笔不同的充值');
       const outcome = await applyEntry(entry);
+      if (created)
+        await recordAudit(actor, {
+          action: 'meal_card.topup',
+          targetType: 'meal_card',
+          targetId: params.id,
+          communityId: elder.communityId,
+          changes: [{ field: 'balance', before: outcome.balance - body.amount, after: outcome.balance }],
+          reason: `现金充值 ¥${(body.amount / 100).toFixed(2)}（流水 ${entry._id}）`,
+        });
       if (!created) setStatus(200);
       return { ...entryView({ ...entry, state: 'applied' }), balance: outcome.balance };
     },
@@ -102,8 +112,17 @@ export function cardRoutes(api: Api, deps: { clock: () => Date; pay?: WechatPay 
     params: CardEntryParamsSchema,
     status: 201,
     handler: async ({ params, actor }) => {
-      await loadElderFor(actor, params.id);
-      return reverseCashTopup(actor, params.id, params.entryId, deps.clock());
+      const elder = await loadElderFor(actor, params.id);
+      const reversal = await reverseCashTopup(actor, params.id, params.entryId, deps.clock());
+      await recordAudit(actor, {
+        action: 'meal_card.topup_reversed',
+        targetType: 'meal_card',
+        targetId: params.id,
+        communityId: elder.communityId,
+        changes: [{ field: 'balance', before: reversal.balance - reversal.amount, after: reversal.balance }],
+        reason: `撤销现金充值（流水 ${params.entryId}）`,
+      });
+      return reversal;
     },
   });
 }

@@ -11,12 +11,15 @@ import {
 } from '@yiyangtong/shared';
 import { AppError, conflict } from '../core/errors';
 import type { Api } from '../core/route';
+import { recordAudit } from '../audit/record';
 import { assertStaffOf } from '../menus/routes';
 import { findCanteen } from '../places/routes';
 import { MealOrder, type MealOrderDoc } from './model';
 import { pickupNotFound } from './pickup-lookup';
 import { listVisibleOrders } from './queries';
 import { cancelOrder, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
+
+const SLOT_WORDS = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' } as const;
 
 export function orderRoutes(api: Api, clock: () => Date): void {
   api.add({
@@ -134,7 +137,18 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     access: ['elder', 'family', 'worker', 'admin'],
     otherStatuses: [409],
     params: IdParamsSchema,
-    handler: async ({ params, actor }) => orderView(await cancelOrder(actor, params.id, clock()), actor),
+    handler: async ({ params, actor }) => {
+      const order = await cancelOrder(actor, params.id, clock());
+      await recordAudit(actor, {
+        action: 'meal_order.cancel',
+        targetType: 'meal_order',
+        targetId: params.id,
+        communityId: order.communityId,
+        changes: [{ field: 'status', after: 'cancelled' }],
+        reason: `${order.date} ${SLOT_WORDS[order.slot]}，应付 ¥${(order.pricing.payable / 100).toFixed(2)}`,
+      });
+      return orderView(order, actor);
+    },
   });
 
   api.add({

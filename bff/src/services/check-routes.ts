@@ -14,6 +14,7 @@ import {
 import type { Actor } from '../core/auth';
 import { conflict, forbidden, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
+import { recordAudit } from '../audit/record';
 import { conditionalUpdate } from '../db/write-lock';
 import { notify } from '../notifications/notifier';
 import { communityWorkers } from '../notifications/recipients';
@@ -34,6 +35,14 @@ export function visitCheckRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, body, actor }) => {
       const order = await loadVisitFor(actor, params.id);
       const updated = await step(actor, order, 'cancel', clock(), {}, body.notes);
+      await recordAudit(actor, {
+        action: 'service_order.cancel',
+        targetType: 'service_order',
+        targetId: params.id,
+        communityId: order.communityId,
+        changes: [{ field: 'status', before: order.status, after: 'cancelled' }],
+        reason: body.notes,
+      });
       if (order.provider)
         await notify([
           {
