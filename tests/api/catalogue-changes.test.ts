@@ -215,6 +215,29 @@ describe('a discount rule changes over time', () => {
     }
     expect(await audit('discount_rule', rule.id)).toHaveLength(3);
   });
+  test('null clears a limit: an ended rule made open-ended again applies again', async () => {
+    const res = await t.api.patch(
+      `/api/discount-rules/${rule.id}`,
+      { validTo: null, reason: '政策延续' },
+      { token: admin },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.version).toBe(4);
+    expect(res.body.validTo).toBeUndefined();
+    const q = await f.quote(worker.token, lunch('2026-12-02'));
+    expect(q.body.discounts.map((d: any) => [d.ruleId, d.amount, d.ruleVersion])).toEqual([
+      [rule.id, 500, 4],
+    ]);
+    const entries = await audit('discount_rule', rule.id);
+    expect(entries[0].changes).toEqual([{ field: 'validTo', before: '2026-12-01' }]);
+    const versions = await t.api.get(`/api/discount-rules/${rule.id}/versions`, { token: admin });
+    expect(versions.body.items.map((v: any) => [v.version, v.rule.validTo ?? null])).toEqual([
+      [4, null],
+      [3, '2026-12-01'],
+      [2, null],
+      [1, null],
+    ]);
+  });
 });
 
 describe('a dish changes price or stops being sold', () => {

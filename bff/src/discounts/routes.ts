@@ -160,7 +160,7 @@ export function discountRoutes(api: Api): void {
       if (!before) throw notFound('优惠规则');
       const { reason, ...set } = body;
       const was = toRule(before);
-      const next = { ...was, ...set };
+      const next = { ...was, ...set } as DiscountRule;
       const issues = discountRuleIssues({
         benefit: next.benefit,
         minAge: next.minAge ?? undefined,
@@ -192,19 +192,23 @@ export function discountRoutes(api: Api): void {
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
       }
+      // null clears a field: it is removed, as a rule created without it
+      const cleared = Object.keys(set).filter((k) => set[k as keyof typeof set] === null);
+      const values = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== null));
+      const unset = [...cleared, ...(reason ? [] : ['versionReason'])];
       const after = await conditionalUpdate<DiscountRuleDoc>(
         DiscountRuleModel,
         params.id,
         { version: before.version ?? null },
         {
           $set: {
-            ...set,
+            ...values,
             version: version + 1,
             versionAt: now,
             versionBy: actor.id,
             ...(reason ? { versionReason: reason } : {}),
           },
-          ...(reason ? {} : { $unset: { versionReason: 1 } }),
+          ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}),
         },
       );
       if (!after) throw conflict('RULE_CHANGED', '这条规则刚被别人修改过，请刷新后再改');

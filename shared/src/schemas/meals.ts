@@ -77,10 +77,10 @@ const discountRuleFields = z.strictObject({
 
 type RuleChecked = {
   benefit?: { type: string; value: number };
-  minAge?: number;
-  maxAge?: number;
+  minAge?: number | null;
+  maxAge?: number | null;
   validFrom?: string;
-  validTo?: string;
+  validTo?: string | null;
 };
 
 /** The checks of one field against another, on a rule as sent (create) or as it would become (PATCH). */
@@ -88,7 +88,7 @@ export function discountRuleIssues(r: RuleChecked): Record<string, string> {
   const issues: Record<string, string> = {};
   if (r.benefit && r.benefit.type === 'percent_off' && (r.benefit.value < 1 || r.benefit.value > 100))
     issues['benefit.value'] = '折扣百分比应为 1 到 100 的整数';
-  if (r.minAge !== undefined && r.maxAge !== undefined && r.minAge > r.maxAge)
+  if (typeof r.minAge === 'number' && typeof r.maxAge === 'number' && r.minAge > r.maxAge)
     issues.maxAge = '最高年龄不能小于最低年龄';
   if (r.validTo && r.validFrom && r.validTo < r.validFrom) issues.validTo = '结束日期不能早于开始日期';
   return issues;
@@ -108,7 +108,15 @@ export const CreateDiscountRuleBodySchema = discountRuleFields.superRefine(addRu
  */
 export const UpdateDiscountRuleBodySchema = discountRuleFields
   .partial()
-  .extend({ reason: text(200).optional() })
+  .extend({
+    // null clears a limit the rule had (e.g. `validTo: null` makes an ended rule open-ended again)
+    minAge: discountRuleFields.shape.minAge.unwrap().nullable().optional(),
+    maxAge: discountRuleFields.shape.maxAge.unwrap().nullable().optional(),
+    groups: discountRuleFields.shape.groups.unwrap().nullable().optional(),
+    perElderPerSlotPerDay: discountRuleFields.shape.perElderPerSlotPerDay.unwrap().nullable().optional(),
+    validTo: DateSchema.nullable().optional(),
+    reason: text(200).optional(),
+  })
   .refine((b) => Object.keys(b).some((k) => k !== 'reason'), '请至少修改一项')
   .superRefine(addRuleIssues);
 
