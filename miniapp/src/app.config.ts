@@ -20,8 +20,17 @@ export default defineAppConfig({
       root: 'packages/worker',
       pages: ['elders/elders', 'register/register', 'batch/batch', 'desk/desk', 'standing/standing'],
     },
-    { root: 'packages/staff', pages: ['menu/menu', 'forecast/forecast'] },
-    { root: 'packages/admin', pages: ['rules/rules', 'settlement/settlement', 'figures/figures'] },
+    { root: 'packages/staff', pages: ['menu/menu', 'forecast/forecast', 'dishes/dishes'] },
+    {
+      root: 'packages/admin',
+      pages: [
+        'rules/rules',
+        'settlement/settlement',
+        'figures/figures',
+        'canteens/canteens',
+        'services/services',
+      ],
+    },
     { root: 'packages/provider', pages: ['visits/visits'] },
   ],
   window: {

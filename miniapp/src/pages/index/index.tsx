@@ -30,11 +30,14 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
     { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
     { label: '发布菜单', url: '/packages/staff/menu/menu' },
     { label: '备餐预估', url: '/packages/staff/forecast/forecast' },
+    { label: '菜品', url: '/packages/staff/dishes/dishes' },
   ],
   admin: [
     { label: '优惠规则', url: '/packages/admin/rules/rules' },
     { label: '月度结算', url: '/packages/admin/settlement/settlement' },
     { label: '辖区数据', url: '/packages/admin/figures/figures' },
+    { label: '食堂设置', url: '/packages/admin/canteens/canteens' },
+    { label: '服务项目', url: '/packages/admin/services/services' },
     { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
   ],
 };
