@@ -57,7 +57,12 @@ async function openPage(viewport: { width: number; height: number }) {
 }
 
 async function noSideScroll(page: Page, what: string): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // A page slides in from the right when it opens: wait for it to settle before measuring.
+  let overflow = 1;
+  for (let i = 0; i < 30 && overflow > 0; i++) {
+    overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) await page.waitForTimeout(100);
+  }
   expect({ what, overflow: overflow <= 0 }).toEqual({ what, overflow: true });
 }
 
