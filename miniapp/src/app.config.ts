@@ -27,6 +27,8 @@ export default defineAppConfig({
         'rules/rules',
         'settlement/settlement',
         'figures/figures',
+        'accounts/accounts',
+        'audit/audit',
         'canteens/canteens',
         'services/services',
       ],

@@ -47,3 +47,72 @@ export const SOS_OUTCOME_LABELS: Record<'false_alarm' | 'helped_at_home' | 'hosp
   hospital: '送医',
   other: '其他',
 };
+
+/** What an audit entry is about (the audit viewer and CSV). */
+export const AUDIT_TARGET_LABELS: Record<string, string> = {
+  elder: '长者',
+  user: '账号',
+  discount_rule: '优惠规则',
+  canteen: '食堂',
+  dish: '菜品',
+  service_item: '服务项目',
+  meal_card: '助餐卡',
+  meal_order: '餐单',
+  service_order: '上门服务',
+  standing_order: '长期订餐',
+  assessment: '能力评估',
+};
+
+/** What each action is called on the audit viewer and in the CSV (unknown ones show as they are). */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'elder.create': '登记长者',
+  'elder.update': '修改长者资料',
+  'elder.retire': '长者退出',
+  'elder.reinstate': '恢复长者',
+  'elder.transfer': '转移社区',
+  'elder.account': '开通长者账号',
+  'assessment.create': '能力评估',
+  'user.create': '新建账号',
+  'user.update': '修改账号',
+  'user.disable': '停用账号',
+  'user.enable': '启用账号',
+  'user.password_reset': '重置密码',
+  'discount_rule.create': '新建优惠规则',
+  'discount_rule.update': '修改优惠规则',
+  'canteen.create': '新建食堂',
+  'canteen.update': '修改食堂设置',
+  'dish.create': '新建菜品',
+  'dish.update': '修改菜品',
+  'service_item.create': '新建服务项目',
+  'service_item.update': '修改服务项目',
+  'meal_card.topup': '现金充值',
+  'meal_card.topup_reversed': '撤销现金充值',
+  'meal_card.payout': '余额退还',
+  'meal_order.cancel': '取消餐单',
+  'service_order.cancel': '取消上门服务',
+};
+
+/** Field names on audit entries, as people read them (unknown ones show as they are). */
+export const AUDIT_FIELD_LABELS: Record<string, string> = {
+  name: '姓名',
+  phone: '手机号',
+  idCardNo: '身份证号',
+  address: '地址',
+  location: '位置',
+  groups: '特殊群体',
+  diet: '饮食',
+  emergencyContacts: '紧急联系人',
+  notes: '备注',
+  status: '状态',
+  disabled: '停用',
+  role: '角色',
+  communityId: '所属社区',
+  canteenId: '所属食堂',
+  providerId: '服务机构',
+  balance: '余额（分）',
+  price: '价格（分）',
+  retired: '停用',
+  validTo: '结束日期',
+  validFrom: '开始日期',
+  careLevel: '照护等级',
+};

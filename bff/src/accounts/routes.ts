@@ -148,7 +148,6 @@ export function accountRoutes(
         action: 'user.create',
         targetType: 'user',
         targetId: String(user._id),
-        ...(user.communityId ? { communityId: user.communityId } : {}),
         changes: changesBetween({}, user, [
           'role',
           'name',
@@ -239,7 +238,6 @@ export function accountRoutes(
         action,
         targetType: 'user',
         targetId: params.id,
-        ...(after.communityId ? { communityId: after.communityId } : {}),
         changes,
         reason,
       });
@@ -270,7 +268,6 @@ export function accountRoutes(
         action: 'user.password_reset',
         targetType: 'user',
         targetId: params.id,
-        ...(user.communityId ? { communityId: user.communityId } : {}),
       });
       return { ok: true };
     },

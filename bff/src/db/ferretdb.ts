@@ -76,15 +76,23 @@ function chmodWritable(dir: string): void {
   fs.chmodSync(dir, 0o755);
 }
 
+/**
+ * A port free on every interface, chosen below Linux's ephemeral range (32768–60999): a port
+ * from `listen(0)` comes from that range, where the many outgoing connections of a busy test
+ * run can take it between our check and the server's bind (EADDRINUSE, seen in CI).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+  const isFree = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
     });
-  });
+  for (let i = 0; i < 200; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await isFree(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
 }
 
 export function canConnect(port: number): Promise<boolean> {

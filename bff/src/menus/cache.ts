@@ -19,6 +19,9 @@ export async function getMenu(id: string): Promise<MenuDoc | null> {
 
 export function remember(id: string, doc: MenuDoc | null): void {
   if (entries.size > 5_000) entries.clear(); // bound memory; a cold cache only costs reads
+  // Two stock updates at once may answer in either order: an older copy never replaces a newer.
+  const cached = entries.get(id)?.doc;
+  if (doc && cached && (doc.rev ?? 0) < (cached.rev ?? 0) && doc.updatedAt <= cached.updatedAt) return;
   entries.set(id, { doc, at: Date.now() });
 }
 

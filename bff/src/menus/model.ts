@@ -55,6 +55,8 @@ export interface MenuDoc {
   holds?: Record<string, Record<string, number>>;
   /** `o<orderId>` → true once a cancelled order's portions were given back (exactly once). */
   released?: Record<string, true>;
+  /** Raised by every stock update: the cache keeps the newest copy when answers cross (cache.ts). */
+  rev?: number;
   updatedAt: Date;
 }
 
@@ -72,6 +74,7 @@ export const Menu = mongoose.model<MenuDoc>(
       remaining: { type: Schema.Types.Mixed, default: {} },
       holds: { type: Schema.Types.Mixed, default: {} },
       released: { type: Schema.Types.Mixed, default: {} },
+      rev: Number,
       updatedAt: Date,
     },
     { versionKey: false, minimize: false },

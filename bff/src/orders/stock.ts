@@ -47,7 +47,7 @@ export async function takeStock(menuId: string, orderId: string, lines: OrderLin
   }
   const drops = [...(settled.get(menuId) ?? [])].slice(0, MAX_DROPS_PER_UPDATE);
   const updated = await conditionalUpdate<MenuDoc>(Menu, menuId, condition, {
-    $inc: inc,
+    $inc: { ...inc, rev: 1 },
     $set: { [`holds.${holdKey(orderId)}`]: qty },
     ...(drops.length ? { $unset: Object.fromEntries(drops.map((h) => [`holds.${h}`, ''])) } : {}),
   });
@@ -82,7 +82,7 @@ export async function dropHold(menuId: string, orderId: string): Promise<boolean
     Menu,
     menuId,
     { [`holds.${holdKey(orderId)}`]: { $exists: true } },
-    { $inc: inc, $unset: { [`holds.${holdKey(orderId)}`]: '' } },
+    { $inc: { ...inc, rev: 1 }, $unset: { [`holds.${holdKey(orderId)}`]: '' } },
   );
   if (updated) remember(menuId, updated);
   return Boolean(updated);
@@ -100,7 +100,7 @@ export async function releaseCancelled(
     menuId,
     { [`released.${holdKey(orderId)}`]: { $exists: false } },
     {
-      $inc: inc,
+      $inc: { ...inc, rev: 1 },
       $set: { [`released.${holdKey(orderId)}`]: true },
       $unset: { [`holds.${holdKey(orderId)}`]: '' },
     },

@@ -25,6 +25,7 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
     { label: '长者名册', url: '/packages/worker/elders/elders' },
     { label: '登记长者', url: '/packages/worker/register/register' },
     { label: '批量订餐', url: '/packages/worker/batch/batch' },
+    { label: '操作日志', url: '/packages/admin/audit/audit' },
   ],
   canteen_staff: [
     { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
@@ -36,6 +37,8 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
     { label: '优惠规则', url: '/packages/admin/rules/rules' },
     { label: '月度结算', url: '/packages/admin/settlement/settlement' },
     { label: '辖区数据', url: '/packages/admin/figures/figures' },
+    { label: '账号管理', url: '/packages/admin/accounts/accounts' },
+    { label: '操作日志', url: '/packages/admin/audit/audit' },
     { label: '食堂设置', url: '/packages/admin/canteens/canteens' },
     { label: '服务项目', url: '/packages/admin/services/services' },
     { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
