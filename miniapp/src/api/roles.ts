@@ -9,7 +9,11 @@ import type {
   BatchMealOrderBodySchema,
   CreateDiscountRuleBodySchema,
   PutMenuBodySchema,
+  UpdateDiscountRuleBodySchema,
+  UpdateDishBodySchema,
 } from '@yiyangtong/shared/src/schemas/meals';
+import type { UpdateCanteenBodySchema } from '@yiyangtong/shared/src/schemas/places';
+import type { UpdateServiceItemBodySchema } from '@yiyangtong/shared/src/schemas/services';
 import type { Slot } from '../format';
 import { request } from './client';
 import type { DayMenu, Elder, MealOrder, MenuSlot } from './meals';
@@ -20,6 +24,10 @@ export type ElderAccountBody = z.input<typeof ElderAccountBodySchema>;
 export type BatchBody = z.input<typeof BatchMealOrderBodySchema>;
 export type RuleBody = z.input<typeof CreateDiscountRuleBodySchema>;
 export type PutMenuBody = z.input<typeof PutMenuBodySchema>;
+export type RuleChange = z.input<typeof UpdateDiscountRuleBodySchema>;
+export type DishChange = z.input<typeof UpdateDishBodySchema>;
+export type CanteenChange = z.input<typeof UpdateCanteenBodySchema>;
+export type ServiceItemChange = z.input<typeof UpdateServiceItemBodySchema>;
 
 export interface ElderRecord extends Elder {
   idCardNo?: string;
@@ -58,10 +66,42 @@ export interface Dish {
   id: string;
   name: string;
   price: number;
+  /** 停售 */
+  retired?: boolean;
 }
 
 export interface Rule extends RuleBody {
   id: string;
+  version?: number;
+}
+
+export interface RuleVersion {
+  version: number;
+  current: boolean;
+  at?: string;
+  reason?: string;
+  replacedAt?: string;
+  rule: Partial<RuleBody>;
+}
+
+export interface CanteenSettings {
+  id: string;
+  name: string;
+  address: string;
+  slots: { slot: Slot; cutoff: string; cutoffDayBefore: boolean }[];
+  fulfilment: ('dine_in' | 'take_away' | 'delivery')[];
+  deliveryFee: number;
+  closed?: boolean;
+}
+
+export interface ServiceItemRecord {
+  id: string;
+  category: string;
+  name: string;
+  price: number;
+  unit: 'visit' | 'hour';
+  durationMin: number;
+  retired?: boolean;
 }
 
 export interface Settlement {
@@ -130,6 +170,11 @@ export const workerApi = {
 
 export const staffApi = {
   dishes: (canteenId: string) => request<{ items: Dish[] }>('GET', `/api/canteens/${enc(canteenId)}/dishes`),
+  /** Every dish, those no longer sold too (the 菜品 page). */
+  allDishes: (canteenId: string) =>
+    request<{ items: Dish[] }>('GET', `/api/canteens/${enc(canteenId)}/dishes?includeRetired=true`),
+  changeDish: (canteenId: string, dishId: string, body: DishChange) =>
+    request<Dish>('PATCH', `/api/canteens/${enc(canteenId)}/dishes/${enc(dishId)}`, body),
   menu: (canteenId: string, date: string) =>
     request<DayMenu>('GET', `/api/canteens/${enc(canteenId)}/menus/${date}`),
   publish: (canteenId: string, date: string, slot: Slot, body: PutMenuBody) =>
@@ -139,6 +184,17 @@ export const staffApi = {
 export const adminApi = {
   rules: () => request<{ items: Rule[] }>('GET', '/api/discount-rules'),
   createRule: (body: RuleBody) => request<Rule>('POST', '/api/discount-rules', body),
+  changeRule: (id: string, body: RuleChange) =>
+    request<Rule>('PATCH', `/api/discount-rules/${enc(id)}`, body),
+  ruleVersions: (id: string) =>
+    request<{ items: RuleVersion[] }>('GET', `/api/discount-rules/${enc(id)}/versions`),
+  canteens: () => request<{ items: CanteenSettings[] }>('GET', '/api/canteens'),
+  changeCanteen: (id: string, body: CanteenChange) =>
+    request<CanteenSettings>('PATCH', `/api/canteens/${enc(id)}`, body),
+  serviceItems: () =>
+    request<{ items: ServiceItemRecord[] }>('GET', '/api/service-items?includeRetired=true'),
+  changeServiceItem: (id: string, body: ServiceItemChange) =>
+    request<ServiceItemRecord>('PATCH', `/api/service-items/${enc(id)}`, body),
   settlement: (canteenId: string, month: string) =>
     request<Settlement>('GET', `/api/reports/settlement?canteenId=${enc(canteenId)}&month=${month}`),
   summary: (from: string, to: string) =>
