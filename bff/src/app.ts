@@ -18,6 +18,7 @@ import { Api } from './core/route';
 import { staticFiles } from './core/static';
 import { useIdCardKey } from './elders/idcard-crypto';
 import { elderRoutes } from './elders/routes';
+import { assessmentRoutes } from './assessments/routes';
 import { healthRoutes } from './health/routes';
 import { placeRoutes } from './places/routes';
 import { menuRoutes } from './menus/routes';
@@ -47,6 +48,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   accountRoutes(api, { config, tokens });
   placeRoutes(api);
   elderRoutes(api, config.login, config.clock);
+  assessmentRoutes(api, config.clock);
   menuRoutes(api);
   discountRoutes(api);
   orderRoutes(api, config.clock);

@@ -7,3 +7,5 @@ export * from './pricing';
 export * from './services';
 export * from './labels';
 export * from './standing-orders';
+export * from './assessment';
+export * from './settlement';

@@ -132,6 +132,7 @@ const off = (key: string, amount: number) => ({
   name: rules[key].name,
   amount,
   fundedBy: key === 'member' ? 'canteen' : 'government',
+  ruleVersion: 1,
 });
 type Pricing = { subtotal: number; discounts: { amount: number }[]; deliveryFee: number; payable: number };
 const balances = (p: Pricing) =>

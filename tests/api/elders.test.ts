@@ -43,7 +43,6 @@ describe('registering an elder', () => {
       birthDate: '1946-07-21',
       gender: 'male',
       groups: ['dibao', 'youfu'],
-      careLevel: 'mild',
       diet: ['低盐'],
       location: { lng: 102.724, lat: 25.022 },
       emergencyContacts: [{ name: '王小明', phone: '13987654321', relation: '儿子' }],
@@ -61,9 +60,10 @@ describe('registering an elder', () => {
       gender: 'male',
       communityId: commA.id,
       groups: ['dibao', 'youfu'],
-      careLevel: 'mild',
       diet: ['低盐'],
+      reassessmentDue: true,
     });
+    expect(res.body).not.toHaveProperty('careLevel');
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(idCardNo);
     expect(text).not.toContain('13812345678');

@@ -7,7 +7,7 @@
  *   const worker = await f.user('worker', { communityId: c.id });
  *   const elder = await f.elder(worker.token, c.id);
  */
-import { makeIdCardNo, type Role } from '@yiyangtong/shared';
+import { ASSESSMENT_ITEMS, makeIdCardNo, type Role } from '@yiyangtong/shared';
 import type { TestServer } from '../harness/server';
 
 export interface TestUser {
@@ -184,6 +184,17 @@ export class Fixtures {
     return { id: res.body.id, role: 'elder', name: res.body.name, phone, password, token: login.body.token };
   }
 
+  /** Records a capability assessment with the given total (e.g. 50 → 中度失能); returns its body. */
+  async assess(token: string, elderId: string, total: number, assessedAt?: string): Promise<any> {
+    const res = await this.api.post(
+      `/api/elders/${elderId}/assessments`,
+      { items: assessmentItems(total), ...(assessedAt ? { assessedAt } : {}) },
+      { token },
+    );
+    expectStatus('assess elder', res, 201);
+    return res.body;
+  }
+
   /** Invite by `inviterToken`, link by `family`; returns the code. */
   async link(inviterToken: string, elderId: string, family: TestUser): Promise<string> {
     const inv = await this.api.post(`/api/elders/${elderId}/invites`, {}, { token: inviterToken });
@@ -192,6 +203,19 @@ export class Fixtures {
     expectStatus('link family', link, 201);
     return inv.body.code;
   }
+}
+
+/**
+ * Scores for all 26 assessment items adding up to `total` (0–90): the first items at their best,
+ * the rest lower, as an assessor would fill them in.
+ */
+export function assessmentItems(total: number): { code: string; score: number }[] {
+  let left = total;
+  return ASSESSMENT_ITEMS.map((item) => {
+    const score = Math.min(left, Math.max(...item.options.map((o) => o.score)));
+    left -= score;
+    return { code: item.code, score };
+  });
 }
 
 /** A well-formed object id that names nothing. */

@@ -9,10 +9,20 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import { startTestServer, type TestServer } from '../harness/server';
-import type { TestUser } from './fixtures';
+import { assessmentItems, type TestUser } from './fixtures';
 import { ServiceFixtures } from './service-fixtures';
 
-type Kind = 'elder' | 'canteen' | 'mealOrder' | 'visit' | 'sos' | 'notification' | 'standingOrder' | 'user';
+type Kind =
+  | 'elder'
+  | 'canteen'
+  | 'mealOrder'
+  | 'visit'
+  | 'sos'
+  | 'notification'
+  | 'standingOrder'
+  | 'discountRule'
+  | 'serviceItem'
+  | 'user';
 /** Which record an `{id}` names, by the path it sits under. */
 const KINDS: [RegExp, Kind][] = [
   [/^\/api\/elders\/\{id\}/, 'elder'],
@@ -22,6 +32,8 @@ const KINDS: [RegExp, Kind][] = [
   [/^\/api\/sos\/\{id\}/, 'sos'],
   [/^\/api\/notifications\/\{id\}/, 'notification'],
   [/^\/api\/standing-orders\/\{id\}/, 'standingOrder'],
+  [/^\/api\/discount-rules\/\{id\}/, 'discountRule'],
+  [/^\/api\/service-items\/\{id\}/, 'serviceItem'],
   [/^\/api\/users\/\{id\}/, 'user'],
 ];
 /** Reads anyone may make (a canteen's card and menu are public): not refused. */
@@ -40,6 +52,8 @@ interface Side {
   noticeOwner: TestUser;
   /** A pause on the standing order (for the route that removes one). */
   pauseId: string;
+  /** The canteen's dish (for the routes under a canteen that name one). */
+  dishId: string;
   /** Words only this side's records contain (names, address): must never reach the other side. */
   secrets: string[];
 }
@@ -94,6 +108,13 @@ async function side(label: string): Promise<Side> {
   );
   expect(pause.status).toBe(201);
   const item = await f.item({ name: `${label}助浴` });
+  const rule = await f.rule({
+    name: `${label}食堂优惠`,
+    canteenId: canteen.id,
+    benefit: { type: 'amount_off', value: 100 },
+    fundedBy: 'canteen',
+    validFrom: '2026-01-01',
+  });
   const visit = await f.visit(elderUser.token, elder.id, item.id, `${addDays(tomorrow, 1)}T02:00:00.000Z`);
   const dispatched = await t.api.post(
     `/api/service-orders/${visit.id}/dispatch`,
@@ -124,9 +145,12 @@ async function side(label: string): Promise<Side> {
       sos: sos.body.id,
       notification: notice.id,
       standingOrder: standing.body.id,
+      discountRule: rule.id,
+      serviceItem: item.id,
       user: worker.id,
     },
     pauseId: pause.body.id,
+    dishId: dish.id,
     secrets: [`${label}长者`, `${label}街1号`, order.pickupCode].filter(Boolean),
   };
 }
@@ -169,9 +193,14 @@ function bodyFor(label: string): unknown {
     'POST /api/service-orders/{id}/review': { approve: false, notes: '不通过' },
     'POST /api/sos/{id}/resolve': { notes: '已处理' },
     'POST /api/elders/{id}/card/topups': { amount: 5000, method: 'cash' },
+    'POST /api/elders/{id}/assessments': { items: assessmentItems(20) },
     'PATCH /api/users/{id}': { disabled: true },
     'POST /api/users/{id}/password': { password: 'Stolen#pass1' },
     'POST /api/standing-orders/{id}/pauses': { from: addDays(tomorrow, 20), to: addDays(tomorrow, 21) },
+    'PATCH /api/discount-rules/{id}': { validTo: '2026-01-01' },
+    'PATCH /api/canteens/{id}': { closed: true },
+    'PATCH /api/canteens/{id}/dishes/{dishId}': { price: 1, retired: true },
+    'PATCH /api/service-items/{id}': { price: 1, retired: true },
   };
   return bodies[label] ?? {};
 }
@@ -183,6 +212,7 @@ function urlFor(path: string, id: string): string {
       .replace('{date}', tomorrow)
       .replace('{slot}', 'lunch')
       .replace('{pauseId}', B.pauseId)
+      .replace('{dishId}', B.dishId)
       // a well-formed cash entry of B's worker, so only ownership can refuse the undo
       .replace('{entryId}', `cash:${B.users.worker.id}:topup-1`)
       .concat(path.endsWith('/orders') ? `?date=${tomorrow}` : '')
@@ -238,11 +268,27 @@ test("B's records are as they were, and B's own people still reach them (the ids
   expect(menu.body.slots[0].items).toHaveLength(1);
   const dishes = await t.api.get(`/api/canteens/${B.canteenId}/dishes`, { token: staff.token });
   expect(dishes.body.items.map((d: any) => d.name)).not.toContain('偷加的菜');
+  // Prices, rules and settings of B are as B set them.
+  expect(dishes.body.items.find((d: any) => d.id === B.dishId)).toMatchObject({ price: 800, retired: false });
+  expect((await t.api.get(`/api/canteens/${B.canteenId}`)).body.closed).toBe(false);
+  const admin = await f.adminToken();
+  const rules = (await t.api.get('/api/discount-rules', { token: admin })).body.items;
+  expect(rules.find((r: any) => r.id === B.records.discountRule)).toMatchObject({ version: 1 });
+  expect(rules.find((r: any) => r.id === B.records.discountRule).validTo).toBeUndefined();
+  const items = (await t.api.get('/api/service-items', { token: admin })).body.items;
+  expect(items.find((i: any) => i.id === B.records.serviceItem)).toMatchObject({
+    price: 6000,
+    retired: false,
+  });
   const elderRecord = await t.api.get(`/api/elders/${B.records.elder}`, { token: worker.token });
   expect(elderRecord.status).toBe(200);
   // Not edited, not retired, not moved.
   expect(elderRecord.body).toMatchObject({ name: '乙长者', status: 'active', communityId: B.communityId });
   expect(elderRecord.body.userId ?? elder.id).toBeTruthy();
+  // No assessment was recorded for B's elder (their care level unchanged).
+  const assessed = await t.api.get(`/api/elders/${B.records.elder}/assessments`, { token: worker.token });
+  expect(assessed.body.items).toEqual([]);
+  expect(elderRecord.body).not.toHaveProperty('careLevel');
   // No cash slipped onto B's card, and B's standing order still runs with its one pause.
   const card = await t.api.get(`/api/elders/${B.records.elder}/card`, { token: worker.token });
   expect(card.body).toMatchObject({ balance: 0, entries: [] });

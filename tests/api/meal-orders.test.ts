@@ -143,7 +143,7 @@ describe('the last portions under a lunch rush', () => {
     const subsidised = results.filter((r) => r.body.pricing.discounts.length > 0);
     expect(subsidised).toHaveLength(1);
     expect(subsidised[0].body.pricing.discounts).toEqual([
-      { ruleId: rule.id, name: '八十岁以上助餐补贴', amount: 300, fundedBy: 'government' },
+      { ruleId: rule.id, name: '八十岁以上助餐补贴', amount: 300, fundedBy: 'government', ruleVersion: 1 },
     ]);
     expect(subsidised[0].body.pricing.payable).toBe(700);
     for (const r of results.filter((x) => x.body.pricing.discounts.length === 0))

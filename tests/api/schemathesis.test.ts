@@ -30,14 +30,16 @@ function ensureSchemathesis(): void {
 }
 
 /** Each role's run: examples per operation and seconds for the whole run. */
+// Admin last: its run may disable or reset the other demo accounts (PATCH /api/users/{id}),
+// which would end the other roles' sessions.
 const RUNS: { role: string; phone?: string; maxExamples: number; maxTime: number }[] = [
-  { role: 'admin', maxExamples: 12, maxTime: 75 },
   ...['worker', 'canteen_staff', 'family', 'elder', 'provider'].map((role) => ({
     role,
     phone: DEMO_ACCOUNTS.find((a) => a.role === role)!.phone,
     maxExamples: 6,
     maxTime: 30,
   })),
+  { role: 'admin', maxExamples: 12, maxTime: 75 },
 ];
 
 let t: TestServer;

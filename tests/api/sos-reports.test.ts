@@ -39,9 +39,9 @@ beforeAll(async () => {
   elder = await f.elder(worker.token, comm.id, {
     name: '李秀兰',
     diet: ['低糖'],
-    careLevel: 'moderate',
     emergencyContacts: [{ name: '李女士', phone: '13812345678', relation: '女儿' }],
   });
+  await f.assess(worker.token, elder.id, 50); // 中度失能
   elder2 = await f.elder(worker.token, comm.id, { name: '赵德明' });
   elder3 = await f.elder(otherWorker.token, other.id, { name: '钱桂芳' });
   elderLogin = await f.elderAccount(worker.token, elder.id);

@@ -127,7 +127,6 @@ test('a password reset: the old password and token stop working, the new one sig
 
 test('bad changes are refused with the field named, and nothing changes', async () => {
   const cases: [string, unknown, number, string?][] = [
-    [worker.id, {}, 400],
     [worker.id, { canteenId: communityA }, 400, 'canteenId'],
     [worker.id, { communityId: '0'.repeat(24) }, 400, 'communityId'],
     [worker.id, { role: 'admin' }, 400, 'role'],
@@ -138,9 +137,26 @@ test('bad changes are refused with the field named, and nothing changes', async 
     expect({ body, status: res.status }).toEqual({ body, status });
     if (field) expect(Object.keys(res.body.error.fields ?? {})).toContain(field);
   }
+  // Nothing to change: answered as it is, and nothing written to the log.
+  const logged = (await audit(worker.id)).length;
+  const noop = await t.api.patch(`/api/users/${worker.id}`, { name: '王助老' }, { token: admin });
+  expect(noop.status).toBe(200);
+  expect((await t.api.patch(`/api/users/${worker.id}`, {}, { token: admin })).status).toBe(200);
+  // "Enable" an account that is enabled: no change, and its sessions go on.
+  expect((await t.api.patch(`/api/users/${worker.id}`, { disabled: false }, { token: admin })).status).toBe(
+    200,
+  );
+  expect((await t.api.get('/api/elders', { token: worker.token })).status).toBe(200);
+  expect(await audit(worker.id)).toHaveLength(logged);
   const me = (await t.api.get('/api/me', { token: admin })).body;
   const self = await t.api.patch(`/api/users/${me.id}`, { disabled: true }, { token: admin });
   expect(self.status).toBe(409);
+  const selfReset = await t.api.post(
+    `/api/users/${me.id}/password`,
+    { password: 'whatever1' },
+    { token: admin },
+  );
+  expect(selfReset.status).toBe(409);
   expect((await t.api.get('/api/me', { token: admin })).status).toBe(200);
   const still = (await t.api.get('/api/users?role=worker', { token: admin })).body.items.find(
     (u: any) => u.id === worker.id,

@@ -104,7 +104,7 @@ for (const viewport of [
       const disable = visible(
         page.locator('.audit-entry').filter({ hasText: leaver.id }).filter({ hasText: '停用账号' }),
       );
-      expect(await disable.innerText()).toContain('停用：（空） → 是');
+      expect(await disable.innerText()).toContain('停用：否 → 是');
       expect(await disable.innerText()).toContain('原因：已离职');
       await visible(
         page.locator('.audit-entry').filter({ hasText: '重置密码' }).filter({ hasText: forgetful.id }),

@@ -81,14 +81,18 @@ const VISITS: Visit[] = [
   { route: 'packages/worker/standing/standing', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'packages/worker/elder-edit/elder-edit', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'packages/worker/retire/retire', who: 'worker', url: () => `?elderId=${elderId}` },
+  { route: 'packages/worker/assess/assess', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'pages/canteen-counter/canteen-counter', who: 'canteen_staff', tap: '食堂柜台' },
   { route: 'packages/staff/menu/menu', who: 'canteen_staff', tap: '发布菜单' },
   { route: 'packages/staff/forecast/forecast', who: 'canteen_staff', tap: '备餐预估' },
+  { route: 'packages/staff/dishes/dishes', who: 'canteen_staff', tap: '菜品' },
   { route: 'packages/admin/rules/rules', who: 'admin', tap: '优惠规则' },
   { route: 'packages/admin/settlement/settlement', who: 'admin', tap: '月度结算' },
   { route: 'packages/admin/figures/figures', who: 'admin', tap: '辖区数据' },
   { route: 'packages/admin/accounts/accounts', who: 'admin', tap: '账号管理' },
   { route: 'packages/admin/audit/audit', who: 'admin', tap: '操作日志' },
+  { route: 'packages/admin/canteens/canteens', who: 'admin', tap: '食堂设置' },
+  { route: 'packages/admin/services/services', who: 'admin', tap: '服务项目' },
   { route: 'packages/provider/visits/visits', who: 'provider', tap: '上门服务' },
 ];
 

@@ -675,6 +675,25 @@ describe('delivery fee', () => {
   });
 });
 
+describe('rule versions', () => {
+  test('an applied discount names the version of the rule that gave it (a later change never rewrites it)', () => {
+    const v1 = rule({ id: 'r', name: '助餐补贴', benefit: { type: 'amount_off', value: 300 }, version: 1 });
+    const v2 = { ...v1, benefit: { type: 'amount_off' as const, value: 500 }, version: 2 };
+    expect(computePricing(ctx({ rules: [v1] })).discounts).toEqual([
+      { ruleId: 'r', name: '助餐补贴', amount: 300, fundedBy: 'government', ruleVersion: 1 },
+    ]);
+    expect(computePricing(ctx({ rules: [v2] })).discounts).toEqual([
+      { ruleId: 'r', name: '助餐补贴', amount: 500, fundedBy: 'government', ruleVersion: 2 },
+    ]);
+  });
+
+  test('a rule without a version (as before versions) adds none', () => {
+    expect(computePricing(ctx({ rules: [rule({ id: 'r' })] })).discounts[0]).not.toHaveProperty(
+      'ruleVersion',
+    );
+  });
+});
+
 describe('isSubsidised', () => {
   it('is true iff a discount is listed', () => {
     expect(isSubsidised({ subtotal: 100, discounts: [], deliveryFee: 0, payable: 100 })).toBe(false);

@@ -213,12 +213,11 @@ export function accountRoutes(
           throw validationFailed({ canteenId: '食堂不存在' });
       }
       const { reason, ...set } = body;
-      const changes = changesBetween(before, { ...before, ...set }, [
-        'name',
-        'disabled',
-        'communityId',
-        'canteenId',
-      ]);
+      const changes = changesBetween(
+        { ...before, disabled: Boolean(before.disabled) }, // never set is enabled
+        { ...before, disabled: Boolean(before.disabled), ...set },
+        ['name', 'disabled', 'communityId', 'canteenId'],
+      );
       if (!changes.length) return publicUser(before, { maskPhone });
       // Old tokens carry the old scope (or belong to an account now disabled): they go.
       const revokes = changes.some((c) => c.field !== 'name');
@@ -257,6 +256,8 @@ export function accountRoutes(
     handler: async ({ params, body, actor }) => {
       const user = await User.findById(objectIdOrNull(params.id)).lean();
       if (!user) throw notFound('账号');
+      // Resetting is for someone else's forgotten password; it would also end this session.
+      if (params.id === actor.id) throw conflict('CANNOT_RESET_SELF', '不能在这里重置自己的密码');
       if (!user.phone) throw conflict('NO_PASSWORD_LOGIN', '该账号用微信登录，没有密码');
       const credential = await Credential.findOneAndUpdate(
         { _id: `phone:${user.phone}`, userId: params.id },

@@ -68,6 +68,18 @@ export interface RouteDef<
 
 type AnyRoute = RouteDef<any, any, any, any>;
 
+/**
+ * What a `produces` route's handler may return instead of bare bytes: the file with the name it
+ * goes by (overriding `produces.filename`) and an ASCII stand-in for clients that do not read `filename*`.
+ */
+export class FileBody {
+  constructor(
+    readonly content: Buffer | string,
+    readonly filename: string,
+    readonly asciiName?: string,
+  ) {}
+}
+
 export function fieldsOf(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
@@ -163,7 +175,12 @@ export class Api {
       if (def.query) refuseOperatorParameters(ctx.query, queryNames);
       const query = parse(def.query, { ...ctx.query }, 'query');
       const headers = parse(def.headers, ctx.headers, 'headers');
-      const body = parse(def.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
+      const sent = (ctx.request as { body?: unknown }).body;
+      // A change must say what to change (the document marks the body required); other verbs
+      // keep taking a missing body as `{}` (the mini-program's action posts send none).
+      if (def.method === 'patch' && def.body && (sent === undefined || !ctx.request.length))
+        throw validationFailed({ '(body)': '请提交要修改的内容（JSON 对象）' });
+      const body = parse(def.body, sent ?? {}, 'body');
       let status = def.status ?? 200;
       const result = await def.handler({
         body,
@@ -178,14 +195,17 @@ export class Api {
       } as Request<Infer<B>, Infer<Q>, Infer<P>, Infer<H>>);
       if (def.produces) {
         ctx.type = def.produces.type;
-        // RFC 6266/5987: an ASCII fallback and the Chinese name for browsers that read it
-        const name = def.produces.filename({ query, params } as never);
+        // RFC 6266/5987: an ASCII fallback and the Chinese name for browsers that read it.
+        // A handler that only knows the name once it has read the record returns a FileBody.
+        const file = result instanceof FileBody ? result : null;
+        const name = file?.filename ?? def.produces.filename({ query, params } as never);
+        const ascii = file?.asciiName ?? name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
         ctx.set(
           'Content-Disposition',
-          `attachment; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+          `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
         );
-      }
-      ctx.body = result ?? {};
+        ctx.body = file ? file.content : (result ?? {});
+      } else ctx.body = result ?? {};
       ctx.status = status;
     });
     return this;

@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import { maskIdCardNo, maskPhone } from '@yiyangtong/shared';
+import { maskIdCardNo, maskPhone, reassessmentDue } from '@yiyangtong/shared';
 import type { CareLevel, EligibilityGroup, ElderStatus, RetireReason } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { idCardCipher } from './idcard-crypto';
@@ -44,7 +44,11 @@ export interface ElderDoc {
   location?: { lng: number; lat: number };
   communityId: string;
   groups: EligibilityGroup[];
+  /** From the latest capability assessment (assessments/routes.ts); older records may carry one typed by hand. */
   careLevel?: CareLevel;
+  /** China date of the latest assessment, and its id (the optimistic condition when it changes). */
+  lastAssessedAt?: string;
+  assessmentId?: string;
   diet: string[];
   emergencyContacts: EmergencyContact[];
   userId?: string;
@@ -71,6 +75,8 @@ const elderSchema = new Schema<ElderDoc>(
     communityId: { type: String, required: true },
     groups: [String],
     careLevel: String,
+    lastAssessedAt: String,
+    assessmentId: String,
     diet: [String],
     emergencyContacts: [
       new Schema<EmergencyContact>({ name: String, phone: String, relation: String }, { _id: false }),
@@ -147,8 +153,12 @@ export const familyLinkId = (familyUserId: string, elderId: string) => `${family
 /** Retired, or being retired: nothing new may be booked for them (409 ELDER_RETIRED). */
 export const isRetired = (e: Pick<ElderDoc, 'status'>) => e.status === 'retired' || e.status === 'retiring';
 
-/** What a caller sees of an elder: ID number and phones whole only for admin (PIPL). */
-export function elderView(e: ElderDoc, viewer: Actor) {
+/**
+ * What a caller sees of an elder: ID number and phones whole only for admin (PIPL).
+ * Given `today` (China date), workers and admin also see when the elder was last assessed
+ * and whether a reassessment is due (需复评).
+ */
+export function elderView(e: ElderDoc, viewer: Actor, today?: string) {
   const whole = viewer.role === 'admin';
   const idCardNo = idCardCipher().open(e.idCardEnc);
   return {
@@ -186,6 +196,12 @@ export function elderView(e: ElderDoc, viewer: Actor) {
             visitsCancelled: e.retirement.visitsCancelled ?? 0,
             paidOut: e.retirement.paidOut ?? 0,
           },
+        }
+      : {}),
+    ...(today && (viewer.role === 'worker' || viewer.role === 'admin')
+      ? {
+          ...(e.lastAssessedAt ? { lastAssessedAt: e.lastAssessedAt } : {}),
+          reassessmentDue: reassessmentDue(e.lastAssessedAt, today),
         }
       : {}),
   };

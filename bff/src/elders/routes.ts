@@ -10,6 +10,7 @@ import {
   RetireBodySchema,
   TransferBodySchema,
   UpdateElderBodySchema,
+  chinaDate,
 } from '@yiyangtong/shared';
 import { changesBetween, recordAudit } from '../audit/record';
 import { User } from '../accounts/model';
@@ -57,6 +58,7 @@ export function elderRoutes(
   limits: AppConfig['login'],
   clock: () => Date = () => new Date(),
 ): void {
+  const today = () => chinaDate(clock());
   api.add({
     method: 'post',
     path: '/api/elders',
@@ -104,7 +106,7 @@ export function elderRoutes(
             'emergencyContacts',
           ]),
         });
-        return elderView(elder.toObject(), actor);
+        return elderView(elder.toObject(), actor, today());
       } catch (err) {
         if (isDuplicateKeyError(err)) throw conflict('ELDER_EXISTS', '该身份证号的长者已登记');
         throw err;
@@ -129,7 +131,7 @@ export function elderRoutes(
           listStatus(found) === (query.status ?? 'active') &&
           (!query.communityId || found.communityId === query.communityId) &&
           (await mayActForElder(actor, found));
-        return { items: visible ? [elderView(found, actor)] : [] };
+        return { items: visible ? [elderView(found, actor, today())] : [] };
       }
       const wanted = query.status ?? 'active';
       const elders = (await listVisibleElders(actor, query.communityId)).filter(
@@ -140,7 +142,8 @@ export function elderRoutes(
       const matched = q
         ? elders.filter((e) => e.name.includes(q) || (/^\d{4,11}$/.test(q) && (e.phone ?? '').endsWith(q)))
         : elders;
-      return { items: matched.slice(0, 200).map((e) => elderView(e, actor)) };
+      const day = today();
+      return { items: matched.slice(0, 200).map((e) => elderView(e, actor, day)) };
     },
   });
 
@@ -151,7 +154,7 @@ export function elderRoutes(
     summary: '长者档案',
     access: ['admin', 'worker', 'family', 'elder'],
     params: IdParamsSchema,
-    handler: async ({ params, actor }) => elderView(await loadElderFor(actor, params.id), actor),
+    handler: async ({ params, actor }) => elderView(await loadElderFor(actor, params.id), actor, today()),
   });
 
   api.add({
@@ -183,7 +186,7 @@ export function elderRoutes(
           Object.assign(set, sealed);
         }
       }
-      if (!Object.keys(set).length) return elderView(before, actor); // nothing to change
+      if (!Object.keys(set).length) return elderView(before, actor, today()); // nothing to change
       let after: ElderDoc | null;
       try {
         after = await conditionalUpdate<ElderDoc>(Elder, params.id, {}, { $set: set });
@@ -205,7 +208,7 @@ export function elderRoutes(
           communityId: after.communityId,
           changes,
         });
-      return elderView(after, actor);
+      return elderView(after, actor, today());
     },
   });
 
@@ -239,7 +242,7 @@ export function elderRoutes(
     handler: async ({ params, body, actor }) => {
       const elder = await loadElderFor(actor, params.id);
       const done = await retireElder(actor, elder, body, clock());
-      return elderView(done, actor);
+      return elderView(done, actor, today());
     },
   });
 
@@ -278,7 +281,7 @@ export function elderRoutes(
         changes: [{ field: 'status', before: 'retired', after: 'active' }],
         ...(body.reason ? { reason: body.reason } : {}),
       });
-      return elderView(after, actor);
+      return elderView(after, actor, today());
     },
   });
 
@@ -313,7 +316,7 @@ export function elderRoutes(
         changes: [{ field: 'communityId', before: elder.communityId, after: body.communityId }],
         ...(body.reason ? { reason: body.reason } : {}),
       });
-      return elderView(after, actor);
+      return elderView(after, actor, today());
     },
   });
 

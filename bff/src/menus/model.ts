@@ -8,6 +8,8 @@ export interface DishDoc {
   price: number; // fen
   tags: string[];
   allergens: string[];
+  /** 停售: kept for the orders that name it, off new menus and the dish picker */
+  retired?: boolean;
 }
 
 export const Dish = mongoose.model<DishDoc>(
@@ -19,6 +21,7 @@ export const Dish = mongoose.model<DishDoc>(
       price: Number,
       tags: [String],
       allergens: [String],
+      retired: Boolean,
     },
     { versionKey: false },
   ).index({ canteenId: 1 }),
@@ -87,4 +90,5 @@ export const publicDish = (d: DishDoc) => ({
   price: d.price,
   tags: d.tags ?? [],
   allergens: d.allergens ?? [],
+  retired: Boolean(d.retired),
 });

@@ -1,11 +1,15 @@
 import {
   CreateDishBodySchema,
+  DishListQuerySchema,
+  DishParamsSchema,
   IdParamsSchema,
   MenuDayParamsSchema,
   MenuParamsSchema,
   PutMenuBodySchema,
   SLOTS,
+  UpdateDishBodySchema,
 } from '@yiyangtong/shared';
+import { changesBetween, recordAudit } from '../audit/record';
 import type { Actor } from '../core/auth';
 import { conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db/errors';
@@ -15,7 +19,10 @@ import { slotCutoff } from '../orders/service';
 import { objectIdOrNull } from '../places/model';
 import { findCanteen } from '../places/routes';
 import { getMenu, remember } from './cache';
-import { Dish, Menu, menuId, publicDish, type MenuDoc, type MenuItem } from './model';
+import { Dish, Menu, menuId, publicDish, type DishDoc, type MenuDoc, type MenuItem } from './model';
+
+/** What a person sets on a dish (the audit log compares these). */
+const DISH_FIELDS = ['name', 'price', 'tags', 'allergens', 'retired'] as const;
 
 /** Staff manage only their own canteen; admin any. Others' canteens look absent (404). */
 export function assertStaffOf(actor: Actor, canteenId: string): void {
@@ -36,8 +43,8 @@ export function menuRoutes(api: Api): void {
     status: 201,
     handler: async ({ params, body, actor }) => {
       assertStaffOf(actor, params.id);
-      await findCanteen(params.id);
-      return publicDish(
+      const canteen = await findCanteen(params.id);
+      const dish = publicDish(
         (
           await Dish.create({
             ...body,
@@ -47,6 +54,47 @@ export function menuRoutes(api: Api): void {
           })
         ).toObject(),
       );
+      await recordAudit(actor, {
+        action: 'dish.create',
+        targetType: 'dish',
+        targetId: dish.id,
+        communityId: canteen.communityId,
+        changes: changesBetween({}, dish, DISH_FIELDS),
+      });
+      return dish;
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/canteens/:id/dishes/:dishId',
+    tag: 'menus',
+    summary:
+      '修改菜品（本食堂工作人员、管理员）：改价、改名、停售或恢复；新价格用于此后保存的菜单，已发布的菜单和已下的单保持原价',
+    access: ['canteen_staff', 'admin'],
+    rules: { '(body)': '至少修改一项' },
+    params: DishParamsSchema,
+    body: UpdateDishBodySchema,
+    handler: async ({ params, body, actor }) => {
+      assertStaffOf(actor, params.id);
+      const canteen = await findCanteen(params.id);
+      const oid = objectIdOrNull(params.dishId);
+      const before = oid && (await Dish.findOne({ _id: oid, canteenId: params.id }).lean<DishDoc>());
+      if (!before) throw notFound('菜品');
+      const { reason, ...set } = body;
+      const changes = changesBetween(publicDish(before), publicDish({ ...before, ...set }), DISH_FIELDS);
+      if (!changes.length) return publicDish(before);
+      const after = await Dish.findByIdAndUpdate(before._id, { $set: set }, { new: true }).lean<DishDoc>();
+      if (!after) throw notFound('菜品');
+      await recordAudit(actor, {
+        action: 'dish.update',
+        targetType: 'dish',
+        targetId: params.dishId,
+        communityId: canteen.communityId,
+        changes,
+        reason,
+      });
+      return publicDish(after);
     },
   });
 
@@ -54,11 +102,14 @@ export function menuRoutes(api: Api): void {
     method: 'get',
     path: '/api/canteens/:id/dishes',
     tag: 'menus',
-    summary: '食堂的菜品',
+    summary: '食堂的菜品（默认只列在售的；includeRetired=true 连停售的一起）',
     access: 'public',
     params: IdParamsSchema,
-    handler: async ({ params }) => ({
-      items: (await Dish.find({ canteenId: params.id }).sort({ _id: 1 }).limit(500).lean()).map(publicDish),
+    query: DishListQuerySchema,
+    handler: async ({ params, query }) => ({
+      items: (await Dish.find({ canteenId: params.id }).sort({ _id: 1 }).limit(500).lean())
+        .filter((d) => query.includeRetired === 'true' || !d.retired)
+        .map(publicDish),
     }),
   });
 
@@ -72,7 +123,7 @@ export function menuRoutes(api: Api): void {
     rules: {
       'params.slot': '该食堂提供的餐次',
       items: '同一菜品只能出现一次',
-      'items.*.dishId': '本食堂的菜品',
+      'items.*.dishId': '本食堂的菜品，未停售（已在这份菜单上的停售菜品可以留着）',
     },
     params: MenuParamsSchema,
     body: PutMenuBodySchema,
@@ -83,13 +134,16 @@ export function menuRoutes(api: Api): void {
         throw validationFailed({ 'params.slot': '该食堂不提供这个餐次' });
       const ids = body.items.map((i) => objectIdOrNull(i.dishId));
       const dishes = await Dish.find({ _id: { $in: ids }, canteenId: params.id }).lean();
+      const id = menuId(params.id, params.date, params.slot);
+      const onMenuNow = dishes.some((d) => d.retired) ? await getMenu(id) : null;
       const fields: Record<string, string> = {};
       body.items.forEach((item, i) => {
-        if (!dishes.some((d) => String(d._id) === item.dishId))
-          fields[`items.${i}.dishId`] = '不是本食堂的菜品';
+        const dish = dishes.find((d) => String(d._id) === item.dishId);
+        if (!dish) fields[`items.${i}.dishId`] = '不是本食堂的菜品';
+        else if (dish.retired && !onMenuNow?.items.some((m) => m.dishId === item.dishId))
+          fields[`items.${i}.dishId`] = `「${dish.name}」已停售，不能放上菜单`;
       });
       if (Object.keys(fields).length) throw validationFailed(fields);
-      const id = menuId(params.id, params.date, params.slot);
       const items = body.items.map((i) => {
         const d = dishes.find((x) => String(x._id) === i.dishId)!;
         return { dishId: i.dishId, name: d.name, price: d.price, quota: i.quota };
@@ -114,6 +168,7 @@ export function menuRoutes(api: Api): void {
       return {
         date: params.date,
         canteenId: params.id,
+        closed: Boolean(canteen.closed),
         slots: offered.map((slot, i) => {
           const cutoffAt = slotCutoff(canteen, params.date, slot)!;
           const menu = menus[i];

@@ -40,7 +40,7 @@ import { getMenu } from '../menus/cache';
 import { menuId, type MenuDoc } from '../menus/model';
 import type { CanteenDoc } from '../places/model';
 import { objectIdOrNull } from '../places/model';
-import { findCanteen } from '../places/routes';
+import { assertCanteenOpen, findCanteen } from '../places/routes';
 import { onMealPlaced, onMealTransition } from '../reports/meal-events';
 import {
   claimId,
@@ -90,6 +90,7 @@ export async function quote(actor: Actor, input: OrderInput, now: Date): Promise
   const elder = await loadElderFor(actor, input.elderId);
   assertBookable(elder);
   const canteen = await findCanteen(input.canteenId);
+  assertCanteenOpen(canteen);
   const cutoffAt = slotCutoff(canteen, input.date, input.slot);
   if (!cutoffAt) throw validationFailed({ slot: '该食堂不提供这个餐次' });
   if (!canteen.fulfilment.includes(input.fulfilment))

@@ -42,6 +42,8 @@ export interface CanteenDoc {
   slots: SlotConfig[];
   fulfilment: ('dine_in' | 'take_away' | 'delivery')[];
   deliveryFee: number; // fen
+  /** 暂停营业: takes no new orders (409 CANTEEN_CLOSED) until opened again */
+  closed?: boolean;
 }
 
 export const Canteen = mongoose.model<CanteenDoc>(
@@ -58,6 +60,7 @@ export const Canteen = mongoose.model<CanteenDoc>(
       ],
       fulfilment: [String],
       deliveryFee: { type: Number, required: true },
+      closed: Boolean,
     },
     { versionKey: false },
   ).index({ communityId: 1 }),
@@ -84,6 +87,7 @@ export const publicCanteen = (c: CanteenDoc) => ({
   })),
   fulfilment: c.fulfilment,
   deliveryFee: c.deliveryFee,
+  closed: Boolean(c.closed),
 });
 
 /** A valid ObjectId string or null (so a malformed id is a 404, never a CastError). */

@@ -4,8 +4,10 @@ import {
   distanceMetres,
   IdParamsSchema,
   NearbyCanteensQuerySchema,
+  UpdateCanteenBodySchema,
 } from '@yiyangtong/shared';
-import { notFound, validationFailed } from '../core/errors';
+import { changesBetween, recordAudit } from '../audit/record';
+import { conflict, notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { Canteen, Community, objectIdOrNull, publicCanteen, publicCommunity, type CanteenDoc } from './model';
 
@@ -24,6 +26,37 @@ export async function findCanteen(id: string): Promise<CanteenDoc> {
   }
   if (!canteen) throw notFound('食堂');
   return canteen;
+}
+
+/** Drops this process's copy of a canteen (after a change). */
+export function forgetCanteen(id: string): void {
+  canteenCache.delete(id);
+}
+
+/** A canteen paused (暂停营业) takes no new orders. */
+export function assertCanteenOpen(canteen: Pick<CanteenDoc, 'closed' | 'name'>): void {
+  if (canteen.closed) throw conflict('CANTEEN_CLOSED', `「${canteen.name}」暂停营业，暂不接受订餐`);
+}
+
+/** What a person sets on a canteen (the audit log compares these). */
+const CANTEEN_FIELDS = [
+  'name',
+  'communityId',
+  'address',
+  'location',
+  'slots',
+  'fulfilment',
+  'deliveryFee',
+  'closed',
+] as const;
+
+/** Plain JSON of the settable fields, so before and after compare alike. */
+function canteenFields(c: Partial<CanteenDoc>): Record<string, unknown> {
+  const view = publicCanteen({ slots: [], fulfilment: [], ...c } as CanteenDoc);
+  const out: Record<string, unknown> = {};
+  for (const f of CANTEEN_FIELDS) if (view[f] !== undefined) out[f] = view[f];
+  out.location = c.location ? { lng: c.location.lng, lat: c.location.lat } : undefined;
+  return out;
 }
 
 export async function communityExists(id: string): Promise<boolean> {
@@ -63,12 +96,60 @@ export function placeRoutes(api: Api): void {
     rules: { communityId: '必须是已有的社区', slots: '每个餐次只能出现一次' },
     body: CreateCanteenBodySchema,
     status: 201,
-    handler: async ({ body }) => {
+    handler: async ({ body, actor }) => {
       const oid = objectIdOrNull(body.communityId);
       const community = oid && (await Community.findById(oid).lean());
       if (!community) throw validationFailed({ communityId: '社区不存在' });
-      const canteen = await Canteen.create({ ...body, district: community.district });
-      return publicCanteen(canteen.toObject());
+      const canteen = publicCanteen(
+        (await Canteen.create({ ...body, district: community.district })).toObject(),
+      );
+      await recordAudit(actor, {
+        action: 'canteen.create',
+        targetType: 'canteen',
+        targetId: canteen.id,
+        communityId: canteen.communityId,
+        changes: changesBetween({}, canteenFields(canteen as Partial<CanteenDoc>), CANTEEN_FIELDS),
+      });
+      return canteen;
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/canteens/:id',
+    tag: 'places',
+    summary: '修改食堂设置（管理员）：餐次与截止时间、取餐方式、送餐费、名称地址、暂停营业；只影响此后下的单',
+    access: ['admin'],
+    rules: { slots: '每个餐次只能出现一次', '(body)': '至少修改一项' },
+    params: IdParamsSchema,
+    body: UpdateCanteenBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const oid = objectIdOrNull(params.id);
+      const before = oid && (await Canteen.findById(oid).lean<CanteenDoc>());
+      if (!before) throw notFound('食堂');
+      const { reason, ...set } = body;
+      const changes = changesBetween(
+        canteenFields(before),
+        canteenFields({ ...before, ...set }),
+        CANTEEN_FIELDS,
+      );
+      if (!changes.length) return publicCanteen(before);
+      const after = await Canteen.findByIdAndUpdate(
+        before._id,
+        { $set: set },
+        { new: true },
+      ).lean<CanteenDoc>();
+      if (!after) throw notFound('食堂');
+      forgetCanteen(params.id);
+      await recordAudit(actor, {
+        action: 'canteen.update',
+        targetType: 'canteen',
+        targetId: params.id,
+        communityId: after.communityId,
+        changes,
+        reason,
+      });
+      return publicCanteen(after);
     },
   });
 

@@ -1,4 +1,4 @@
-import { SettlementQuerySchema, SummaryQuerySchema } from '@yiyangtong/shared';
+import { SettlementQuerySchema, settlementSums, SummaryQuerySchema } from '@yiyangtong/shared';
 import { forbidden, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { assertStaffOf } from '../menus/routes';
@@ -8,9 +8,11 @@ import { summary } from './summary';
 import { CardEntry, type CardEntryDoc } from '../cards/model';
 import { paymentView } from '../orders/service';
 import { dashboardRoutes } from './dashboard-routes';
+import { settlementExportRoutes, settlementOrder } from './settlement-export';
 
 export function reportRoutes(api: Api): void {
   dashboardRoutes(api);
+  settlementExportRoutes(api);
   api.add({
     method: 'get',
     path: '/api/reports/summary',
@@ -50,47 +52,19 @@ export function reportRoutes(api: Api): void {
         MealOrder.find({ canteenMonth }).lean<MealOrderDoc[]>(),
         CardEntry.find({ canteenMonth }).lean<CardEntryDoc[]>(),
       ]);
-      const orders = monthOrders.filter((o) => o.status !== 'cancelled');
-      const byRule = new Map<
-        string,
-        { ruleId: string; name: string; fundedBy: string; count: number; amount: number }
-      >();
-      const byFunder = new Map<string, { fundedBy: string; count: number; amount: number }>();
-      let subtotal = 0;
-      let payable = 0;
-      let deliveryFees = 0;
-      for (const o of orders) {
-        subtotal += o.pricing.subtotal;
-        payable += o.pricing.payable;
-        deliveryFees += o.pricing.deliveryFee;
-        for (const d of o.pricing.discounts) {
-          const r = byRule.get(d.ruleId) ?? {
-            ruleId: d.ruleId,
-            name: d.name,
-            fundedBy: d.fundedBy,
-            count: 0,
-            amount: 0,
-          };
-          r.count += 1;
-          r.amount += d.amount;
-          byRule.set(d.ruleId, r);
-          const f = byFunder.get(d.fundedBy) ?? { fundedBy: d.fundedBy, count: 0, amount: 0 };
-          f.count += 1;
-          f.amount += d.amount;
-          byFunder.set(d.fundedBy, f);
-        }
-      }
+      const sums = settlementSums(monthOrders.map(settlementOrder));
       return {
         ...paymentsAndLedger(monthOrders, ledger),
         canteenId: query.canteenId,
         month: query.month,
-        orders: orders.length,
-        subtotal,
-        deliveryFees,
-        payable,
-        rules: [...byRule.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)),
-        funders: [...byFunder.values()].sort((a, b) => a.fundedBy.localeCompare(b.fundedBy)),
-        items: [...byRule.values()],
+        orders: sums.orders,
+        subtotal: sums.subtotal,
+        deliveryFees: sums.deliveryFees,
+        payable: sums.payable,
+        subsidies: sums.subsidies,
+        rules: sums.rules,
+        funders: sums.funders,
+        items: sums.rules,
       };
     },
   });

@@ -3,7 +3,15 @@
  * communities, a canteen in each, twenty elders of mixed ages and eligibility groups,
  * and one user of every role. Loaded only into a database without communities.
  */
-import { addDays, chinaDate, makeIdCardNo, SLOTS } from '@yiyangtong/shared';
+import {
+  addDays,
+  ASSESSMENT_ITEMS,
+  chinaDate,
+  makeIdCardNo,
+  scoreAssessment,
+  SLOTS,
+} from '@yiyangtong/shared';
+import { Assessment } from '../assessments/model';
 import type { CareLevel, EligibilityGroup } from '@yiyangtong/shared';
 import { createUser } from '../accounts/service';
 import { Elder, FamilyLink, familyLinkId } from '../elders/model';
@@ -37,7 +45,7 @@ const CANTEENS = [
   { name: '太和长者食堂', address: '官渡区太和街道和平路 3 号', offset: { lng: 0.0006, lat: -0.0011 } },
 ];
 
-// name, birthDate, gender, groups, careLevel, community index
+// name, birthDate, gender, groups, care level of their assessment, community index
 const ELDERS: [string, string, 'male' | 'female', EligibilityGroup[], CareLevel, number][] = [
   ['张桂兰', '1948-03-12', 'female', [], 'mild', 0],
   ['王建国', '1951-07-01', 'male', ['youfu'], 'intact', 0],
@@ -95,7 +103,7 @@ export async function seedDemoDistrict(): Promise<boolean> {
     })),
   );
   const elders = await Elder.insertMany(
-    ELDERS.map(([name, birthDate, gender, groups, careLevel, ci], i) => ({
+    ELDERS.map(([name, birthDate, gender, groups, , ci], i) => ({
       name,
       ...idCardCipher().seal(demoElderPersonalData(i).idCardNo),
       phone: demoElderPersonalData(i).phone,
@@ -108,13 +116,16 @@ export async function seedDemoDistrict(): Promise<boolean> {
       },
       communityId: String(communities[ci]._id),
       groups,
-      careLevel,
       diet: i % 3 === 0 ? ['少盐'] : i % 3 === 1 ? ['软食'] : [],
       emergencyContacts: [
         { name: `${name.slice(0, 1)}家属`, phone: demoElderPersonalData(i).contactPhone, relation: '子女' },
       ],
       createdBy: 'demo-seed',
     })),
+  );
+  await seedAssessments(
+    elders.map((e) => String(e._id)),
+    elders.map((e) => e.communityId),
   );
   const [worker, staff, provider, family, elderAccount, provider2] = DEMO_ACCOUNTS;
   const workerUser = await createUser({
@@ -152,6 +163,7 @@ export async function seedDemoDistrict(): Promise<boolean> {
   await seedDemoServices({
     elders: elders.map((e, i) => ({
       ...e.toObject(),
+      careLevel: ELDERS[i][4], // what seedAssessments set
       ...(i === 0 ? { userId: String(elderUser._id) } : {}),
     })),
     workers: { [String(communities[0]._id)]: who(workerUser) },
@@ -169,6 +181,39 @@ export async function seedDemoDistrict(): Promise<boolean> {
     ],
   });
   return true;
+}
+
+/** A total in the middle of each care level's band (完全失能 is not among the demo elders). */
+const DEMO_TOTALS: Record<CareLevel, number> = { intact: 90, mild: 78, moderate: 55, severe: 38 };
+
+/**
+ * Every demo elder has one capability assessment, and their care level comes from it (as for a
+ * real elder). Every fifth was assessed over a year ago, so the worker's list shows 需复评.
+ */
+async function seedAssessments(elderIds: string[], communityIds: string[]): Promise<void> {
+  const today = chinaDate();
+  for (const [i, elderId] of elderIds.entries()) {
+    let left = DEMO_TOTALS[ELDERS[i][4]];
+    const items = ASSESSMENT_ITEMS.map((item) => {
+      const score = Math.min(left, Math.max(...item.options.map((o) => o.score)));
+      left -= score;
+      return { code: item.code, score };
+    });
+    const result = scoreAssessment(items);
+    const assessedAt = addDays(today, i % 5 === 4 ? -400 : -(10 + i * 7));
+    const a = await Assessment.create({
+      elderId,
+      communityId: communityIds[i],
+      items,
+      ...result,
+      assessedAt,
+      assessedBy: { userId: 'demo-seed', name: '演示数据', role: 'worker' },
+    });
+    await Elder.updateOne(
+      { _id: elderId },
+      { $set: { careLevel: result.careLevel, lastAssessedAt: assessedAt, assessmentId: String(a._id) } },
+    );
+  }
 }
 
 // Small portions priced 3–9 元 (seed 001), plus staples.

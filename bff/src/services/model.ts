@@ -17,12 +17,22 @@ export interface ServiceItemDoc {
   unit: ServiceUnit;
   durationMin: number;
   description?: string;
+  /** 停用: no longer bookable nor listed for booking; visits placed keep their price */
+  retired?: boolean;
   createdAt: Date;
 }
 export const ServiceItem = mongoose.model<ServiceItemDoc>(
   'ServiceItem',
   new Schema<ServiceItemDoc>(
-    { category: String, name: String, price: Number, unit: String, durationMin: Number, description: String },
+    {
+      category: String,
+      name: String,
+      price: Number,
+      unit: String,
+      durationMin: Number,
+      description: String,
+      retired: Boolean,
+    },
     { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
   ),
   'service_items',

@@ -14,10 +14,13 @@ import {
   ServiceQuoteBodySchema,
   visitExceptions,
   OptionalIdempotencyHeadersSchema,
+  ServiceItemListQuerySchema,
+  UpdateServiceItemBodySchema,
 } from '@yiyangtong/shared';
+import { changesBetween, recordAudit } from '../audit/record';
 import { User } from '../accounts/model';
 import type { Actor } from '../core/auth';
-import { forbidden, validationFailed } from '../core/errors';
+import { forbidden, notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { loadElderFor } from '../elders/access';
 import { Elder } from '../elders/model';
@@ -48,7 +51,11 @@ const itemView = (i: ServiceItemDoc) => ({
   unit: i.unit,
   durationMin: i.durationMin,
   ...(i.description ? { description: i.description } : {}),
+  retired: Boolean(i.retired),
 });
+
+/** What a person sets on a service item (the audit log compares these). */
+const ITEM_FIELDS = ['category', 'name', 'price', 'unit', 'durationMin', 'description', 'retired'] as const;
 
 function assertCommunityStaff(actor: Actor, order: ServiceOrderDoc): void {
   if (actor.role === 'worker' && actor.communityId !== order.communityId) throw forbidden();
@@ -63,18 +70,63 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     access: ['admin'],
     body: CreateServiceItemBodySchema,
     status: 201,
-    handler: async ({ body }) => itemView((await ServiceItem.create(body)).toObject()),
+    handler: async ({ body, actor }) => {
+      const item = itemView((await ServiceItem.create(body)).toObject());
+      await recordAudit(actor, {
+        action: 'service_item.create',
+        targetType: 'service_item',
+        targetId: item.id,
+        changes: changesBetween({}, item, ITEM_FIELDS),
+      });
+      return item;
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/service-items/:id',
+    tag: 'services',
+    summary: '修改上门服务项目（管理员）：改价、停用或恢复；新价格用于此后预约的服务，已约的保持原价',
+    access: ['admin'],
+    rules: { '(body)': '至少修改一项' },
+    params: IdParamsSchema,
+    body: UpdateServiceItemBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const oid = objectIdOrNull(params.id);
+      const before = oid && (await ServiceItem.findById(oid).lean<ServiceItemDoc>());
+      if (!before) throw notFound('服务项目');
+      const { reason, ...set } = body;
+      const changes = changesBetween(itemView(before), itemView({ ...before, ...set }), ITEM_FIELDS);
+      if (!changes.length) return itemView(before);
+      const after = await ServiceItem.findByIdAndUpdate(
+        before._id,
+        { $set: set },
+        { new: true },
+      ).lean<ServiceItemDoc>();
+      if (!after) throw notFound('服务项目');
+      await recordAudit(actor, {
+        action: 'service_item.update',
+        targetType: 'service_item',
+        targetId: params.id,
+        changes,
+        reason,
+      });
+      return itemView(after);
+    },
   });
 
   api.add({
     method: 'get',
     path: '/api/service-items',
     tag: 'services',
-    summary: '上门服务项目目录',
+    summary: '上门服务项目目录（默认只列可预约的；includeRetired=true 连停用的一起）',
     access: 'signed_in',
-    handler: async () => {
+    query: ServiceItemListQuerySchema,
+    handler: async ({ query }) => {
       const items = await ServiceItem.find({}).sort({ _id: 1 }).limit(200).lean<ServiceItemDoc[]>();
-      return { items: items.map(itemView) };
+      return {
+        items: items.filter((i) => query.includeRetired === 'true' || !i.retired).map(itemView),
+      };
     },
   });
 

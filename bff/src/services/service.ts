@@ -76,10 +76,16 @@ export async function priceVisit(
   }
 }
 
+/** A retired (停用) item takes no new bookings. */
+export function assertItemOffered(item: ServiceItemDoc): void {
+  if (item.retired) throw conflict('ITEM_RETIRED', `「${item.name}」已停用，不能再预约`);
+}
+
 export async function quoteVisit(actor: Actor, input: ServiceQuoteInput, now: Date) {
   const elder = await loadElderFor(actor, input.elderId);
   assertBookable(elder);
   const item = await findItem(input.itemId);
+  assertItemOffered(item);
   const at = new Date(input.scheduledAt);
   if (at.getTime() < now.getTime() - 60_000) throw validationFailed({ scheduledAt: '预约时间不能早于现在' });
   const day = chinaDate(at);

@@ -25,6 +25,8 @@ export interface Canteen {
   fulfilment: Fulfilment[];
   deliveryFee?: number;
   distanceM?: number;
+  /** 暂停营业: takes no new orders */
+  closed?: boolean;
 }
 
 export interface MenuItem {

@@ -9,16 +9,22 @@ import type {
   RetireBodySchema,
   UpdateElderBodySchema,
 } from '@yiyangtong/shared/src/schemas/elders';
+import type { CreateAssessmentBodySchema } from '@yiyangtong/shared/src/schemas/assessments';
 import type {
   BatchMealOrderBodySchema,
   CreateDiscountRuleBodySchema,
   PutMenuBodySchema,
+  UpdateDiscountRuleBodySchema,
+  UpdateDishBodySchema,
 } from '@yiyangtong/shared/src/schemas/meals';
+import type { UpdateCanteenBodySchema } from '@yiyangtong/shared/src/schemas/places';
+import type { UpdateServiceItemBodySchema } from '@yiyangtong/shared/src/schemas/services';
 import type { Slot } from '../format';
 import { request } from './client';
 import type { DayMenu, Elder, MealOrder, MenuSlot } from './meals';
 
 export type CreateElderBody = z.input<typeof CreateElderBodySchema>;
+export type AssessmentBody = z.input<typeof CreateAssessmentBodySchema>;
 export type ElderAccountBody = z.input<typeof ElderAccountBodySchema>;
 export type UpdateElderBody = z.input<typeof UpdateElderBodySchema>;
 export type RetireBody = z.input<typeof RetireBodySchema>;
@@ -49,6 +55,10 @@ export interface Retirement {
 export type BatchBody = z.input<typeof BatchMealOrderBodySchema>;
 export type RuleBody = z.input<typeof CreateDiscountRuleBodySchema>;
 export type PutMenuBody = z.input<typeof PutMenuBodySchema>;
+export type RuleChange = z.input<typeof UpdateDiscountRuleBodySchema>;
+export type DishChange = z.input<typeof UpdateDishBodySchema>;
+export type CanteenChange = z.input<typeof UpdateCanteenBodySchema>;
+export type ServiceItemChange = z.input<typeof UpdateServiceItemBodySchema>;
 
 export interface ElderRecord extends Elder {
   idCardNo?: string;
@@ -62,6 +72,24 @@ export interface ElderRecord extends Elder {
   emergencyContacts?: { name: string; phone: string; relation?: string }[];
   status?: 'active' | 'retiring' | 'retired';
   retirement?: Retirement;
+  /** From the latest capability assessment. */
+  careLevel?: string;
+  /** China date of the latest assessment; `reassessmentDue`: none, or 12 months old (需复评). */
+  lastAssessedAt?: string;
+  reassessmentDue?: boolean;
+}
+
+export interface AssessmentRecord {
+  id: string;
+  assessedAt: string;
+  total: number;
+  level: string;
+  levelName: string;
+  careLevel: string;
+  indicators: { id: string; name: string; score: number; max: number }[];
+  items: { code: string; score: number }[];
+  notes?: string;
+  assessedBy: { name: string; role: string };
 }
 
 export interface BatchResult {
@@ -75,10 +103,42 @@ export interface Dish {
   id: string;
   name: string;
   price: number;
+  /** 停售 */
+  retired?: boolean;
 }
 
 export interface Rule extends RuleBody {
   id: string;
+  version?: number;
+}
+
+export interface RuleVersion {
+  version: number;
+  current: boolean;
+  at?: string;
+  reason?: string;
+  replacedAt?: string;
+  rule: Partial<RuleBody>;
+}
+
+export interface CanteenSettings {
+  id: string;
+  name: string;
+  address: string;
+  slots: { slot: Slot; cutoff: string; cutoffDayBefore: boolean }[];
+  fulfilment: ('dine_in' | 'take_away' | 'delivery')[];
+  deliveryFee: number;
+  closed?: boolean;
+}
+
+export interface ServiceItemRecord {
+  id: string;
+  category: string;
+  name: string;
+  price: number;
+  unit: 'visit' | 'hour';
+  durationMin: number;
+  retired?: boolean;
 }
 
 export interface Settlement {
@@ -131,7 +191,6 @@ export const workerApi = {
     request<{ items: ElderRecord[] }>('GET', q ? `/api/elders?q=${enc(q)}` : '/api/elders'),
   register: (body: CreateElderBody) => request<ElderRecord>('POST', '/api/elders', body),
   retired: () => request<{ items: ElderRecord[] }>('GET', '/api/elders?status=retired'),
-  elder: (id: string) => request<ElderRecord>('GET', `/api/elders/${enc(id)}`),
   update: (id: string, body: UpdateElderBody) =>
     request<ElderRecord>('PATCH', `/api/elders/${enc(id)}`, body),
   retirementPreview: (id: string) =>
@@ -144,6 +203,11 @@ export const workerApi = {
   communities: () => request<{ items: { id: string; name: string }[] }>('GET', '/api/communities'),
   giveLogin: (elderId: string, body: ElderAccountBody) =>
     request<{ id: string; name: string }>('POST', `/api/elders/${enc(elderId)}/account`, body),
+  elder: (elderId: string) => request<ElderRecord>('GET', `/api/elders/${enc(elderId)}`),
+  assessments: (elderId: string) =>
+    request<{ items: AssessmentRecord[] }>('GET', `/api/elders/${enc(elderId)}/assessments`),
+  assess: (elderId: string, body: AssessmentBody) =>
+    request<AssessmentRecord>('POST', `/api/elders/${enc(elderId)}/assessments`, body),
   invite: (elderId: string) =>
     request<{ code: string; expiresAt: string }>('POST', `/api/elders/${enc(elderId)}/invites`, {}),
   batch: (body: BatchBody, idempotencyKey: string) =>
@@ -154,6 +218,11 @@ export const workerApi = {
 
 export const staffApi = {
   dishes: (canteenId: string) => request<{ items: Dish[] }>('GET', `/api/canteens/${enc(canteenId)}/dishes`),
+  /** Every dish, those no longer sold too (the 菜品 page). */
+  allDishes: (canteenId: string) =>
+    request<{ items: Dish[] }>('GET', `/api/canteens/${enc(canteenId)}/dishes?includeRetired=true`),
+  changeDish: (canteenId: string, dishId: string, body: DishChange) =>
+    request<Dish>('PATCH', `/api/canteens/${enc(canteenId)}/dishes/${enc(dishId)}`, body),
   menu: (canteenId: string, date: string) =>
     request<DayMenu>('GET', `/api/canteens/${enc(canteenId)}/menus/${date}`),
   publish: (canteenId: string, date: string, slot: Slot, body: PutMenuBody) =>
@@ -163,6 +232,17 @@ export const staffApi = {
 export const adminApi = {
   rules: () => request<{ items: Rule[] }>('GET', '/api/discount-rules'),
   createRule: (body: RuleBody) => request<Rule>('POST', '/api/discount-rules', body),
+  changeRule: (id: string, body: RuleChange) =>
+    request<Rule>('PATCH', `/api/discount-rules/${enc(id)}`, body),
+  ruleVersions: (id: string) =>
+    request<{ items: RuleVersion[] }>('GET', `/api/discount-rules/${enc(id)}/versions`),
+  canteens: () => request<{ items: CanteenSettings[] }>('GET', '/api/canteens'),
+  changeCanteen: (id: string, body: CanteenChange) =>
+    request<CanteenSettings>('PATCH', `/api/canteens/${enc(id)}`, body),
+  serviceItems: () =>
+    request<{ items: ServiceItemRecord[] }>('GET', '/api/service-items?includeRetired=true'),
+  changeServiceItem: (id: string, body: ServiceItemChange) =>
+    request<ServiceItemRecord>('PATCH', `/api/service-items/${enc(id)}`, body),
   settlement: (canteenId: string, month: string) =>
     request<Settlement>('GET', `/api/reports/settlement?canteenId=${enc(canteenId)}&month=${month}`),
   summary: (from: string, to: string) =>

@@ -262,7 +262,7 @@ export function CanteenChoices(props: {
           className={className}
           selected={c.id === selectedId}
           label={c.name}
-          sub={sub ? sub(c) : c.address}
+          sub={[c.closed ? '暂停营业' : '', sub ? sub(c) : c.address].filter(Boolean).join(' · ')}
           onClick={() => onPick(c)}
         />
       ))}

@@ -218,7 +218,13 @@ const prio = (r: DiscountRule): number => r.priority ?? 0;
 const byId = (a: DiscountRule, b: DiscountRule): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function applied(rule: DiscountRule, amount: number): AppliedDiscount {
-  return { ruleId: rule.id, name: rule.name, amount, fundedBy: rule.fundedBy };
+  return {
+    ruleId: rule.id,
+    name: rule.name,
+    amount,
+    fundedBy: rule.fundedBy,
+    ...(typeof rule.version === 'number' ? { ruleVersion: rule.version } : {}),
+  };
 }
 
 /** Prices one order (one meal) for one elder. See the policy at the top of this file. */

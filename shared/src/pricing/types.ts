@@ -64,6 +64,8 @@ export interface DiscountRule {
   appliesTo?: 'meal' | 'service' | null;
   /** for service rules: the service categories it covers (null/undefined/empty = every category) */
   serviceCategories?: string[] | null;
+  /** 1 when created, +1 on every change; an applied discount names the version that priced it */
+  version?: number | null;
 }
 
 export interface PricingItem {
@@ -92,6 +94,8 @@ export interface AppliedDiscount {
   /** fen, always > 0 */
   amount: number;
   fundedBy: Funder;
+  /** the rule's version that gave it (when the rule carries one): a later change never rewrites it */
+  ruleVersion?: number;
 }
 
 export interface Pricing {

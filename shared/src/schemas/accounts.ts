@@ -74,15 +74,13 @@ export const UserListQuerySchema = z.object({
 });
 
 /** PATCH /api/users/:id (admin): disable or re-enable, rename, move to another community or canteen. */
-export const UpdateUserBodySchema = z
-  .strictObject({
-    disabled: z.boolean().optional(),
-    name: NameSchema.optional(),
-    communityId: IdSchema.optional(),
-    canteenId: IdSchema.optional(),
-    reason: text(200).optional(),
-  })
-  .refine((b) => Object.keys(b).some((k) => k !== 'reason'), '请至少修改一项');
+export const UpdateUserBodySchema = z.strictObject({
+  disabled: z.boolean().optional(),
+  name: NameSchema.optional(),
+  communityId: IdSchema.optional(),
+  canteenId: IdSchema.optional(),
+  reason: text(200).optional(),
+});
 
 /** POST /api/users/:id/password (admin): a new password the person is told in person. */
 export const ResetPasswordBodySchema = z.strictObject({ password: PasswordSchema });

@@ -44,7 +44,7 @@ export const CreateElderBodySchema = z
     location: LocationSchema.optional(),
     communityId: IdSchema,
     groups: z.array(GroupSchema).max(6).refine(distinctItems, '类别不能重复').meta({ uniqueItems: true }),
-    careLevel: CareLevelSchema.optional(),
+    // careLevel is not typed by hand: it follows the latest capability assessment (POST /api/elders/:id/assessments).
     diet: z.array(text(20)).max(20).optional(),
     emergencyContacts: z.array(EmergencyContactSchema).max(5).optional(),
   })

@@ -6,4 +6,5 @@ export * from './meals';
 export * from './services';
 export * from './standing-orders';
 export * from './cards';
+export * from './assessments';
 export * from './audit';

@@ -25,23 +25,44 @@ export const SlotConfigSchema = z.strictObject({
   cutoffDayBefore: z.boolean().optional(),
 });
 
+const CanteenSlotsSchema = z
+  .array(SlotConfigSchema)
+  .min(1, '至少一个餐次')
+  .max(3)
+  .refine((s) => new Set(s.map((x) => x.slot)).size === s.length, '餐次不能重复');
+const CanteenFulfilmentSchema = z
+  .array(FulfilmentSchema)
+  .min(1, '至少一种取餐方式')
+  .refine(distinctItems, '取餐方式不能重复')
+  .meta({ uniqueItems: true });
+
 export const CreateCanteenBodySchema = z.strictObject({
   name: NameSchema,
   communityId: IdSchema,
   address: text(200),
   location: LocationSchema,
-  slots: z
-    .array(SlotConfigSchema)
-    .min(1, '至少一个餐次')
-    .max(3)
-    .refine((s) => new Set(s.map((x) => x.slot)).size === s.length, '餐次不能重复'),
-  fulfilment: z
-    .array(FulfilmentSchema)
-    .min(1, '至少一种取餐方式')
-    .refine(distinctItems, '取餐方式不能重复')
-    .meta({ uniqueItems: true }),
+  slots: CanteenSlotsSchema,
+  fulfilment: CanteenFulfilmentSchema,
   deliveryFee: MoneySchema,
 });
+
+/**
+ * PATCH /api/canteens/:id (admin): settings that change over time. New cut-offs, fees and ways
+ * of collecting apply to orders placed after the change; `closed: true` (暂停营业) refuses new
+ * orders (409 CANTEEN_CLOSED) until it is opened again. `reason` goes to the audit log.
+ */
+export const UpdateCanteenBodySchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    address: text(200).optional(),
+    location: LocationSchema.optional(),
+    slots: CanteenSlotsSchema.optional(),
+    fulfilment: CanteenFulfilmentSchema.optional(),
+    deliveryFee: MoneySchema.optional(),
+    closed: z.boolean().optional(),
+    reason: text(200).optional(),
+  })
+  .refine((b) => Object.keys(b).some((k) => k !== 'reason'), '请至少修改一项');
 
 /** A number in a query string; an empty value counts as absent (z.coerce would read '' as 0). */
 const queryNumber = (bounds: { minimum?: number; exclusiveMinimum?: number; maximum: number }) => {

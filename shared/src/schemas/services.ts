@@ -17,6 +17,17 @@ export const CreateServiceItemBodySchema = z.strictObject({
   description: text(200, { min: 0 }).optional(),
 });
 
+/** PATCH /api/service-items/:id (admin): new visits use the new price; `retired: true` (停用) stops bookings. */
+export const UpdateServiceItemBodySchema = z
+  .strictObject({
+    price: MoneySchema.optional(),
+    retired: z.boolean().optional(),
+    reason: text(200).optional(),
+  })
+  .refine((b) => Object.keys(b).some((k) => k !== 'reason'), '请至少修改一项');
+/** `includeRetired=true` (admin's catalogue page): also the items no longer offered. */
+export const ServiceItemListQuerySchema = z.object({ includeRetired: z.enum(['true', 'false']).optional() });
+
 export const ServiceQuoteBodySchema = z.strictObject({
   elderId: IdSchema,
   itemId: IdSchema,

@@ -31,6 +31,7 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
     { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
     { label: '发布菜单', url: '/packages/staff/menu/menu' },
     { label: '备餐预估', url: '/packages/staff/forecast/forecast' },
+    { label: '菜品', url: '/packages/staff/dishes/dishes' },
   ],
   admin: [
     // 恢复 a retired elder, 转社区: on the elder list (the worker's page, all communities for admin)
@@ -40,6 +41,8 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
     { label: '辖区数据', url: '/packages/admin/figures/figures' },
     { label: '账号管理', url: '/packages/admin/accounts/accounts' },
     { label: '操作日志', url: '/packages/admin/audit/audit' },
+    { label: '食堂设置', url: '/packages/admin/canteens/canteens' },
+    { label: '服务项目', url: '/packages/admin/services/services' },
     { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
   ],
 };

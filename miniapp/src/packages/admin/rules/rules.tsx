@@ -1,7 +1,9 @@
 /**
- * 优惠规则 (admin): the district's discount and subsidy rules, and an editor for a new one.
- * Mistakes are shown under the field in words, both the page's own checks and the
- * server's (VALIDATION_FAILED names the fields).
+ * 优惠规则 (admin): the district's discount and subsidy rules, an editor for a new one or a
+ * change (each change is the rule's next version: orders already placed keep theirs), 结束
+ * (the rule's last day is today, confirmed inside the page) and 历史版本. Mistakes are shown
+ * under the field in words, both the page's own checks and the server's (VALIDATION_FAILED
+ * names the fields). Works on a phone and at a desk (1366×768).
  */
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
@@ -9,7 +11,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { BENEFIT_LABELS, GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import { ApiError } from '../../../api/client';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
-import { adminApi, type Rule, type RuleBody } from '../../../api/roles';
+import { adminApi, type Rule, type RuleBody, type RuleChange, type RuleVersion } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
   Btn,
@@ -22,20 +24,22 @@ import {
   HomeButton,
   MultiChoice,
 } from '../../../components/ui';
-import { chinaDate, formatYuan, funderLabel } from '../../../format';
+import { addDays, chinaDate, formatYuan, funderLabel } from '../../../format';
 import { PageTop } from '../../../components/page-top';
+import './rules.scss';
 
 type BenefitType = RuleBody['benefit']['type'];
 type Group = keyof typeof GROUP_LABELS;
 
-function benefitText(r: Pick<Rule, 'benefit'>): string {
+function benefitText(r: Partial<Pick<Rule, 'benefit'>>): string {
+  if (!r.benefit) return '';
   const v = r.benefit.value;
   if (r.benefit.type === 'percent_off') return `减 ${v}%`;
   if (r.benefit.type === 'fixed_price') return `只收 ${formatYuan(v)}`;
   return `减 ${formatYuan(v)}`;
 }
 
-function whoText(r: Rule): string {
+function whoText(r: Partial<RuleBody>): string {
   const parts: string[] = [];
   if (r.minAge !== undefined && r.maxAge !== undefined) parts.push(`${r.minAge}–${r.maxAge}岁`);
   else if (r.minAge !== undefined) parts.push(`${r.minAge}岁以上`);
@@ -50,22 +54,58 @@ function yuanToFen(s: string): number | null {
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
-function RuleEditor({ onSaved }: { onSaved: (r: Rule) => void }) {
-  const [name, setName] = useState('');
-  const [minAge, setMinAge] = useState('');
-  const [maxAge, setMaxAge] = useState('');
-  const [groups, setGroups] = useState<Group[]>([]);
-  const [type, setType] = useState<BenefitType>('amount_off');
-  const [value, setValue] = useState('');
-  const [fundedBy, setFundedBy] = useState<'government' | 'canteen'>('government');
-  const [cap, setCap] = useState('1');
-  const [priority, setPriority] = useState('0');
-  const [validFrom, setValidFrom] = useState(chinaDate(Date.now()));
-  const [validTo, setValidTo] = useState('');
+const fenText = (fen: number) => (fen % 100 ? (fen / 100).toFixed(2) : String(fen / 100));
+const num = (n: number | null | undefined) => (n === undefined || n === null ? '' : String(n));
+
+/** A new rule, or (with `initial`) a change to one: only what differs is sent, with the reason. */
+function RuleEditor({ initial, onSaved }: { initial?: Rule; onSaved: (r: Rule) => void }) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [minAge, setMinAge] = useState(num(initial?.minAge));
+  const [maxAge, setMaxAge] = useState(num(initial?.maxAge));
+  const [groups, setGroups] = useState<Group[]>((initial?.groups as Group[] | undefined) ?? []);
+  const [type, setType] = useState<BenefitType>(initial?.benefit.type ?? 'amount_off');
+  const [value, setValue] = useState(
+    initial
+      ? initial.benefit.type === 'percent_off'
+        ? String(initial.benefit.value)
+        : fenText(initial.benefit.value)
+      : '',
+  );
+  const [fundedBy, setFundedBy] = useState<'government' | 'canteen'>(initial?.fundedBy ?? 'government');
+  const [cap, setCap] = useState(initial ? num(initial.perElderPerSlotPerDay) : '1');
+  const [priority, setPriority] = useState(String(initial?.priority ?? 0));
+  const [validFrom, setValidFrom] = useState(initial?.validFrom ?? chinaDate(Date.now()));
+  const [validTo, setValidTo] = useState(initial?.validTo ?? '');
+  const [reason, setReason] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
 
   const save = useMutation({
-    mutationFn: (body: RuleBody) => adminApi.createRule(body),
+    mutationFn: (body: RuleBody) => {
+      if (!initial) return adminApi.createRule(body);
+      // A change: what differs from the rule as it is (a cleared limit is sent as null).
+      const change: Record<string, unknown> = {};
+      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      const keys = [
+        'name',
+        'minAge',
+        'maxAge',
+        'groups',
+        'benefit',
+        'fundedBy',
+        'perElderPerSlotPerDay',
+        'priority',
+        'validFrom',
+        'validTo',
+      ] as const;
+      for (const k of keys) {
+        const was =
+          k === 'priority' ? (initial.priority ?? 0) : (initial as unknown as Record<string, unknown>)[k];
+        const now = (body as unknown as Record<string, unknown>)[k];
+        if (!same(was, now)) change[k] = now ?? null;
+      }
+      if (reason.trim()) change.reason = reason.trim();
+      return adminApi.changeRule(initial.id, change as RuleChange);
+    },
     onSuccess: onSaved,
     onError: (err) => {
       if (err instanceof ApiError && Object.keys(err.fields).length) setProblems(err.fields);
@@ -196,15 +236,143 @@ function RuleEditor({ onSaved }: { onSaved: (r: Rule) => void }) {
         placeholder="不填＝长期有效"
         error={problems.validTo}
       />
+      {initial && (
+        <Field
+          label="修改原因（记入操作记录）"
+          value={reason}
+          onInput={setReason}
+          placeholder="例如：区民政局新标准"
+          error={problems.reason}
+        />
+      )}
       {Object.keys(problems).length > 0 && (
-        <Text className="error-box">有 {Object.keys(problems).length} 处需要修改，见上面红字。</Text>
+        <Text className="error-box">
+          {problems['(body)'] === '请至少修改一项'
+            ? '没有改动：改好要改的地方再保存。'
+            : `有 ${Object.keys(problems).length} 处需要修改，见上面红字。`}
+        </Text>
       )}
       {save.isError && !(save.error instanceof ApiError && Object.keys(save.error.fields).length) && (
         <Text className="error-box">{save.error.message}</Text>
       )}
       <Btn className={save.isPending ? 'btn--busy' : undefined} onClick={() => !save.isPending && submit()}>
-        {save.isPending ? '正在保存…' : '保存规则'}
+        {save.isPending ? '正在保存…' : initial ? '保存修改' : '保存规则'}
       </Btn>
+    </View>
+  );
+}
+
+/** Where a rule stands today, in words (not by colour alone). */
+function ruleState(r: Pick<Rule, 'validFrom' | 'validTo'>, today: string): string {
+  if (r.validTo && r.validTo < today) return `已结束（最后一天 ${r.validTo}）`;
+  if (r.validTo === today) return '已结束：今天是最后一天，明天起不再优惠';
+  if (r.validFrom > today) return `未开始（${r.validFrom} 起）`;
+  return '生效中';
+}
+
+function validityText(r: Partial<RuleBody>): string {
+  return `${r.validFrom ?? ''} 起${r.validTo ? ` 至 ${r.validTo}` : '，长期有效'}${
+    r.perElderPerSlotPerDay ? ` · 每人每餐每天限 ${r.perElderPerSlotPerDay} 份` : ''
+  } · 优先级 ${r.priority ?? 0}`;
+}
+
+function Versions({ rule }: { rule: Rule }) {
+  const versions = useQuery({
+    queryKey: ['rule-versions', rule.id, rule.version],
+    queryFn: () => adminApi.ruleVersions(rule.id),
+    retry: noRetryOn4xx,
+  });
+  if (versions.isPending) return <Loading what="历史版本" />;
+  if (versions.isError)
+    return <ErrorBox message={versions.error.message} onRetry={() => versions.refetch()} />;
+  return (
+    <View className="rules__versions">
+      {versions.data.items.map((v: RuleVersion) => (
+        <View key={v.version} className="rules__version">
+          <Text className="text rules__version-title">
+            第 {v.version} 版{v.current ? '（现行）' : ''}
+            {v.at ? ` · ${chinaDate(v.at)} 起用` : ''}
+            {v.replacedAt ? ` · ${chinaDate(v.replacedAt)} 被替换` : ''}
+          </Text>
+          <Text className="text">
+            {v.rule.name}：{whoText(v.rule)}，{benefitText(v.rule)}
+            {v.rule.fundedBy ? `（${funderLabel(v.rule.fundedBy)}）` : ''}
+          </Text>
+          <Text className="hint">{validityText(v.rule)}</Text>
+          {v.reason && <Text className="hint">原因：{v.reason}</Text>}
+        </View>
+      ))}
+    </View>
+  );
+}
+
+function RuleCard({ rule, today, onEdit }: { rule: Rule; today: string; onEdit: () => void }) {
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const [history, setHistory] = useState(false);
+  const end = useMutation({
+    mutationFn: () => adminApi.changeRule(rule.id, { validTo: today, reason: '管理员结束规则' }),
+    onSuccess: () => {
+      setConfirming(false);
+      void queryClient.invalidateQueries({ queryKey: ['rules'] });
+    },
+  });
+  const endable = rule.validFrom <= today && (!rule.validTo || rule.validTo > today);
+  return (
+    <View className="card rules__rule">
+      <Text className="card__title">
+        {rule.name}
+        {rule.version && rule.version > 1 ? `（第 ${rule.version} 版）` : ''}
+      </Text>
+      <Text className="text rules__state">{ruleState(rule, today)}</Text>
+      <Text className="text">
+        {whoText(rule)}：{benefitText(rule)}（{funderLabel(rule.fundedBy)}）
+      </Text>
+      <Text className="hint">{validityText(rule)}</Text>
+      {confirming ? (
+        <View className="rules__confirm">
+          <Text className="text">
+            结束「{rule.name}」：今天（{today}）是最后一天，{addDays(today, 1)} 起的餐不再享受；已下的单不变。
+          </Text>
+          {end.isError && <Text className="error-box">{end.error.message}</Text>}
+          <View className="row">
+            <Btn
+              className={end.isPending ? 'btn--danger btn--busy' : 'btn--danger'}
+              label={`确定结束 ${rule.name}`}
+              onClick={() => !end.isPending && end.mutate()}
+            >
+              {end.isPending ? '正在结束…' : '确定结束'}
+            </Btn>
+            <Btn
+              className="btn--secondary"
+              label={`不结束 ${rule.name}`}
+              onClick={() => setConfirming(false)}
+            >
+              不结束
+            </Btn>
+          </View>
+        </View>
+      ) : (
+        <View className="row rules__actions">
+          <Btn className="btn--secondary" label={`编辑 ${rule.name}`} onClick={onEdit}>
+            编辑
+          </Btn>
+          {endable && (
+            <Btn className="btn--secondary" label={`结束 ${rule.name}`} onClick={() => setConfirming(true)}>
+              结束
+            </Btn>
+          )}
+          <Btn
+            className="btn--secondary"
+            label={`${history ? '收起' : ''}历史版本 ${rule.name}`}
+            pressed={history}
+            onClick={() => setHistory(!history)}
+          >
+            {history ? '收起历史' : '历史版本'}
+          </Btn>
+        </View>
+      )}
+      {history && <Versions rule={rule} />}
     </View>
   );
 }
@@ -219,8 +387,10 @@ export default function RulesPage() {
     enabled: isAdmin,
     retry: noRetryOn4xx,
   });
-  const [editing, setEditing] = useState(false);
+  // null: the list; 'new': a new rule; a rule: changing it.
+  const [editing, setEditing] = useState<'new' | Rule | null>(null);
   const [saved, setSaved] = useState<Rule | null>(null);
+  const today = chinaDate(Date.now());
 
   const gate = profileGate({
     title: '优惠规则',
@@ -239,15 +409,20 @@ export default function RulesPage() {
       <Text className="title">优惠规则</Text>
       {saved && <Text className="ok-box">已保存「{saved.name}」。</Text>}
       {editing ? (
-        <Section title="新规则">
+        <Section title={editing === 'new' ? '新规则' : `修改「${editing.name}」`}>
+          {editing !== 'new' && (
+            <Text className="hint">改动成为规则的新版本，只用于此后下的单；已下的单保持原价。</Text>
+          )}
           <RuleEditor
+            key={editing === 'new' ? 'new' : editing.id}
+            initial={editing === 'new' ? undefined : editing}
             onSaved={(r) => {
               setSaved(r);
-              setEditing(false);
+              setEditing(null);
               void queryClient.invalidateQueries({ queryKey: ['rules'] });
             }}
           />
-          <Btn className="btn--secondary" onClick={() => setEditing(false)}>
+          <Btn className="btn--secondary" onClick={() => setEditing(null)}>
             不保存，返回列表
           </Btn>
         </Section>
@@ -255,29 +430,27 @@ export default function RulesPage() {
         <Btn
           onClick={() => {
             setSaved(null);
-            setEditing(true);
+            setEditing('new');
           }}
         >
           新增规则
         </Btn>
       )}
       {!editing && (
-        <Section title="现行规则">
+        <Section title="全部规则">
           {rules.isPending && <Loading what="规则" />}
           {rules.isError && <ErrorBox message={rules.error.message} onRetry={() => rules.refetch()} />}
           {rules.data?.items.length === 0 && <Empty>还没有优惠规则。</Empty>}
           {rules.data?.items.map((r) => (
-            <View key={r.id} className="card rules__rule">
-              <Text className="card__title">{r.name}</Text>
-              <Text className="text">
-                {whoText(r)}：{benefitText(r)}（{funderLabel(r.fundedBy)}）
-              </Text>
-              <Text className="hint">
-                {r.validFrom} 起{r.validTo ? ` 至 ${r.validTo}` : ''}
-                {r.perElderPerSlotPerDay ? ` · 每人每餐每天限 ${r.perElderPerSlotPerDay} 份` : ''} · 优先级{' '}
-                {r.priority ?? 0}
-              </Text>
-            </View>
+            <RuleCard
+              key={r.id}
+              rule={r}
+              today={today}
+              onEdit={() => {
+                setSaved(null);
+                setEditing(r);
+              }}
+            />
           ))}
         </Section>
       )}

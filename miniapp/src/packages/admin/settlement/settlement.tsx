@@ -1,16 +1,17 @@
 /**
  * 月度结算 (admin; a canteen's staff see their own): for one canteen and month, what the
  * government and the canteen funded, rule by rule — summed from the price breakdowns stored
- * with the orders (GET /api/reports/settlement).
+ * with the orders (GET /api/reports/settlement), and the same month as an Excel workbook or a CSV.
  */
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { mealApi } from '../../../api/meals';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { adminApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
+  Btn,
   Choice,
   Empty,
   ErrorBox,
@@ -21,6 +22,50 @@ import {
 } from '../../../components/ui';
 import { chinaDate, formatYuan, funderLabel } from '../../../format';
 import { PageTop } from '../../../components/page-top';
+import { downloadFile } from '../../../api/download';
+import { plainError } from '../../../api/client';
+
+/**
+ * 下载 Excel / CSV: the same month's settlement as files for the finance office. The CSV only in
+ * the browser (WeChat opens documents, and a CSV is not one it opens).
+ */
+function Downloads({ canteenId, month }: { canteenId: string; month: string }) {
+  const [saved, setSaved] = useState('');
+  const file = useMutation({
+    mutationFn: (ext: 'xlsx' | 'csv') =>
+      downloadFile(
+        `/api/reports/settlement.${ext}?canteenId=${encodeURIComponent(canteenId)}&month=${month}`,
+        `settlement-${month}.${ext}`,
+      ),
+    onSuccess: (name) => setSaved(name),
+  });
+  return (
+    <View className="settlement__downloads">
+      <View className="row">
+        <Btn
+          label={`下载 Excel ${monthWords(month)}结算`}
+          disabled={file.isPending}
+          onClick={() => file.mutate('xlsx')}
+        >
+          下载 Excel
+        </Btn>
+        {process.env.TARO_ENV === 'h5' && (
+          <Btn
+            className="btn--secondary"
+            label={`下载 CSV ${monthWords(month)}补贴明细`}
+            disabled={file.isPending}
+            onClick={() => file.mutate('csv')}
+          >
+            下载 CSV
+          </Btn>
+        )}
+      </View>
+      {file.isPending && <Text className="hint">正在生成文件…</Text>}
+      {file.isError && <Text className="error-box">{plainError(file.error)}</Text>}
+      {saved && !file.isPending && !file.isError && <Text className="ok-box">已下载：{saved}</Text>}
+    </View>
+  );
+}
 
 function monthOf(date: string, back: number): string {
   const [y, m] = date.split('-').map(Number);
@@ -91,6 +136,7 @@ export default function SettlementPage() {
           {report.isError && <ErrorBox message={report.error.message} onRetry={() => report.refetch()} />}
           {r && (
             <View>
+              <Downloads canteenId={canteenId} month={month} />
               <View className="table-row">
                 <Text>订单数</Text>
                 <Text className="settlement__orders">{r.orders} 单</Text>

@@ -1,7 +1,8 @@
 /**
  * 长者名册 (community worker): find an elder of the community by name or the last digits
  * of the phone; for each one, book a meal on their behalf, give them a login, or make an
- * invite code for a family member. Everything inline, no pop-ups.
+ * invite code for a family member, or assess their capability (需复评 when none is on record
+ * or the latest is a year old). Everything inline, no pop-ups.
  */
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
@@ -11,7 +12,7 @@ import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { workerApi, type ElderRecord } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
-import { GROUP_LABELS } from '@yiyangtong/shared/src/labels';
+import { CARE_LEVEL_LABELS, GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import './elders.scss';
 import { PageTop } from '../../../components/page-top';
 
@@ -154,6 +155,18 @@ function ElderCard({ elder, admin }: { elder: ElderRecord; admin: boolean }) {
         {groups.length ? ` · ${groups.join('、')}` : ''}
       </Text>
       {elder.address && <Text className="hint">{elder.address}</Text>}
+      <Text className="text">
+        {elder.careLevel ? `${CARE_LEVEL_LABELS[elder.careLevel] ?? elder.careLevel}` : '未评估'}
+        {elder.lastAssessedAt ? ` · 上次评估 ${elder.lastAssessedAt}` : ''}
+        {elder.reassessmentDue && <Text className="elders__due">需复评</Text>}
+      </Text>
+      <Btn
+        className={elder.reassessmentDue ? undefined : 'btn--secondary'}
+        label={`能力评估 ${elder.name}${elder.reassessmentDue ? ' 需复评' : ''}`}
+        onClick={() => void Taro.navigateTo({ url: `/packages/worker/assess/assess?elderId=${elder.id}` })}
+      >
+        能力评估
+      </Btn>
       <Btn
         label={`代订餐 ${elder.name}`}
         onClick={() => void Taro.navigateTo({ url: `/pages/meal-booking/meal-booking?elderId=${elder.id}` })}
