@@ -165,6 +165,7 @@ export function elderRoutes(
       '修改长者资料（本社区助老员、管理员；身份证号仅管理员，出生日期和性别随之改）；已下的订单价格不变',
     access: ['worker', 'admin'],
     otherStatuses: [409],
+    rules: { idCardNo: '校验位正确，出生日期真实且不早于 1900 年（仅管理员可改）' },
     params: IdParamsSchema,
     body: UpdateElderBodySchema,
     handler: async ({ params, body, actor }) => {
