@@ -17,6 +17,8 @@ const INVARIANTS = [
   'standing-orders-processes', // a BFF killed mid-materialisation: one order each
   'accounts',
   'families',
+  'elder-records', // a retirement: meals cancelled and refunded, the card paid out to 0 with the ledger summing
+  'user-accounts', // a disabled account's token refused at once
 ];
 
 module.exports = {
