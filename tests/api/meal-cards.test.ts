@@ -420,6 +420,17 @@ describe('WeChat Pay top-ups (亲情付)', () => {
         by: expect.objectContaining({ userId: family.id, role: 'family' }),
       }),
     ]);
+    // On the audit log once, as the family member's top-up, however often WeChat told us.
+    const log = await t.api.get(`/api/audit?targetType=meal_card&targetId=${elderId}`, {
+      token: await m.adminToken(),
+    });
+    expect(log.body.items).toEqual([
+      expect.objectContaining({
+        action: 'meal_card.topup',
+        actor: expect.objectContaining({ userId: family.id, role: 'family' }),
+        changes: [{ field: 'balance', before: 0, after: 5000 }],
+      }),
+    ]);
   });
 
   test('forged notifications are refused and credit nothing', async () => {

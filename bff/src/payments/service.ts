@@ -8,7 +8,9 @@ import mongoose from 'mongoose';
 import type { Actor } from '../core/auth';
 import { AppError, conflict } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
+import { recordAudit } from '../audit/record';
 import { applyEntry, recordEntry } from '../cards/ledger';
+import { Elder } from '../elders/model';
 import { openidOf } from '../notifications/setup';
 import { IdempotencyKey } from '../orders/model';
 import { WechatPayment, type WechatPaymentDoc } from './model';
@@ -104,7 +106,7 @@ export async function handleWechatNotify(
   if (transaction.trade_state !== 'SUCCESS') return { status: 204 };
   if (transaction.amount.total !== payment.amount)
     return { status: 400, code: 'AMOUNT_MISMATCH', message: '支付金额与充值金额不符' };
-  const { entry } = await recordEntry({
+  const { entry, created } = await recordEntry({
     _id: `topup:${payment._id}`,
     elderId: payment.elderId,
     kind: 'topup',
@@ -114,7 +116,22 @@ export async function handleWechatNotify(
     paymentId: payment._id,
     at: now,
   });
-  await applyEntry(entry);
+  const outcome = await applyEntry(entry);
+  if (created) {
+    // The family member paid; WeChat only told us. On the log once (retries find the entry).
+    const elder = await Elder.findById(payment.elderId, { communityId: 1 }).lean();
+    await recordAudit(
+      { id: payment.by.userId, role: payment.by.role, name: payment.by.name ?? '' },
+      {
+        action: 'meal_card.topup',
+        targetType: 'meal_card',
+        targetId: payment.elderId,
+        ...(elder?.communityId ? { communityId: elder.communityId } : {}),
+        changes: [{ field: 'balance', before: outcome.balance - payment.amount, after: outcome.balance }],
+        reason: `微信支付充值 ¥${(payment.amount / 100).toFixed(2)}（交易 ${transaction.transaction_id}）`,
+      },
+    );
+  }
   if (payment.status !== 'paid')
     await WechatPayment.updateOne(
       { _id: payment._id },
