@@ -48,7 +48,13 @@ async function openPage(viewport: { width: number; height: number }) {
 }
 
 async function expectFits(page: Page, what: string) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // On the settled page: Taro H5 slides a new page in from the right.
+  const overflowNow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  let overflow = await overflowNow();
+  for (let i = 0; i < 30 && overflow > 0; i++) {
+    await page.waitForTimeout(100);
+    overflow = await overflowNow();
+  }
   expect({ what, overflow: overflow <= 0 }).toEqual({ what, overflow: true });
   await checkPage(page, what);
 }
