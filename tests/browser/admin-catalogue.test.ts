@@ -8,14 +8,15 @@ import {
   buttonNamed,
   checkPage,
   expectNoPopups,
+  expectNoSideScroll,
   expectText,
   launchChromium,
+  openPageAt,
   openPhonePage,
   signIn,
   textOn,
   visible,
 } from '../harness/browser';
-import { recordPersonalData } from '../harness/personal-data';
 import { ServiceFixtures } from '../api/service-fixtures';
 import type { TestUser } from '../api/fixtures';
 import { startTestServer } from '../harness/server';
@@ -49,27 +50,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('request', (r) => recordPersonalData(`${r.url()}\n${r.postData() ?? ''}`));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  return { page, dialogs, close: () => context.close() };
-}
+const openPage = (viewport: { width: number; height: number }) => openPageAt(browser, viewport);
 
 async function checkAll(page: Page, what: string): Promise<void> {
   await checkPage(page, what);
-  // A page slides in from the right when it opens: wait for it to settle before measuring.
-  let overflow = 1;
-  for (let i = 0; i < 30 && overflow > 0; i++) {
-    overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    if (overflow > 0) await page.waitForTimeout(100);
-  }
-  expect({ what, overflow: overflow <= 0 }).toEqual({ what, overflow: true });
+  await expectNoSideScroll(page, what);
 }
 
 const input = (page: Page, label: string) =>

@@ -13,6 +13,7 @@ import {
   buttonStarting,
   checkPage,
   expectNoPopups,
+  expectNoSideScroll,
   expectPressed,
   expectText,
   field,
@@ -218,8 +219,7 @@ test('the admin at 1366×768 moves an elder to another community and reinstates 
     await expectText(zhouCard, '已恢复 周桂兰');
     await checkPage(page, '长者名册 恢复 (admin 1366)');
     expect((await elderAsAdmin(zhou.id)).status).toBe('active');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    await expectNoSideScroll(page, '长者名册 恢复 (admin 1366)');
     await expectNoPopups({ page, dialogs });
   } finally {
     await context.close();

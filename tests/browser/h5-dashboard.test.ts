@@ -9,12 +9,13 @@ import {
   buttonNamed,
   checkPage,
   expectNoPopups,
+  expectNoSideScroll,
   launchChromium,
+  openPageAt,
   signIn,
   textOn,
   visible,
 } from '../harness/browser';
-import { recordPersonalData } from '../harness/personal-data';
 import { ServiceFixtures } from '../api/service-fixtures';
 import type { TestUser } from '../api/fixtures';
 import { startTestServer } from '../harness/server';
@@ -80,17 +81,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('request', (r) => recordPersonalData(`${r.url()}\n${r.postData() ?? ''}`));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  return { page, dialogs, close: () => context.close() };
-}
+const openPage = (viewport: { width: number; height: number }) => openPageAt(browser, viewport);
 
 /** Waits until `n` charts are drawn, then returns each chart canvas's size. */
 async function chartSizes(page: Page, n: number): Promise<{ w: number; h: number }[]> {
@@ -132,15 +123,7 @@ async function expectDashboard(page: Page, token: string, what: string, communit
     expect(lines).toContain(
       `${c.name}：订餐 ${c.mealOrders} 单，补贴 ${yuan(c.subsidyTotal)}，上门服务 ${c.serviceOrders} 单，紧急呼叫 ${c.sosCount} 次`,
     );
-  // Measured on the settled page: Taro H5 slides a new page in from the right (a few px left to go
-  // when a fast run gets here shows as a few px of overflow).
-  const overflowNow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  let overflow = await overflowNow();
-  for (let i = 0; i < 30 && overflow > 0; i++) {
-    await page.waitForTimeout(100);
-    overflow = await overflowNow();
-  }
-  expect({ what, overflow: overflow <= 0 }).toEqual({ what, overflow: true });
+  await expectNoSideScroll(page, what);
   await checkPage(page, what);
   return summary;
 }

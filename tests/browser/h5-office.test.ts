@@ -9,13 +9,14 @@ import {
   buttonNamed,
   checkPage,
   expectNoPopups,
+  expectNoSideScroll,
   field,
   launchChromium,
+  openPageAt,
   signIn,
   textOn,
   visible,
 } from '../harness/browser';
-import { recordPersonalData } from '../harness/personal-data';
 import { Fixtures, type TestUser } from '../api/fixtures';
 import { startTestServer } from '../harness/server';
 
@@ -35,27 +36,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  const dialogs: string[] = [];
-  page.on('request', (r) => recordPersonalData(`${r.url()}\n${r.postData() ?? ''}`));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  return { page, dialogs, close: () => context.close() };
-}
+const openPage = (viewport: { width: number; height: number }) =>
+  openPageAt(browser, viewport, { acceptDownloads: true });
 
 async function expectFits(page: Page, what: string) {
-  // On the settled page: Taro H5 slides a new page in from the right.
-  const overflowNow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  let overflow = await overflowNow();
-  for (let i = 0; i < 30 && overflow > 0; i++) {
-    await page.waitForTimeout(100);
-    overflow = await overflowNow();
-  }
-  expect({ what, overflow: overflow <= 0 }).toEqual({ what, overflow: true });
+  await expectNoSideScroll(page, what);
   await checkPage(page, what);
 }
 

@@ -21,8 +21,17 @@ export interface PhonePage {
   close(): Promise<void>;
 }
 
-export async function openPhonePage(browser: Browser): Promise<PhonePage> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+export function openPhonePage(browser: Browser): Promise<PhonePage> {
+  return openPageAt(browser, { width: 390, height: 844 });
+}
+
+/** A page at any screen size (a PC at 1366×768, a small phone), recording what it sends and any dialog. */
+export async function openPageAt(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  opts: { acceptDownloads?: boolean } = {},
+): Promise<PhonePage> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', ...opts });
   const page = await context.newPage();
   const dialogs: string[] = [];
   // What the app sends (an ID number typed in a form…) is test data the log scan looks for.
@@ -233,4 +242,15 @@ export async function hasValue(l: Locator, v: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   expect(await l.inputValue()).toBe(v);
+}
+
+/** No sideways scroll, measured once a newly opened page has finished sliding in from the right. */
+export async function expectNoSideScroll(page: Page, what: string): Promise<void> {
+  const overflowNow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  let overflow = await overflowNow();
+  for (let i = 0; i < 30 && overflow > 0; i++) {
+    await page.waitForTimeout(100);
+    overflow = await overflowNow();
+  }
+  expect({ what, overflow: overflow <= 0 }).toEqual({ what, overflow: true });
 }
