@@ -29,6 +29,7 @@ import { notificationRoutes } from './notifications/routes';
 import { configureNotifiers } from './notifications/setup';
 import { serviceRoutes } from './services/routes';
 import { sosRoutes } from './sos/routes';
+import { followUpRoutes } from './follow-ups/routes';
 import { standingOrderRoutes } from './standing-orders/routes';
 import { cardRoutes } from './cards/routes';
 import { paymentRoutes } from './payments/routes';
@@ -55,6 +56,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   reportRoutes(api);
   serviceRoutes(api, config.clock);
   sosRoutes(api, config.clock);
+  followUpRoutes(api, config.clock);
   notificationRoutes(api);
   standingOrderRoutes(api, { clock: config.clock, log });
   const pay = config.wechatPay && new WechatPay(config.wechatPay);

@@ -40,6 +40,7 @@ export default defineAppConfig({
         'audit/audit',
         'canteens/canteens',
         'services/services',
+        'quality/quality',
       ],
     },
     { root: 'packages/provider', pages: ['visits/visits'] },

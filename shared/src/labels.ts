@@ -48,6 +48,12 @@ export const SOS_OUTCOME_LABELS: Record<'false_alarm' | 'helped_at_home' | 'hosp
   other: '其他',
 };
 
+/** Why a visit is on the follow-up list. */
+export const FOLLOW_UP_REASON_LABELS: Record<'low_rating' | 'sampled', string> = {
+  low_rating: '评分较低',
+  sampled: '随机抽查',
+};
+
 /** Where an alarm came from (the worker desk, notices, figures). */
 export const ALARM_SOURCE_LABELS: Record<'elder' | 'care_call' | 'delivery', string> = {
   elder: '长者呼叫',
@@ -68,11 +74,13 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   service_order: '上门服务',
   standing_order: '长期订餐',
   assessment: '能力评估',
+  setting: '系统设置',
 };
 
 /** What each action is called on the audit viewer and in the CSV (unknown ones show as they are). */
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'elder.create': '登记长者',
+  'setting.follow_up_share': '修改回访抽查比例',
   'elder.update': '修改长者资料',
   'elder.retire': '长者退出',
   'elder.reinstate': '恢复长者',

@@ -224,12 +224,15 @@ test('a worker dispatches a requested visit and records the follow-up', async ()
     await f.api.post(`/api/service-orders/${v.id}/accept`, {}, { token: provider.token });
     shifted = new Date(`${day}T01:00:00Z`);
     await f.api.post(`/api/service-orders/${v.id}/check-in`, {}, { token: provider.token });
+    // Every completed visit is sampled for a follow-up call here (the district's default is 10 %).
+    await f.api.put('/api/follow-ups/settings', { sampleShare: 1 }, { token: await f.adminToken() });
     shifted = new Date(`${day}T02:00:00Z`);
     await f.api.post(`/api/service-orders/${v.id}/check-out`, {}, { token: provider.token });
     shifted = null;
     const follow = visible(w.page.locator(`[aria-label="张桂兰 上门助浴 ${day} 09:00 待回访"]`));
     await follow.waitFor({ timeout: 15000 });
     await expectText(follow, '长者未评价');
+    await expectText(follow, '回访原因：随机抽查');
     await visible(follow.locator('[role="button"][aria-label="满意"]')).click();
     await visible(follow.locator('taro-input-core input[placeholder="回访记录"]')).fill(
       '电话回访，老人说很好',

@@ -93,6 +93,7 @@ const VISITS: Visit[] = [
   { route: 'packages/admin/audit/audit', who: 'admin', tap: '操作日志' },
   { route: 'packages/admin/canteens/canteens', who: 'admin', tap: '食堂设置' },
   { route: 'packages/admin/services/services', who: 'admin', tap: '服务项目' },
+  { route: 'packages/admin/quality/quality', who: 'admin', tap: '服务质量' },
   { route: 'packages/provider/visits/visits', who: 'provider', tap: '上门服务' },
 ];
 

@@ -250,7 +250,7 @@ test.each(VIEWPORTS)(
         status: 'resolved',
         resolution: { outcome: 'hospital', notes: '头晕，已送市一院', by: { name: '王助老员' } },
       });
-      await textOn(page, '现在没有未处理的紧急呼叫。').waitFor();
+      await textOn(page, '现在没有未处理的紧急呼叫或提醒。').waitFor();
       await expectNoPopups(w);
     } finally {
       await w.close();

@@ -4,6 +4,7 @@
  * cancels before check-in (the provider is told); a worker reviews an exceptional visit
  * (far check-in, too short) — until approved it is neither served in the figures nor billed.
  */
+import { sampleCompletedVisit } from '../follow-ups/service';
 import {
   DeclineBodySchema,
   IdParamsSchema,
@@ -149,10 +150,12 @@ export function visitCheckRoutes(api: Api, clock: () => Date): void {
       );
       if (!updated) throw conflict('NOT_UNDER_REVIEW', '这次服务不在待审核中（可能已有人审核过）');
       await bumpCounters(order.communityId, order.createdDay, { inc: countedChange(order, updated) });
-      if (body.approve && updated.checkOut && updated.checkOutDay)
+      if (body.approve && updated.checkOut && updated.checkOutDay) {
         await bumpCounters(order.communityId, updated.checkOutDay, {
           inc: { serviceMinutes: updated.checkOut.durationMin },
         });
+        await sampleCompletedVisit(updated, now);
+      }
       return visitView(updated);
     },
   });

@@ -1,3 +1,4 @@
+import { afterRating, closeTask, sampleCompletedVisit } from '../follow-ups/service';
 import {
   CheckInBodySchema,
   chinaDate,
@@ -313,8 +314,10 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
           .filter(Boolean)
           .join('；') || undefined,
       );
-      if (!reasons.length)
+      if (!reasons.length) {
         await bumpCounters(order.communityId, chinaDate(now), { inc: { serviceMinutes: durationMin } });
+        await sampleCompletedVisit(updated, now);
+      }
       await notify(
         (await elderAndFamily(order.elderId)).map((userId) => ({
           userId,
@@ -358,6 +361,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
       await bumpCounters(order.communityId, chinaDate(now), {
         inc: { ratings: 1, ratingsGood: body.score >= 4 ? 1 : 0 },
       });
+      await afterRating(updated, body.score, now);
       return visitView(updated);
     },
   });
@@ -392,6 +396,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
       await bumpCounters(order.communityId, chinaDate(now), {
         inc: { followUps: 1, followUpsSatisfied: body.satisfied ? 1 : 0 },
       });
+      await closeTask(updated, followUp);
       return visitView(updated);
     },
   });

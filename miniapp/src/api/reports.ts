@@ -24,7 +24,28 @@ export interface CommunityFigures extends Figures {
   name: string;
 }
 
+/** One provider's quality figures over a period (GET /api/reports/providers), ranked best first. */
+export interface ProviderQuality {
+  providerUserId: string;
+  name: string;
+  visits: number;
+  completed: number;
+  checkIns: number;
+  onTimeRate: number | null;
+  ratings: number;
+  avgRating: number | null;
+  lowRatings: number;
+  followUps: number;
+  followUpsSatisfied: number;
+  farCheckIns: number;
+}
+
 export const reportsApi = {
+  providers: (from: string, to: string) =>
+    request<{ items: ProviderQuality[] }>('GET', `/api/reports/providers?from=${from}&to=${to}`),
+  followUpSettings: () => request<{ sampleShare: number }>('GET', '/api/follow-ups/settings'),
+  setFollowUpShare: (sampleShare: number) =>
+    request<{ sampleShare: number }>('PUT', '/api/follow-ups/settings', { sampleShare }),
   summary: (from: string, to: string) =>
     request<Figures & { serviceOrders: number }>('GET', `/api/reports/summary?from=${from}&to=${to}`),
   trends: (from: string, to: string, by: 'day' | 'week') =>

@@ -156,6 +156,23 @@ export const sosApi = {
 
 export type SosOutcome = 'false_alarm' | 'helped_at_home' | 'hospital' | 'other';
 
+/** A 回访 task: a visit rated 3 or less, or sampled at random, waiting for the worker's call. */
+export interface FollowUpTask {
+  id: string;
+  serviceOrderId: string;
+  elderName: string;
+  itemName: string;
+  providerName?: string;
+  reasons: ('low_rating' | 'sampled')[];
+  ratingScore?: number;
+  createdAt: string;
+  visit?: Visit;
+}
+
+export const followUpApi = {
+  open: () => request<{ items: FollowUpTask[] }>('GET', '/api/follow-ups?status=open'),
+};
+
 export const noticeApi = {
   list: () => request<{ items: Notice[]; unread: number }>('GET', '/api/notifications'),
   read: (noticeId: string) => request<Notice>('POST', `/api/notifications/${id(noticeId)}/read`, {}),

@@ -14,6 +14,7 @@ export const AUDIT_TARGET_TYPES = [
   'service_order',
   'standing_order',
   'assessment',
+  'setting',
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

@@ -58,8 +58,9 @@ export const RatingBodySchema = z.strictObject({
 export const FOLLOW_UP_REASONS = ['low_rating', 'sampled'] as const;
 export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
 export const DEFAULT_FOLLOW_UP_SHARE = 0.1;
+/** Open tasks only: done ones are on their visits (timeline) and in the figures. */
 export const FollowUpsQuerySchema = z.object({
-  status: z.enum(['open', 'done']).default('open'),
+  status: z.enum(['open']).default('open'),
   communityId: IdSchema.optional(),
 });
 export const FollowUpSettingsBodySchema = z.strictObject({

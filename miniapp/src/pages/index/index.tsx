@@ -39,6 +39,7 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
     { label: '优惠规则', url: '/packages/admin/rules/rules' },
     { label: '月度结算', url: '/packages/admin/settlement/settlement' },
     { label: '辖区数据', url: '/packages/admin/figures/figures' },
+    { label: '服务质量', url: '/packages/admin/quality/quality' },
     { label: '账号管理', url: '/packages/admin/accounts/accounts' },
     { label: '操作日志', url: '/packages/admin/audit/audit' },
     { label: '食堂设置', url: '/packages/admin/canteens/canteens' },

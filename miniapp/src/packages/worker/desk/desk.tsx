@@ -1,15 +1,16 @@
 /**
  * 社区工作台 (workers, admin): 1. open SOS first (./sos-panel.tsx: address, notes, call buttons,
  * 我来处理, then 处理完毕 with an outcome); 2. visits waiting for a provider (./dispatch-panel.tsx);
- * 3. exceptional visits waiting for review (./review-panel.tsx); 4. finished visits waiting for the
- * follow-up call (回访).
+ * 3. exceptional visits waiting for review (./review-panel.tsx); 4. the follow-up calls (回访) to
+ * make: visits rated 3 or less and a share of completed ones sampled at random.
  */
 import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useProfile } from '../../../api/profile';
-import { chinaDateTime, serviceApi, type Visit } from '../../../api/services';
+import { FOLLOW_UP_REASON_LABELS } from '@yiyangtong/shared/src/labels';
+import { chinaDateTime, followUpApi, serviceApi, type FollowUpTask, type Visit } from '../../../api/services';
 import { goHome, profileGate } from '../../../components/profile-gate';
 import { Tap } from '../../../components/tap';
 import { Timeline } from '../../../components/visit-parts';
@@ -19,14 +20,15 @@ import { DispatchPanel } from './dispatch-panel';
 import { ReviewPanel } from './review-panel';
 import { PageTop } from '../../../components/page-top';
 
-function FollowUpCard({ visit }: { visit: Visit }) {
+function FollowUpCard({ task }: { task: FollowUpTask }) {
+  const visit = task.visit as Visit;
   const qc = useQueryClient();
   const [satisfied, setSatisfied] = useState<boolean | null>(null);
   const [notes, setNotes] = useState('');
   const save = useMutation({
     mutationFn: () =>
       serviceApi.act(visit.id, 'follow-up', { satisfied: Boolean(satisfied), ...(notes ? { notes } : {}) }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-visits'] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-follow-ups'] }),
   });
   return (
     <View
@@ -35,6 +37,9 @@ function FollowUpCard({ visit }: { visit: Visit }) {
     >
       <Text className="care__strong">
         {visit.item.name} · {visit.elderName}
+      </Text>
+      <Text className={task.reasons.includes('low_rating') ? 'care__warn' : 'text'}>
+        回访原因：{task.reasons.map((r) => FOLLOW_UP_REASON_LABELS[r]).join('、')}
       </Text>
       <Text className="text">
         {visit.provider?.name} 服务 {visit.durationMin ?? 0} 分钟
@@ -72,11 +77,16 @@ export default function WorkerDeskPage() {
   const visits = useQuery({
     queryKey: ['desk-visits'],
     queryFn: async () => {
-      const lists = await Promise.all(
-        ['requested', 'rejected', 'completed', 'rated'].map((s) => serviceApi.list(`?status=${s}`)),
-      );
+      const lists = await Promise.all(['requested', 'rejected'].map((s) => serviceApi.list(`?status=${s}`)));
       return lists.flatMap((l) => l.items);
     },
+    enabled: ready,
+    refetchInterval: 5000,
+  });
+  // 回访: the visits rated 3 or less and those sampled at random, newest first.
+  const followUps = useQuery({
+    queryKey: ['desk-follow-ups'],
+    queryFn: followUpApi.open,
     enabled: ready,
     refetchInterval: 5000,
   });
@@ -90,12 +100,8 @@ export default function WorkerDeskPage() {
     notForYou: me.data && !ready ? '这个页面供社区助老员和管理员使用。' : null,
   });
   if (gate) return gate;
-  const all = visits.data ?? [];
-  const toDispatch = all.filter((v) => v.status === 'requested' || v.status === 'rejected');
-  // A visit under review (or rejected) is not followed up until approved.
-  const toFollow = all.filter(
-    (v) => (v.status === 'completed' || v.status === 'rated') && (!v.review || v.review.state === 'approved'),
-  );
+  const toDispatch = visits.data ?? [];
+  const toFollow = (followUps.data?.items ?? []).filter((task) => task.visit);
   return (
     <View className="page desk">
       <PageTop />
@@ -105,14 +111,20 @@ export default function WorkerDeskPage() {
       {me.data?.role === 'worker' && <ReviewPanel enabled={ready} />}
       <View className="care__section">
         <Text className="care__heading">待回访（{toFollow.length}）</Text>
-        {toFollow.map((v) => (
-          <FollowUpCard key={v.id} visit={v} />
+        <Text className="hint">评分 3 分及以下的服务都要回访，另随机抽查部分已完成的服务。</Text>
+        {toFollow.map((task) => (
+          <FollowUpCard key={task.id} task={task} />
         ))}
       </View>
       <Tap
         label="查看统计"
         kind="secondary"
         onTap={() => void Taro.navigateTo({ url: '/packages/admin/figures/figures' })}
+      />
+      <Tap
+        label="服务质量"
+        kind="secondary"
+        onTap={() => void Taro.navigateTo({ url: '/packages/admin/quality/quality' })}
       />
       <Tap label="返回首页" kind="secondary" onTap={goHome} />
     </View>
