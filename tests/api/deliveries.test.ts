@@ -141,6 +141,10 @@ test('nobody home: one delivery alarm on the worker desk with the time, the fami
   expect(await openAlarmsOf(elder1.id)).toHaveLength(1);
   expect(await noticesAbout(daughter, res.body.alarm.id)).toHaveLength(1);
 
+  // The family sees it on the order too.
+  const seen = await t.api.get(`/api/meal-orders/${order.orderId}`, { token: daughter.token });
+  expect(seen.body.delivery).toMatchObject({ outcome: 'not_home', at: '2026-12-01T04:05:00.000Z' });
+
   // The list shows it marked.
   const listed = (await deliveries(staff.token)).body.items.find((i: any) => i.orderId === order.orderId);
   expect(listed.delivery).toMatchObject({ outcome: 'not_home', sosId: res.body.alarm.id });
