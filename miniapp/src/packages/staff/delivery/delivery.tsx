@@ -14,7 +14,7 @@ import {
   deliveryApi,
   type Delivery,
   type DeliveryOutcome,
-} from '../../../api/canteen';
+} from '../../../api/delivery';
 import { mealApi } from '../../../api/meals';
 import { cls, noRetryOn4xx, useProfile } from '../../../api/profile';
 import { profileGate } from '../../../components/profile-gate';
