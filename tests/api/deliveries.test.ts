@@ -221,3 +221,16 @@ test('unwell after a second try: the open alarm is kept (no second one); deliver
   const served = await mark(staff.token, order.orderId, { outcome: 'delivered' });
   expect(served.body).toMatchObject({ status: 'served', delivery: { outcome: 'delivered' } });
 });
+
+test('a double tap on 已送达 (two requests at once): both answered 200, served once', async () => {
+  at('2026-12-01T01:30:00Z'); // 09:30, before the cut-off: a fresh order
+  const fresh = await m.placed(worker.token, lunchFor(elder3.id));
+  at('2026-12-01T04:40:00Z');
+  const [a, b] = await Promise.all([
+    mark(staff.token, fresh.id, { outcome: 'delivered' }),
+    mark(staff.token, fresh.id, { outcome: 'delivered' }),
+  ]);
+  expect([a.status, b.status]).toEqual([200, 200]);
+  const order = await t.api.get(`/api/meal-orders/${fresh.id}`, { token: staff.token });
+  expect(order.body.history.filter((h: any) => h.status === 'served')).toHaveLength(1);
+});

@@ -16,7 +16,7 @@
  */
 import { chinaDate, type DeliveryOutcome, type Slot } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
-import { conflict, notFound } from '../core/errors';
+import { AppError, conflict, notFound } from '../core/errors';
 import { conditionalUpdate } from '../db/write-lock';
 import type { ElderDoc } from '../elders/model';
 import { raiseSystemAlarm, eldersById } from '../sos/service';
@@ -122,11 +122,19 @@ export async function recordDelivery(
               collectedBy: by,
             },
           };
-    const served = await transition(order, ['placed', 'confirmed'], 'served', actor, now, {
-      ...collect,
-      delivery: { ...delivery, ...(order.delivery?.sosId ? { sosId: order.delivery.sosId } : {}) },
-    });
-    return { order: served, changed: true };
+    try {
+      const served = await transition(order, ['placed', 'confirmed'], 'served', actor, now, {
+        ...collect,
+        delivery: { ...delivery, ...(order.delivery?.sosId ? { sosId: order.delivery.sosId } : {}) },
+      });
+      return { order: served, changed: true };
+    } catch (err) {
+      // A double tap: the other request served it as delivered — the same answer, once.
+      if (!(err instanceof AppError) || err.code !== 'ALREADY_SERVED') throw err;
+      const current = await MealOrder.findById(order._id).lean<MealOrderDoc>();
+      if (current?.delivery?.outcome !== 'delivered') throw err;
+      return { order: current, changed: false };
+    }
   }
   // The alarm first: should the record below fail, a retry finds the same open alarm (no second notice).
   const { sos, created } = await raiseSystemAlarm(
