@@ -47,7 +47,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   const api = new Api();
   healthRoutes(api, () => api.openapi({ title: '颐养通 BFF', version: '1.0.0' }));
   accountRoutes(api, { config, tokens });
-  placeRoutes(api);
+  placeRoutes(api, config.clock);
   elderRoutes(api, config.login, config.clock);
   assessmentRoutes(api, config.clock);
   menuRoutes(api);

@@ -29,7 +29,10 @@ export default defineAppConfig({
         'assess/assess',
       ],
     },
-    { root: 'packages/staff', pages: ['menu/menu', 'forecast/forecast', 'dishes/dishes'] },
+    {
+      root: 'packages/staff',
+      pages: ['menu/menu', 'forecast/forecast', 'dishes/dishes', 'delivery/delivery'],
+    },
     {
       root: 'packages/admin',
       pages: [

@@ -104,6 +104,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'meal_card.topup_reversed': '撤销现金充值',
   'meal_card.payout': '余额退还',
   'meal_order.cancel': '取消餐单',
+  'meal_order.delivery': '登记送餐结果',
   'service_order.cancel': '取消上门服务',
 };
 

@@ -186,6 +186,7 @@ function bodyFor(label: string): unknown {
     'POST /api/canteens/{id}/dishes': { name: '偷加的菜', price: 100 },
     'PUT /api/canteens/{id}/menus/{date}/{slot}': { items: [] },
     'POST /api/canteens/{id}/pickups': { code: '123456', date: tomorrow },
+    'POST /api/meal-orders/{id}/delivery': { outcome: 'not_home' },
     'POST /api/service-orders/{id}/dispatch': { providerUserId: A.users.provider.id },
     'POST /api/service-orders/{id}/rating': { score: 1, comment: '差' },
     'POST /api/service-orders/{id}/follow-up': { satisfied: false },
@@ -215,7 +216,7 @@ function urlFor(path: string, id: string): string {
       .replace('{dishId}', B.dishId)
       // a well-formed cash entry of B's worker, so only ownership can refuse the undo
       .replace('{entryId}', `cash:${B.users.worker.id}:topup-1`)
-      .concat(path.endsWith('/orders') ? `?date=${tomorrow}` : '')
+      .concat(path.endsWith('/orders') || path.endsWith('/deliveries') ? `?date=${tomorrow}` : '')
   );
 }
 
@@ -255,6 +256,7 @@ test("B's records are as they were, and B's own people still reach them (the ids
   const order = await t.api.get(`/api/meal-orders/${B.records.mealOrder}`, { token: elder.token });
   expect(order.status).toBe(200);
   expect(order.body.status).toBe('placed');
+  expect(order.body.delivery).toBeUndefined(); // no delivery outcome recorded by A's staff
   const visit = await t.api.get(`/api/service-orders/${B.records.visit}`, { token: provider.token });
   expect(visit.status).toBe(200);
   expect(visit.body.status).toBe('dispatched');

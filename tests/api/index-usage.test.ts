@@ -145,7 +145,7 @@ describe('the hot queries of a year of meals use our indexes', () => {
     await expectIndexScan('meal_orders', { elderMonth: keys.elderMonth, date: sample.date });
   });
 
-  it("the counter: a slot's sheet for the staff and a check-out by pickup code", async () => {
+  it("the counter: a slot's sheet for the staff (and the courier's deliveries) and a check-out by pickup code", async () => {
     const keys = orderKeys(sample);
     await expectIndexScan('meal_orders', { canteenDay: keys.canteenDay, slot: sample.slot });
     await expectIndexScan('meal_orders', { canteenDay: keys.canteenDay, pickupCode: sample.pickupCode });

@@ -86,6 +86,7 @@ const VISITS: Visit[] = [
   { route: 'packages/staff/menu/menu', who: 'canteen_staff', tap: '发布菜单' },
   { route: 'packages/staff/forecast/forecast', who: 'canteen_staff', tap: '备餐预估' },
   { route: 'packages/staff/dishes/dishes', who: 'canteen_staff', tap: '菜品' },
+  { route: 'packages/staff/delivery/delivery', who: 'canteen_staff', tap: '送餐上门' },
   { route: 'packages/admin/rules/rules', who: 'admin', tap: '优惠规则' },
   { route: 'packages/admin/settlement/settlement', who: 'admin', tap: '月度结算' },
   { route: 'packages/admin/figures/figures', who: 'admin', tap: '辖区数据' },

@@ -53,6 +53,18 @@ export interface MealOrderDoc {
   /** `via: 'standing_order'`: placed by the scheduler for the standing order set up by this person. */
   bookedBy: { userId: string; role: Role; name: string; via?: 'standing_order' };
   standingOrderId?: string;
+  /**
+   * A delivery's outcome at the door, as the canteen's staff recorded it (orders/delivery.ts):
+   * `delivered` goes with status `served`; `not_home` / `unwell` leave the status as it was
+   * (the meal was cooked: settled like a no-show) and raised the alarm `sosId`.
+   */
+  delivery?: {
+    outcome: 'delivered' | 'not_home' | 'unwell';
+    at: Date;
+    by: { userId: string; role: Role; name?: string };
+    notes?: string;
+    sosId?: string;
+  };
   status: MealOrderStatus;
   history: StatusChange[];
   cutoffAt: Date;
@@ -103,6 +115,7 @@ const mealOrderSchema = new Schema<MealOrderDoc>(
     ),
     bookedBy: by,
     standingOrderId: String,
+    delivery: new Schema({ outcome: String, at: Date, by, notes: String, sosId: String }, { _id: false }),
     status: String,
     history: [new Schema<StatusChange>({ status: String, at: Date, by }, { _id: false })],
     cutoffAt: Date,

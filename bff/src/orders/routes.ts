@@ -3,6 +3,7 @@ import {
   CanteenOrdersQuerySchema,
   chinaDate,
   CreateMealOrderBodySchema,
+  DeliveryBodySchema,
   IdempotencyHeadersSchema,
   IdParamsSchema,
   MealOrderQuerySchema,
@@ -14,7 +15,9 @@ import type { Api } from '../core/route';
 import { recordAudit } from '../audit/record';
 import { assertStaffOf } from '../menus/routes';
 import { findCanteen } from '../places/routes';
+import { eldersById } from '../sos/service';
 import { MealOrder, type MealOrderDoc } from './model';
+import { deliveriesOf, deliveryView, recordDelivery } from './delivery';
 import { pickupNotFound } from './pickup-lookup';
 import { listVisibleOrders } from './queries';
 import { cancelOrder, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
@@ -197,6 +200,52 @@ export function orderRoutes(api: Api, clock: () => Date): void {
       const counts = { placed: 0, confirmed: 0, served: 0, cancelled: 0 };
       for (const o of orders) counts[o.status] += 1;
       return { items: orders.map((o) => orderView(o, actor)), totals: [...totals.values()], counts };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/canteens/:id/deliveries',
+    tag: 'canteen',
+    summary: '食堂某天（某餐）要送上门的餐：地址、长者电话（送餐员拨打）、饮食禁忌、菜品、送餐结果',
+    access: ['canteen_staff', 'admin'],
+    params: IdParamsSchema,
+    query: CanteenOrdersQuerySchema,
+    handler: async ({ params, query, actor }) => {
+      assertStaffOf(actor, params.id);
+      await findCanteen(params.id);
+      return { items: await deliveriesOf(params.id, query.date, query.slot) };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/meal-orders/:id/delivery',
+    tag: 'canteen',
+    summary:
+      '登记送餐结果（本食堂工作人员）：delivered 已送达（订单变为已取餐）；not_home 无人应门、unwell 身体不适 → 发出一次送餐告警（家属与社区助老员收到）；同一结果重复提交不再告警',
+    access: ['canteen_staff'],
+    otherStatuses: [404, 409],
+    params: IdParamsSchema,
+    body: DeliveryBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const { order, changed, alarm } = await recordDelivery(actor, params.id, body, clock());
+      if (changed)
+        await recordAudit(actor, {
+          action: 'meal_order.delivery',
+          targetType: 'meal_order',
+          targetId: params.id,
+          communityId: order.communityId,
+          changes: [
+            { field: 'delivery', after: body.outcome },
+            ...(body.outcome === 'delivered' ? [{ field: 'status', after: 'served' }] : []),
+          ],
+          reason: `${order.date} ${SLOT_WORDS[order.slot]}送餐${
+            { delivered: '已送达', not_home: '无人应门', unwell: '长者身体不适' }[body.outcome]
+          }${body.notes ? `：${body.notes}` : ''}`,
+        });
+      const elder = (await eldersById([order.elderId])).get(order.elderId);
+      return { ...deliveryView(order, elder), ...(alarm ? { alarm } : {}) };
     },
   });
 

@@ -559,6 +559,10 @@ export function orderView(o: MealOrderDoc, viewer: Actor) {
     ...(viewer.role === 'canteen_staff' ? {} : { pickupCode: o.pickupCode }),
     bookedBy: o.bookedBy,
     ...(o.standingOrderId ? { standingOrderId: o.standingOrderId } : {}),
+    // What the courier found at the door (送达 / 无人应门 / 身体不适), when it was delivered to the home.
+    ...(o.delivery
+      ? { delivery: { outcome: o.delivery.outcome, at: new Date(o.delivery.at).toISOString() } }
+      : {}),
     history: o.history.map((h) => ({ status: h.status, at: new Date(h.at).toISOString(), by: h.by })),
     cutoffAt: new Date(o.cutoffAt).toISOString(),
     createdAt: new Date(o.createdAt).toISOString(),

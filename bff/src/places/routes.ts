@@ -9,6 +9,7 @@ import {
 import { changesBetween, recordAudit } from '../audit/record';
 import { conflict, notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
+import { upcomingSlots } from './availability';
 import { Canteen, Community, objectIdOrNull, publicCanteen, publicCommunity, type CanteenDoc } from './model';
 
 // Canteens change rarely and are read by every menu read and order: cached briefly per process.
@@ -64,7 +65,7 @@ export async function communityExists(id: string): Promise<boolean> {
   return Boolean(oid && (await Community.exists({ _id: oid })));
 }
 
-export function placeRoutes(api: Api): void {
+export function placeRoutes(api: Api, clock: () => Date = () => new Date()): void {
   api.add({
     method: 'post',
     path: '/api/communities',
@@ -157,23 +158,33 @@ export function placeRoutes(api: Api): void {
     method: 'get',
     path: '/api/canteens',
     tag: 'places',
-    summary: '附近的食堂（按距离由近到远）',
+    summary:
+      '附近的食堂（按距离由近到远）；每项带今明两天各餐次能否订（upcoming: open 可订 / sold_out 已订完 / closed 已截止、暂停营业或未发布菜单）',
     access: 'public',
     query: NearbyCanteensQuerySchema,
     handler: async ({ query }) => {
+      const now = clock();
       // Canteens per district are few; distance is computed here (FerretDB has no geo index).
       const all = await Canteen.find(query.communityId ? { communityId: query.communityId } : {})
         .limit(2000)
-        .lean();
-      if (query.lng === undefined || query.lat === undefined) {
-        return { items: all.map(publicCanteen).sort((a, b) => a.name.localeCompare(b.name, 'zh')) };
-      }
-      const here = { lng: query.lng, lat: query.lat };
-      const items = all
-        .map((c) => ({ ...publicCanteen(c), distanceM: distanceMetres(here, c.location) }))
-        .filter((c) => query.radius === undefined || c.distanceM <= query.radius)
-        .sort((a, b) => a.distanceM - b.distanceM);
-      return { items };
+        .lean<CanteenDoc[]>();
+      const here =
+        query.lng === undefined || query.lat === undefined ? null : { lng: query.lng, lat: query.lat };
+      const listed = all
+        .map((c) => ({ doc: c, distanceM: here ? distanceMetres(here, c.location) : undefined }))
+        .filter(
+          (c) => query.radius === undefined || c.distanceM === undefined || c.distanceM <= query.radius,
+        );
+      // Only the canteens listed: their menus by `_id`, through the menu cache.
+      const items = await Promise.all(
+        listed.map(async ({ doc, distanceM }) => ({
+          ...publicCanteen(doc),
+          ...(distanceM === undefined ? {} : { distanceM }),
+          upcoming: await upcomingSlots(doc, now),
+        })),
+      );
+      if (!here) return { items: items.sort((a, b) => a.name.localeCompare(b.name, 'zh')) };
+      return { items: items.sort((a, b) => a.distanceM! - b.distanceM!) };
     },
   });
 

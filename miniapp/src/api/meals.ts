@@ -27,6 +27,17 @@ export interface Canteen {
   distanceM?: number;
   /** 暂停营业: takes no new orders */
   closed?: boolean;
+  /** Each meal of today and tomorrow: 可订 / 已订完 / 已截止 (cut-off passed, no menu, paused). */
+  upcoming?: UpcomingSlot[];
+}
+
+export type SlotAvailability = 'open' | 'sold_out' | 'closed';
+
+export interface UpcomingSlot {
+  date: string;
+  slot: Slot;
+  cutoffAt: string;
+  availability: SlotAvailability;
 }
 
 export interface MenuItem {

@@ -247,24 +247,28 @@ export function CanteenChoices(props: {
   selectedId: string;
   onPick: (c: Canteen) => void;
   sub?: (c: Canteen) => string | undefined;
+  /** Shown under each canteen's button (e.g. which meals can still be booked). */
+  below?: (c: Canteen) => ReactNode;
   className?: string;
 }) {
-  const { q, selectedId, onPick, sub, className } = props;
+  const { q, selectedId, onPick, sub, below, className } = props;
   if (q.isError) return <ErrorBox message={q.error?.message ?? '加载失败'} onRetry={() => q.refetch()} />;
   if (q.isPending || !q.data) return <Loading what="食堂" />;
   if (q.data.items.length === 0) return <Empty>附近还没有长者食堂。</Empty>;
   return (
     <View>
       {q.data.items.map((c) => (
-        <Choice
-          key={c.id}
-          wide
-          className={className}
-          selected={c.id === selectedId}
-          label={c.name}
-          sub={[c.closed ? '暂停营业' : '', sub ? sub(c) : c.address].filter(Boolean).join(' · ')}
-          onClick={() => onPick(c)}
-        />
+        <View key={c.id}>
+          <Choice
+            wide
+            className={className}
+            selected={c.id === selectedId}
+            label={c.name}
+            sub={[c.closed ? '暂停营业' : '', sub ? sub(c) : c.address].filter(Boolean).join(' · ')}
+            onClick={() => onPick(c)}
+          />
+          {below?.(c)}
+        </View>
       ))}
     </View>
   );

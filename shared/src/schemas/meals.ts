@@ -183,6 +183,14 @@ export const PickupBodySchema = z.strictObject({
   code: z.string().regex(/^[0-9]{6}$/, '取餐码为6位数字'),
   date: DateSchema.optional(),
 });
+/** A delivery's outcome at the door (POST /api/meal-orders/:id/delivery): not home or unwell raises an alarm. */
+export const DELIVERY_OUTCOMES = ['delivered', 'not_home', 'unwell'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+export const DeliveryBodySchema = z.strictObject({
+  outcome: z.enum(DELIVERY_OUTCOMES),
+  notes: text(200).optional(),
+});
+export type DeliveryBody = z.infer<typeof DeliveryBodySchema>;
 export const SettlementQuerySchema = z.object({
   canteenId: IdSchema,
   month: z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),

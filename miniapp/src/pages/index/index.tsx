@@ -31,6 +31,7 @@ const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
     { label: '食堂柜台', url: '/pages/canteen-counter/canteen-counter' },
     { label: '发布菜单', url: '/packages/staff/menu/menu' },
     { label: '备餐预估', url: '/packages/staff/forecast/forecast' },
+    { label: '送餐上门', url: '/packages/staff/delivery/delivery' },
     { label: '菜品', url: '/packages/staff/dishes/dishes' },
   ],
   admin: [

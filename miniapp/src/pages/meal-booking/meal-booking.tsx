@@ -47,6 +47,7 @@ import {
 } from '../../components/ui';
 import './meal-booking.scss';
 import { PageTop } from '../../components/page-top';
+import { SlotStates } from './slot-states';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
 type DayOffset = 0 | 1 | 2;
@@ -194,7 +195,7 @@ export default function MealBookingPage() {
     staleTime: 0,
   });
   const todayOpen = (todayMenu.data?.slots ?? []).some(
-    (s) => s.items.length > 0 && Date.parse(s.cutoffAt) > Date.now(),
+    (s) => s.items.length > 0 && Date.parse(s.cutoffAt) > Date.now() && s.items.some((i) => i.remaining > 0),
   );
   // Not chosen yet: the next open meal's day — today while one of today's meals is open,
   // unless the page was opened for a meal of tomorrow (?slot= from 订明天午餐, 和上次一样).
@@ -216,6 +217,8 @@ export default function MealBookingPage() {
   const slots: MenuSlot[] = menu.data?.slots ?? [];
   const slotData = slots.find((s) => s.slot === slot);
   const isPast = (s: MenuSlot) => Date.parse(s.cutoffAt) <= Date.now();
+  // 已订完: every dish of the published menu has no portion left.
+  const isSoldOut = (s: MenuSlot) => s.items.length > 0 && s.items.every((i) => i.remaining <= 0);
 
   // Default meal: the one asked for (?slot= or the repeated order's) when it is still open,
   // else the first one still open with a published menu.
@@ -224,7 +227,7 @@ export default function MealBookingPage() {
     if (!menu.data) return;
     if (slot && menu.data.slots.some((s) => s.slot === slot)) return;
     const openSlots = menu.data.slots.filter(
-      (s) => s.items.length > 0 && Date.parse(s.cutoffAt) > Date.now(),
+      (s) => s.items.length > 0 && Date.parse(s.cutoffAt) > Date.now() && !isSoldOut(s),
     );
     const open = openSlots.find((s) => s.slot === wantSlot) ?? openSlots[0];
     setSlot(open ? open.slot : '');
@@ -583,6 +586,7 @@ export default function MealBookingPage() {
             selectedId={canteenId}
             className="meal__choice"
             sub={(c) => [c.address, distanceText(c.distanceM)].filter(Boolean).join('　')}
+            below={(c) => <SlotStates canteen={c} today={today} />}
             onPick={(c) => {
               if (c.id === canteenId) return;
               setCanteenId(c.id);
@@ -630,13 +634,14 @@ export default function MealBookingPage() {
               {slots.map((s) => {
                 const past = isPast(s);
                 const empty = s.items.length === 0;
+                const soldOut = isSoldOut(s);
                 return (
                   <Choice
                     key={s.slot}
                     selected={s.slot === slot}
-                    disabled={past || empty}
+                    disabled={past || empty || soldOut}
                     label={slotLabel(s.slot)}
-                    sub={past ? '已截止' : empty ? '未发布' : undefined}
+                    sub={past ? '已截止' : empty ? '未发布' : soldOut ? '已订完' : undefined}
                     onClick={() => {
                       if (s.slot === slot) return;
                       setSlot(s.slot);
