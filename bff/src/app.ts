@@ -28,6 +28,7 @@ import { reportRoutes } from './reports/routes';
 import { notificationRoutes } from './notifications/routes';
 import { configureNotifiers } from './notifications/setup';
 import { serviceRoutes } from './services/routes';
+import { packageRoutes } from './packages/routes';
 import { sosRoutes } from './sos/routes';
 import { standingOrderRoutes } from './standing-orders/routes';
 import { cardRoutes } from './cards/routes';
@@ -54,6 +55,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   orderRoutes(api, config.clock);
   reportRoutes(api);
   serviceRoutes(api, config.clock);
+  packageRoutes(api, config.clock);
   sosRoutes(api, config.clock);
   notificationRoutes(api);
   standingOrderRoutes(api, { clock: config.clock, log });

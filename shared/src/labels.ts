@@ -61,6 +61,8 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   service_order: '上门服务',
   standing_order: '长期订餐',
   assessment: '能力评估',
+  service_package: '服务套餐',
+  elder_package: '长者套餐',
 };
 
 /** What each action is called on the audit viewer and in the CSV (unknown ones show as they are). */
@@ -90,6 +92,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'meal_card.payout': '余额退还',
   'meal_order.cancel': '取消餐单',
   'service_order.cancel': '取消上门服务',
+  'service_package.create': '新建服务套餐',
+  'service_package.update': '停售或恢复服务套餐',
+  'elder_package.buy': '购买服务套餐',
 };
 
 /** Field names on audit entries, as people read them (unknown ones show as they are). */

@@ -18,6 +18,7 @@ import { recordAudit } from '../audit/record';
 import { conditionalUpdate } from '../db/write-lock';
 import { notify } from '../notifications/notifier';
 import { communityWorkers } from '../notifications/recipients';
+import { giveBack } from '../packages/service';
 import { bumpCounters } from '../reports/counters';
 import { ServiceOrder, type ServiceOrderDoc } from './model';
 import { countedChange, loadVisitFor, step, visitView, whoOf } from './service';
@@ -35,6 +36,8 @@ export function visitCheckRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, body, actor }) => {
       const order = await loadVisitFor(actor, params.id);
       const updated = await step(actor, order, 'cancel', clock(), {}, body.notes);
+      // Booked 用套餐: the visit goes back to the package (once; a provider's decline keeps it).
+      if (order.elderPackageId) await giveBack(order.elderPackageId, params.id);
       await recordAudit(actor, {
         action: 'service_order.cancel',
         targetType: 'service_order',

@@ -74,6 +74,8 @@ export interface ServiceOrderDoc {
   address: string;
   notes?: string;
   pricing: Pricing;
+  /** booked 用套餐: the elder's package (`elderId:packageId:month`) it drew a visit from */
+  elderPackageId?: string;
   status: ServiceStatus;
   provider?: { userId: string; name: string };
   /** provider.userId at the top level: FerretDB pushes no dotted path down to an index. */
@@ -112,6 +114,7 @@ const schema = new Schema<ServiceOrderDoc>(
     address: String,
     notes: String,
     pricing: Schema.Types.Mixed,
+    elderPackageId: String,
     status: String,
     provider: new Schema({ userId: String, name: String }, { _id: false }),
     providerUserId: String,
