@@ -1,0 +1,126 @@
+// Browser test of 服务套餐 in the built H5 app against the real API, phone viewport: a family
+// member sees the package with the price the server computes for their elder (the subsidy
+// applied), buys it from the meal card, books a visit 用套餐 (no charge), and sees what is
+// left go down — 「本月上门助浴还剩 4 次」 → 3 — with the month-end lapse stated on the page.
+import type { Browser } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
+import { addDays, chinaDate, chinaMonth } from '@yiyangtong/shared';
+import {
+  buttonNamed,
+  checkPage,
+  expectNoPopups,
+  expectNoSideScroll,
+  expectText,
+  launchChromium,
+  openPhonePage,
+  signIn,
+  textOn,
+  visible,
+} from '../harness/browser';
+import { BASE, type TestUser } from '../api/fixtures';
+import { ServiceFixtures } from '../api/service-fixtures';
+import { startTestServer, type TestServer } from '../harness/server';
+
+let server: TestServer;
+let browser: Browser;
+let f: ServiceFixtures;
+let worker: TestUser;
+let daughter: TestUser;
+let elder: { id: string };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+  f = new ServiceFixtures(server);
+  const comm = await f.community({ name: '关上社区' });
+  worker = await f.user('worker', { communityId: comm.id, name: '王助老员' });
+  elder = await f.elder(worker.token, comm.id, {
+    name: '张桂兰',
+    birthDate: '1941-06-18',
+    gender: 'female',
+    groups: [],
+    location: BASE,
+  });
+  daughter = await f.family('张女士');
+  await f.link(worker.token, elder.id, daughter);
+  const bath = await f.item();
+  await f.rule({
+    name: '80岁以上助浴补贴',
+    minAge: 80,
+    appliesTo: 'service',
+    serviceCategories: ['bath'],
+    benefit: { type: 'percent_off', value: 50 },
+    fundedBy: 'government',
+    validFrom: addDays(chinaDate(new Date()), -40),
+  });
+  const pkg = await f.api.post(
+    '/api/service-packages',
+    { itemId: bath.id, name: '助浴月卡', visitsPerMonth: 4, price: 20000 },
+    { token: await f.adminToken() },
+  );
+  expect(pkg.status).toBe(201);
+  const topup = await f.api.post(
+    `/api/elders/${elder.id}/card/topups`,
+    { amount: 50000, method: 'cash' },
+    { token: worker.token, headers: { 'idempotency-key': randomUUID() } },
+  );
+  expect(topup.status).toBe(201);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a family member buys a package by meal card, books a visit 用套餐 and sees what is left go down', async () => {
+  const p = await openPhonePage(browser);
+  const page = p.page;
+  page.setDefaultTimeout(15000);
+  try {
+    await signIn(page, server.baseUrl, daughter);
+    await textOn(page, '上门服务').click();
+    await textOn(page, '服务套餐').waitFor();
+    await textOn(page, '买了套餐，预约时选「用套餐」就不另收费。当月未用完的次数月底作废。').waitFor();
+    // The visit will be tomorrow: the package is bought for tomorrow's month.
+    const tomorrow = addDays(chinaDate(new Date()), 1);
+    const month = tomorrow.slice(0, 7);
+    const mLabel = `${Number(month.slice(5))}月`;
+    const left = (n: number) =>
+      month === chinaMonth(new Date()) ? `本月上门助浴还剩 ${n} 次` : `${mLabel}上门助浴 ${n} 次，已买好`;
+
+    await buttonNamed(page, `选这个套餐：${mLabel}助浴月卡`).click();
+    // The server's price for this elder: ¥200, the government's half off, 应付 ¥100.
+    const offer = visible(page.locator(`[aria-label="套餐 ${mLabel}助浴月卡"]`));
+    const price = visible(offer.locator('[aria-label="价格明细"]'));
+    await expectText(price, '¥200.00');
+    await expectText(price, '80岁以上助浴补贴（政府补贴）');
+    await expectText(price, '¥100.00');
+    await checkPage(page, '服务套餐');
+    await buttonNamed(page, '助餐卡支付').click();
+    await buttonNamed(page, `购买${mLabel}助浴月卡，应付¥100.00`).click();
+    await textOn(page, left(4)).waitFor();
+    const card = await f.api.get(`/api/elders/${elder.id}/card`, { token: worker.token });
+    expect(card.body.balance).toBe(40000);
+
+    // Book tomorrow's bath 用套餐: no charge.
+    await buttonNamed(page, '上门助浴 ¥60.00/次').click();
+    const [, m, d] = tomorrow.split('-').map(Number);
+    await visible(page.locator('[role="button"]').filter({ hasText: `${m}月${d}日` })).click();
+    await buttonNamed(page, '上午 9:00–11:00').click();
+    await buttonNamed(page, '用套餐（还剩 4 次）').waitFor();
+    await buttonNamed(page, '确认预约，用套餐（不另收费）').click();
+    await textOn(page, '预约成功：上门助浴').waitFor();
+    await textOn(page, left(3)).waitFor();
+    await expectText(visible(page.locator('[aria-label="上门助浴 待派单"]')), '用套餐（助浴月卡），不另收费');
+    const visits = await f.api.get('/api/service-orders', { token: daughter.token });
+    expect(visits.body.items.map((v: any) => v.pricing.payable)).toEqual([0]);
+    expect((await f.api.get(`/api/elders/${elder.id}/card`, { token: worker.token })).body.balance).toBe(
+      40000,
+    );
+    await expectNoSideScroll(page, '上门服务');
+    await checkPage(page, '上门服务（用套餐之后）');
+    await expectNoPopups(p);
+  } finally {
+    await p.close();
+  }
+});
