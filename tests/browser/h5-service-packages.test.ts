@@ -1,7 +1,9 @@
 // Browser test of 服务套餐 in the built H5 app against the real API, phone viewport: a family
 // member sees the package with the price the server computes for their elder (the subsidy
 // applied), buys it from the meal card, books a visit 用套餐 (no charge), and sees what is
-// left go down — 「本月上门助浴还剩 4 次」 → 3 — with the month-end lapse stated on the page.
+// left go down — 「本月上门助浴还剩 4 次」 → 3 — with the month-end lapse stated on the page;
+// and the admin defines a package and stops selling it on the 服务项目 page, at a desk
+// (1366×768) and on a phone.
 import type { Browser } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { addDays, chinaDate, chinaMonth } from '@yiyangtong/shared';
@@ -12,6 +14,7 @@ import {
   expectNoSideScroll,
   expectText,
   launchChromium,
+  openPageAt,
   openPhonePage,
   signIn,
   textOn,
@@ -27,6 +30,7 @@ let f: ServiceFixtures;
 let worker: TestUser;
 let daughter: TestUser;
 let elder: { id: string };
+let admin: { phone: string; password: string; name: string };
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -43,6 +47,11 @@ beforeAll(async () => {
   });
   daughter = await f.family('张女士');
   await f.link(worker.token, elder.id, daughter);
+  const me = await server.api.post('/api/auth/login', {
+    phone: server.admin.phone,
+    password: server.admin.password,
+  });
+  admin = { ...server.admin, name: me.body.user.name };
   const bath = await f.item();
   await f.rule({
     name: '80岁以上助浴补贴',
@@ -124,3 +133,52 @@ test('a family member buys a package by meal card, books a visit 用套餐 and s
     await p.close();
   }
 });
+
+for (const viewport of [
+  { width: 1366, height: 768 },
+  { width: 390, height: 844 },
+]) {
+  const size = `${viewport.width}×${viewport.height}`;
+  test(`admin at ${size}: defines a monthly package and stops selling it`, async () => {
+    const item = await f.item({ category: 'clean', name: `${viewport.width}居家保洁`, price: 3000 });
+    const name = `保洁月卡${viewport.width}`;
+    const o = await openPageAt(browser, viewport);
+    const { page } = o;
+    page.setDefaultTimeout(15000);
+    const input = (label: string) => visible(page.locator(`taro-input-core input[aria-label="${label}"]`));
+    try {
+      await signIn(page, server.baseUrl, admin);
+      await buttonNamed(page, '服务项目').click();
+      await textOn(page, '服务套餐（按月）').waitFor();
+      await buttonNamed(page, '新建套餐').click();
+      await textOn(page, '请先选择服务项目').waitFor();
+      await visible(page.locator(`[role="button"][aria-label^="${item.name}"]`)).click();
+      await input('套餐名称').fill(name);
+      await input('每月次数').fill('8');
+      await input('套餐价（元）').fill('199.50');
+      await checkPage(page, `服务套餐 ${size}`);
+      await buttonNamed(page, '新建套餐').click();
+      await textOn(page, `已新建套餐「${name}」：${item.name}每月 8 次，¥199.50。`).waitFor();
+      const list = (await server.api.get('/api/service-packages', { token: daughter.token })).body.items;
+      expect(list.find((x: any) => x.name === name)).toMatchObject({
+        itemId: item.id,
+        visitsPerMonth: 8,
+        price: 19950,
+        active: true,
+      });
+      await buttonNamed(page, `停售 ${name}`).click();
+      await textOn(page, `「${name}」已停售。`).waitFor();
+      await expectText(
+        visible(page.locator('.price-row').filter({ hasText: name })),
+        '已停售（已买的照常使用）',
+      );
+      const after = (await server.api.get('/api/service-packages', { token: daughter.token })).body.items;
+      expect(after.find((x: any) => x.name === name).active).toBe(false);
+      await expectNoSideScroll(page, `服务套餐 ${size}`);
+      await checkPage(page, `服务套餐 已停售 ${size}`);
+      await expectNoPopups(o);
+    } finally {
+      await o.close();
+    }
+  });
+}
