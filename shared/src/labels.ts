@@ -127,4 +127,7 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   validTo: '结束日期',
   validFrom: '开始日期',
   careLevel: '照护等级',
+  package: '套餐',
+  payment: '付款',
+  active: '在售',
 };

@@ -7,7 +7,11 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import { chinaMonth, computeServicePricing, type DiscountRule } from '@yiyangtong/shared';
+import { recoverOnce } from '../../bff/src/core/recovery';
+import { ElderPackage } from '../../bff/src/packages/model';
+import { ServiceOrder } from '../../bff/src/services/model';
 import type { ApiClient } from '../harness/client';
 import { startChildBff } from '../harness/child-bff';
 import { startTestServer, workerConnection, type TestServer } from '../harness/server';
@@ -321,6 +325,45 @@ test('unused visits lapse at the month’s end: in January December’s package 
   const late = await book(elder.id, bath.id, '2027-01-05T02:00:00.000Z', { packageId: pkg.id });
   expect(late.body.error.code).toBe('NO_PACKAGE');
   now = new Date('2026-12-01T01:00:00Z');
+});
+
+test('after a crash: a draw whose visit was never created, and a cancel cut off before the give-back, come back', async () => {
+  const e = await f.elder(worker.token, community.id, { birthDate: '1944-02-02' });
+  await f.link(worker.token, e.id, daughter);
+  expect((await buy(e.id, { packageId: pkg.id, month: '2026-12', payment: 'counter' })).status).toBe(201);
+  const epId = `${e.id}:${pkg.id}:2026-12`;
+  // A booking that drew a visit and crashed before creating it, two hours ago.
+  const ghost = String(mongoose.Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 2 * 3600));
+  await ElderPackage.updateOne(
+    { _id: epId },
+    { $inc: { remaining: -1 }, $push: { draws: ghost, pending: ghost } },
+  );
+  // A booking still running (just now) is left alone.
+  const running = String(new mongoose.Types.ObjectId());
+  await ElderPackage.updateOne(
+    { _id: epId },
+    { $inc: { remaining: -1 }, $push: { draws: running, pending: running } },
+  );
+  expect(await remainingOf(e.id)).toBe(3);
+  await ElderPackage.updateOne(
+    { _id: epId },
+    { $inc: { remaining: 1 }, $pull: { draws: running, pending: running } },
+  );
+  expect(await remainingOf(e.id)).toBe(4);
+
+  // A cancel whose give-back a crash cut off: the visit is cancelled and marked, the package not yet back.
+  const v = await book(e.id, bath.id, '2026-12-15T02:00:00.000Z', { packageId: pkg.id });
+  expect(v.status).toBe(201);
+  expect(await remainingOf(e.id)).toBe(3);
+  await ServiceOrder.updateOne(
+    { _id: new mongoose.Types.ObjectId(v.body.id) },
+    { $set: { status: 'cancelled', packageGiveBack: true } },
+  );
+  expect(await remainingOf(e.id)).toBe(3);
+  expect((await recoverOnce()).packageVisitsGivenBack).toBe(1);
+  expect(await remainingOf(e.id)).toBe(4);
+  expect((await recoverOnce()).packageVisitsGivenBack).toBe(0);
+  expect(await remainingOf(e.id)).toBe(4);
 });
 
 describe('two BFF processes on one database', () => {

@@ -13,7 +13,19 @@
  *     the payment is undone);
  *  4. the payment is finished. A crash between 2 and 4: the ledger's recovery finishes the
  *     payment when the package bought by this attempt exists, and gives the money back when
- *     not (cards/ledger.ts `paymentTargetExists`).
+ *     not (cards/ledger.ts `paymentTargetExists`); the key's `pending` mark is cleared by the
+ *     orders' recovery sweep (kind 'package': done when a package names the attempt).
+ *
+ * Drawing (services/service.ts `bookVisit`), crash-safe without transactions:
+ *  - the draw pushes the new visit's id onto `draws` and `pending` in the same conditional
+ *    update as `remaining - 1`; the visit is created; its id leaves `pending`. A booking that
+ *    fails after the draw gives it back at once. A crash in between leaves the id in `pending`:
+ *    once older than the recovery grace (the id is an ObjectId: its time is the booking's),
+ *    it is given back if the visit does not exist and just cleared if it does — when the
+ *    elder's packages are read, and before a draw is refused for none left (`recoverDraws`).
+ *  - a cancel sets `packageGiveBack` on the visit in the cancel's own update; the give-back
+ *    (only while `draws` holds the id, so once) then clears it; a crash in between is finished
+ *    by the recovery sweep (core/recovery.ts → `recoverPackageGiveBacks`).
  */
 import { createHash } from 'node:crypto';
 import { chinaDate, chinaMonth, type BuyPackageBody, type Pricing } from '@yiyangtong/shared';
@@ -27,7 +39,7 @@ import { assertBookable, loadElderFor } from '../elders/access';
 import { oncePerKey } from '../orders/idempotency';
 import { recoveryGraceMs } from '../orders/recovery-config';
 import { objectIdOrNull } from '../places/model';
-import { ServiceOrder } from '../services/model';
+import { ServiceOrder, type ServiceOrderDoc } from '../services/model';
 import { findItem, priceVisit, whoOf } from '../services/service';
 import {
   ElderPackage,
@@ -254,7 +266,7 @@ export async function elderPackages(elderId: string, now: Date): Promise<ElderPa
     ),
   );
   const all = lists.flat();
-  await Promise.all(all.filter((p) => p.pending?.length).map((p) => recoverDraws(p, now)));
+  await Promise.all(all.filter((p) => p.pending?.length).map((p) => recoverDraws(p)));
   const fresh = await Promise.all(
     all.map(async (p) =>
       p.pending?.length ? ((await ElderPackage.findById(p._id).lean<ElderPackageDoc>()) ?? p) : p,
@@ -264,10 +276,12 @@ export async function elderPackages(elderId: string, now: Date): Promise<ElderPa
 }
 
 /** Draws still `pending` past the grace period: the visit exists → done; otherwise given back. */
-export async function recoverDraws(p: ElderPackageDoc, now: Date): Promise<void> {
+export async function recoverDraws(p: ElderPackageDoc): Promise<void> {
+  // The visit id is an ObjectId made when the booking started: its age is the booking's (real time).
+  const now = Date.now();
   for (const visitId of p.pending ?? []) {
     const oid = objectIdOrNull(visitId);
-    if (!oid || now.getTime() - oid.getTimestamp().getTime() < recoveryGraceMs()) continue;
+    if (!oid || now - oid.getTimestamp().getTime() < recoveryGraceMs()) continue;
     if (await ServiceOrder.exists({ _id: oid })) await finishDraw(p._id, visitId);
     else await giveBack(p._id, visitId);
   }
@@ -301,13 +315,30 @@ export async function drawVisit(
     { remaining: { $gt: 0 } },
     { $inc: { remaining: -1 }, $push: { draws: visitId, pending: visitId } },
   );
-  if (!drawn) throw usedUp(p);
-  return drawn;
+  if (drawn) return drawn;
+  // None left: first give back what crashed bookings drew (stale `pending`), then try once more.
+  if (p.pending?.length) {
+    await recoverDraws(p);
+    const again = await conditionalUpdate<ElderPackageDoc>(
+      ElderPackage,
+      epId,
+      { remaining: { $gt: 0 } },
+      { $inc: { remaining: -1 }, $push: { draws: visitId, pending: visitId } },
+    );
+    if (again) return again;
+  }
+  throw usedUp(p);
 }
 
-/** The visit exists: the draw is final. */
-export async function finishDraw(epId: string, visitId: string): Promise<void> {
-  await conditionalUpdate(ElderPackage, epId, { pending: visitId }, { $pull: { pending: visitId } });
+/** The visit exists: the draw is final. False when recovery gave it back meanwhile (a stalled booking). */
+export async function finishDraw(epId: string, visitId: string): Promise<boolean> {
+  const done = await conditionalUpdate(
+    ElderPackage,
+    epId,
+    { pending: visitId },
+    { $pull: { pending: visitId } },
+  );
+  return Boolean(done);
 }
 
 /** Gives a drawn visit back (once per visit: only while `draws` holds it). */
@@ -319,6 +350,20 @@ export async function giveBack(epId: string, visitId: string): Promise<boolean> 
     { $inc: { remaining: 1 }, $pull: { draws: visitId, pending: visitId } },
   );
   return Boolean(done);
+}
+
+/** A cancelled visit's package visit goes back (idempotent), then the visit's mark is cleared. */
+export async function finishGiveBack(visit: ServiceOrderDoc): Promise<void> {
+  if (!visit.elderPackageId) return;
+  await giveBack(visit.elderPackageId, String(visit._id));
+  await ServiceOrder.updateOne({ _id: visit._id }, { $unset: { packageGiveBack: 1 } });
+}
+
+/** The recovery sweep (core/recovery.ts): cancels whose give-back a crash cut off. */
+export async function recoverPackageGiveBacks(): Promise<number> {
+  const cut = await ServiceOrder.find({ packageGiveBack: true }).limit(500).lean<ServiceOrderDoc[]>();
+  for (const visit of cut) await finishGiveBack(visit);
+  return cut.length;
 }
 
 /** What a visit booked 用套餐 costs: the engine's price, paid by the package. */

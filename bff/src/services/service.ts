@@ -144,7 +144,11 @@ async function bookVisit(
     if (drawn) await giveBack(drawn._id, String(visitId)).catch(() => undefined);
     throw err;
   }
-  if (drawn) await finishDraw(drawn._id, String(visitId));
+  if (drawn && !(await finishDraw(drawn._id, String(visitId)))) {
+    // Stalled past the recovery grace, which gave the draw back: no visit without its draw.
+    await ServiceOrder.deleteOne({ _id: visitId });
+    throw conflict('BUSY', '系统繁忙，预约没有成功，请再试一次');
+  }
   await bumpCounters(q.elder.communityId, createdDay, { inc: serviceStatusChange(null, 'requested') });
   return doc.toObject();
 }
