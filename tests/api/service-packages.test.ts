@@ -265,6 +265,28 @@ test('visits booked 用套餐 draw it down at no charge; none left → 409; canc
   expect(await remainingOf(elder.id)).toBe(0);
 });
 
+test('who may buy: the elder, linked family, that community’s worker, admin — anyone else sees no elder', async () => {
+  const e = await f.elder(worker.token, community.id, { birthDate: '1946-03-03' });
+  const elderLogin = await f.elderAccount(worker.token, e.id);
+  const other = await f.community({ name: '太和社区' });
+  const otherWorker = await f.user('worker', { communityId: other.id });
+  const stranger = await f.family('陌生人');
+  const body = { packageId: pkg.id, month: '2027-01', payment: 'counter' };
+  for (const who of [otherWorker, stranger]) {
+    const res = await buy(e.id, body, randomUUID(), who.token);
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.body)).not.toContain(pkg.id);
+  }
+  expect((await packagesOf(e.id, worker.token)).items).toEqual([]);
+  expect((await t.api.get(`/api/elders/${e.id}/packages`, { token: otherWorker.token })).status).toBe(404);
+  expect((await buy(e.id, body, randomUUID(), elderLogin.token)).status).toBe(201);
+  expect((await buy(e.id, { ...body, month: '2026-12' }, randomUUID(), worker.token)).status).toBe(201);
+  expect((await packagesOf(e.id, elderLogin.token)).items.map((i: any) => i.month)).toEqual([
+    '2026-12',
+    '2027-01',
+  ]);
+});
+
 test('用套餐 needs the package for the visit’s month and item: otherwise a clear 409 / 400', async () => {
   const nextMonth = await book(elder.id, bath.id, '2027-01-05T02:00:00.000Z', { packageId: pkg.id });
   expect(nextMonth.status).toBe(409);
