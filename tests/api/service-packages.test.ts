@@ -388,6 +388,67 @@ test('after a crash: a draw whose visit was never created, and a cancel cut off 
   expect(await remainingOf(e.id)).toBe(4);
 });
 
+test('after a crash mid-purchase the card is made right: paid for a package that exists, refunded when none', async () => {
+  const e = await f.elder(worker.token, community.id, { birthDate: '1947-04-04' });
+  await topup(e.id, 20000);
+  const old = new Date(Date.now() - 5 * 60_000);
+  /** What a purchase leaves when killed after its card payment was counted (in flight). */
+  const crashedPayment = async (purchaseId: string, epId: string, amount: number) => {
+    await mongoose.connection.collection('card_entries').insertOne({
+      _id: `pay:${purchaseId}` as never,
+      elderId: e.id,
+      kind: 'payment',
+      amount: -amount,
+      state: 'pending',
+      orderId: epId,
+      elderMonth: `${e.id}:2026-12`,
+      by: { userId: daughter.id, role: 'family' },
+      method: 'card',
+      at: old,
+      createdAt: old,
+    });
+    await mongoose.connection
+      .collection('meal_cards')
+      .updateOne(
+        { _id: e.id as never },
+        { $inc: { balance: -amount, seq: 1 }, $push: { inflight: `pay:${purchaseId}` as never } },
+      );
+  };
+  // Killed before the package was written: the money goes back.
+  const lost = String(new mongoose.Types.ObjectId());
+  await crashedPayment(lost, `${e.id}:${pkg.id}:2026-12`, 5000);
+  expect((await card(e.id)).balance).toBe(20000);
+  // Killed after the package was written, before the payment was finished: it stays paid.
+  const kept = String(new mongoose.Types.ObjectId());
+  const epId = `${e.id}:${pkg.id}:2027-01`;
+  await crashedPayment(kept, epId, 7000);
+  await ElderPackage.create({
+    _id: epId,
+    elderId: e.id,
+    elderMonth: `${e.id}:2027-01`,
+    communityId: community.id,
+    packageId: pkg.id,
+    name: pkg.name,
+    itemId: bath.id,
+    itemName: '上门助浴',
+    category: 'bath',
+    month: '2027-01',
+    visitsPerMonth: 4,
+    remaining: 4,
+    draws: [],
+    pending: [],
+    pricing: { subtotal: 7000, discounts: [], deliveryFee: 0, payable: 7000 },
+    payment: { method: 'card', amount: 7000, status: 'paid' },
+    purchaseId: kept,
+    boughtBy: { userId: daughter.id, role: 'family', name: daughter.name },
+  });
+  const after = await card(e.id);
+  expect(after.balance).toBe(13000);
+  expect(after.entries.reduce((sum: number, x: any) => sum + x.amount, 0)).toBe(13000);
+  expect(after.entries.map((x: any) => x.id)).toContain(`pay:${kept}`);
+  expect(after.entries.map((x: any) => x.id)).not.toContain(`pay:${lost}`);
+});
+
 describe('two BFF processes on one database', () => {
   const children: ChildProcess[] = [];
   const adminUser = { phone: '13900007777', password: 'Admin@Packages1', name: '套餐测试管理员' };
