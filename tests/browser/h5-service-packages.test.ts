@@ -89,7 +89,7 @@ test('a family member buys a package by meal card, books a visit 用套餐 and s
     await signIn(page, server.baseUrl, daughter);
     await textOn(page, '上门服务').click();
     await textOn(page, '服务套餐').waitFor();
-    await textOn(page, '买了套餐，预约时选「用套餐」就不另收费。当月未用完的次数月底作废。').waitFor();
+    await textOn(page, '当月未用完的次数月底作废。').waitFor();
     // The visit will be tomorrow: the package is bought for tomorrow's month.
     const tomorrow = addDays(chinaDate(new Date()), 1);
     const month = tomorrow.slice(0, 7);

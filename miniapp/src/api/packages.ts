@@ -1,5 +1,5 @@
 /** Monthly service packages 套餐 (contract: Care that reaches out). */
-import type { BuyPackageBody, CreateServicePackageBody } from '@yiyangtong/shared/src/schemas/packages';
+import type { BuyPackageBody } from '@yiyangtong/shared/src/schemas/packages';
 import type { Pricing } from './meals';
 import { request } from './client';
 
@@ -36,11 +36,8 @@ export interface PackageOffer extends ServicePackage {
 
 const id = encodeURIComponent;
 
+/** The elder's side (main package); the admin's calls live in components/package-admin.tsx (its subpackage). */
 export const packageApi = {
-  catalogue: () => request<{ items: ServicePackage[] }>('GET', '/api/service-packages'),
-  create: (body: CreateServicePackageBody) => request<ServicePackage>('POST', '/api/service-packages', body),
-  setActive: (packageId: string, active: boolean) =>
-    request<ServicePackage>('PATCH', `/api/service-packages/${id(packageId)}`, { active }),
   ofElder: (elderId: string) =>
     request<{ items: ElderPackage[]; offers: PackageOffer[]; note: string }>(
       'GET',

@@ -7,10 +7,19 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { noRetryOn4xx } from '../api/profile';
-import { packageApi, type ServicePackage } from '../api/packages';
+import type { CreateServicePackageBody } from '@yiyangtong/shared/src/schemas/packages';
+import { request } from '../api/client';
+import type { ServicePackage } from '../api/packages';
 import { formatYuan } from '../format';
 import { yuanToFen } from './price-row';
 import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section } from './ui';
+
+const packageApi = {
+  catalogue: () => request<{ items: ServicePackage[] }>('GET', '/api/service-packages'),
+  create: (body: CreateServicePackageBody) => request<ServicePackage>('POST', '/api/service-packages', body),
+  setActive: (packageId: string, active: boolean) =>
+    request<ServicePackage>('PATCH', `/api/service-packages/${encodeURIComponent(packageId)}`, { active }),
+};
 
 function PackageRow({ p, onChanged }: { p: ServicePackage; onChanged: (words: string) => void }) {
   const toggle = useMutation({

@@ -111,7 +111,7 @@ export function PackageSection({ elderId, thisMonth }: { elderId: string; thisMo
   return (
     <View className="care__section" aria-label="服务套餐">
       <Text className="care__heading">服务套餐</Text>
-      <Text className="hint">买了套餐，预约时选「用套餐」就不另收费。当月未用完的次数月底作废。</Text>
+      <Text className="hint">当月未用完的次数月底作废。</Text>
       {packages.isError && <Text className="error-box">{packages.error.message}</Text>}
       {done && <Text className="care__ok">{done}</Text>}
       {items.map((p) => (

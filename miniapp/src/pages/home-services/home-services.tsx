@@ -19,7 +19,6 @@ import { addDays, chinaDate, dateLabel, formatYuan } from '../../format';
 import '../../components/care.scss';
 import { PageTop } from '../../components/page-top';
 import { elderPackagesKey, PackageSection, useElderPackages } from '../../components/packages';
-import { monthLabel } from '../../api/packages';
 
 const WINDOWS = [
   { time: '09:00', label: '上午 9:00–11:00' },
@@ -267,10 +266,6 @@ export default function HomeServicesPage() {
           />
           {usable && (
             <View className="care__section">
-              <Text className="text">
-                {monthLabel(usable.month)}
-                {usable.itemName}套餐还剩 {usable.remaining} 次
-              </Text>
               <View className="care__choices">
                 <Tap
                   label={`用套餐（还剩 ${usable.remaining} 次）`}
