@@ -102,6 +102,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'service_package.create': '新建服务套餐',
   'service_package.update': '停售或恢复服务套餐',
   'elder_package.buy': '购买服务套餐',
+  'elder_package.collect': '套餐到站收款',
 };
 
 /** Field names on audit entries, as people read them (unknown ones show as they are). */

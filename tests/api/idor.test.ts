@@ -220,6 +220,7 @@ function bodyFor(label: string): unknown {
     'PATCH /api/canteens/{id}/dishes/{dishId}': { price: 1, retired: true },
     'PATCH /api/service-items/{id}': { price: 1, retired: true },
     'PATCH /api/service-packages/{id}': { active: false },
+    'POST /api/elders/{id}/packages/collect': { packageId: B.packageId, month: chinaMonth() },
     'POST /api/elders/{id}/packages': {
       packageId: B.packageId,
       month: addMonth(chinaMonth()),
@@ -326,7 +327,9 @@ test("B's records are as they were, and B's own people still reach them (the ids
   const packages = await t.api.get(`/api/elders/${B.records.elder}/packages`, {
     token: B.users.family.token,
   });
-  expect(packages.body.items.map((p: any) => [p.month, p.remaining])).toEqual([[chinaMonth(), 4]]);
+  expect(packages.body.items.map((p: any) => [p.month, p.remaining, p.payment.status])).toEqual([
+    [chinaMonth(), 4, 'unpaid'],
+  ]);
   const catalogue = (await t.api.get('/api/service-packages', { token: admin })).body.items;
   expect(catalogue.find((p: any) => p.id === B.packageId)).toMatchObject({ active: true });
   const standing = await t.api.get(`/api/standing-orders?elderId=${B.records.elder}`, {

@@ -204,6 +204,27 @@ test('only this month or next; not enough on the card → 409 and nothing bought
   const expected = enginePrice(20000, '2027-01-01', '1950-03-01', []);
   expect(counter.body.pricing).toEqual(expected);
   expect(counter.body.payment).toEqual({ method: 'counter', amount: 20000, status: 'unpaid' });
+  // The community's worker takes the money at the counter and records it, once; a family member cannot.
+  const collect = (token: string) =>
+    t.api.post(`/api/elders/${poor.id}/packages/collect`, { packageId: pkg.id, month: '2027-01' }, { token });
+  expect((await collect(daughter.token)).status).toBe(403);
+  const collected = await collect(worker.token);
+  expect(collected.status).toBe(200);
+  expect(collected.body.payment).toEqual({
+    method: 'counter',
+    amount: 20000,
+    status: 'paid',
+    collectedBy: { userId: worker.id, role: 'worker', name: '王助老员' },
+  });
+  expect((await collect(worker.token)).body.error.code).toBe('ALREADY_PAID');
+  const log = await t.api.get(`/api/audit?targetType=elder_package&targetId=${counter.body.id}`, {
+    token: admin,
+  });
+  expect(log.body.items.map((e: any) => e.action).sort()).toEqual([
+    'elder_package.buy',
+    'elder_package.collect',
+  ]);
+  expect((await packagesOf(poor.id)).items[0].payment.status).toBe('paid');
   expect((await packagesOf(poor.id)).items.map((i: any) => [i.month, i.remaining])).toEqual([['2027-01', 4]]);
 });
 

@@ -63,7 +63,14 @@ export interface ElderPackageDoc {
   /** visits drawn whose booking has not finished yet */
   pending: string[];
   pricing: Pricing;
-  payment: { method: 'card' | 'counter'; amount: number; status: 'paid' | 'unpaid'; paidAt?: Date };
+  payment: {
+    method: 'card' | 'counter';
+    amount: number;
+    status: 'paid' | 'unpaid';
+    paidAt?: Date;
+    /** 到社区服务站付: who took the money */
+    collectedBy?: Who;
+  };
   /** the attempt that bought it (Idempotency-Key replays look it up; the card entry names it) */
   purchaseId: string;
   boughtBy: Who;
@@ -87,7 +94,10 @@ const elderPackageSchema = new Schema<ElderPackageDoc>(
     draws: [String],
     pending: [String],
     pricing: Schema.Types.Mixed,
-    payment: new Schema({ method: String, amount: Number, status: String, paidAt: Date }, { _id: false }),
+    payment: new Schema(
+      { method: String, amount: Number, status: String, paidAt: Date, collectedBy: who },
+      { _id: false },
+    ),
     purchaseId: String,
     boughtBy: who,
   },

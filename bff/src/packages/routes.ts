@@ -1,6 +1,7 @@
 import {
   BuyPackageBodySchema,
   chinaMonth,
+  CollectPackageBodySchema,
   CreateServicePackageBodySchema,
   IdempotencyHeadersSchema,
   IdParamsSchema,
@@ -14,6 +15,7 @@ import { findItem } from '../services/service';
 import { ServicePackage, type ServicePackageDoc } from './model';
 import {
   buyPackage,
+  collectAtCounter,
   elderPackages,
   elderPackageView,
   nextChinaMonth,
@@ -131,6 +133,21 @@ export function packageRoutes(api: Api, clock: () => Date): void {
         }
       }
       return { items, offers, note: '当月未用完的次数月底作废' };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/elders/:id/packages/collect',
+    tag: 'services',
+    summary: '到社区服务站付的套餐：本社区助老员（或管理员）收款后登记（记入操作记录，只能登记一次）',
+    access: ['worker', 'admin'],
+    otherStatuses: [409],
+    params: IdParamsSchema,
+    body: CollectPackageBodySchema,
+    handler: async ({ params, body, actor }) => {
+      const now = clock();
+      return elderPackageView(await collectAtCounter(actor, params.id, body.packageId, body.month, now), now);
     },
   });
 

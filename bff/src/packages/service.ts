@@ -94,6 +94,7 @@ export function elderPackageView(p: ElderPackageDoc, now: Date) {
       method: p.payment.method,
       amount: p.payment.amount,
       status: p.payment.status,
+      ...(p.payment.collectedBy ? { collectedBy: p.payment.collectedBy } : {}),
     },
   };
 }
@@ -253,6 +254,40 @@ async function buyOnce(
     now,
   );
   return bought;
+}
+
+/** 到社区服务站付: a worker of the elder's community (or admin) records the money taken, once. */
+export async function collectAtCounter(
+  actor: Actor,
+  elderId: string,
+  packageId: string,
+  month: string,
+  now: Date,
+): Promise<ElderPackageDoc> {
+  const elder = await loadElderFor(actor, elderId);
+  const epId = elderPackageId(elderId, packageId, month);
+  const p = await ElderPackage.findById(epId).lean<ElderPackageDoc>();
+  if (!p) throw notFound('这位长者该月的套餐');
+  if (p.payment.method !== 'counter') throw conflict('PAID_BY_CARD', '这个套餐已从助餐卡付款，不用再收');
+  const paid = await conditionalUpdate<ElderPackageDoc>(
+    ElderPackage,
+    epId,
+    { 'payment.status': 'unpaid' },
+    { $set: { 'payment.status': 'paid', 'payment.paidAt': now, 'payment.collectedBy': whoOf(actor) } },
+  );
+  if (!paid) throw conflict('ALREADY_PAID', `「${p.name}」已经收过款了`);
+  await recordAudit(
+    actor,
+    {
+      action: 'elder_package.collect',
+      targetType: 'elder_package',
+      targetId: epId,
+      communityId: elder.communityId,
+      changes: [{ field: 'payment', before: '未付', after: `已在社区服务站收 ${yuan(p.payment.amount)}` }],
+    },
+    now,
+  );
+  return paid;
 }
 
 /** The elder's packages of this month and next (past months have lapsed). */

@@ -19,6 +19,9 @@ export const UpdateServicePackageBodySchema = z.strictObject({
   reason: text(200).optional(),
 });
 
+/** POST /api/elders/:id/packages/collect (worker, admin): the counter took the money for a package. */
+export const CollectPackageBodySchema = z.strictObject({ packageId: IdSchema, month: MonthSchema });
+
 /** POST /api/elders/:id/packages: buy a package for this month or next. */
 export const BuyPackageBodySchema = z.strictObject({
   packageId: IdSchema,
