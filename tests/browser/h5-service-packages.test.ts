@@ -1,7 +1,8 @@
 // Browser test of 服务套餐 in the built H5 app against the real API, phone viewport: a family
 // member sees the package with the price the server computes for their elder (the subsidy
 // applied), buys it from the meal card, books a visit 用套餐 (no charge), and sees what is
-// left go down — 「本月上门助浴还剩 4 次」 → 3 — with the month-end lapse stated on the page;
+// left go down — 「本月上门助浴还剩 4 次」 → 3, and back to 4 when the visit is cancelled — with the
+// month-end lapse stated on the page;
 // and the admin defines a package and stops selling it on the 服务项目 page, at a desk
 // (1366×768) and on a phone.
 import type { Browser } from 'playwright-core';
@@ -128,6 +129,10 @@ test('a family member buys a package by meal card, books a visit 用套餐 and s
     );
     await expectNoSideScroll(page, '上门服务');
     await checkPage(page, '上门服务（用套餐之后）');
+    // Cancelling the visit gives it back to the package.
+    await buttonNamed(page, '取消预约：上门助浴').click();
+    await buttonNamed(page, '确定取消：上门助浴').click();
+    await textOn(page, left(4)).waitFor();
     await expectNoPopups(p);
   } finally {
     await p.close();

@@ -56,7 +56,11 @@ function CancelVisit({ visit }: { visit: Visit }) {
   const [asking, setAsking] = useState(false);
   const cancel = useMutation({
     mutationFn: () => serviceApi.act(visit.id, 'cancel', {}),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['visits'] }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['visits'] });
+      // 用套餐: the visit goes back to the package.
+      if (visit.pricing.paidByPackage) void qc.invalidateQueries({ queryKey: ['elder-packages'] });
+    },
   });
   if (!asking)
     return (
