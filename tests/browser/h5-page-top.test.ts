@@ -82,6 +82,7 @@ const VISITS: Visit[] = [
   { route: 'packages/worker/elder-edit/elder-edit', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'packages/worker/retire/retire', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'packages/worker/assess/assess', who: 'worker', url: () => `?elderId=${elderId}` },
+  { route: 'packages/worker/packages/packages', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'pages/canteen-counter/canteen-counter', who: 'canteen_staff', tap: '食堂柜台' },
   { route: 'packages/staff/menu/menu', who: 'canteen_staff', tap: '发布菜单' },
   { route: 'packages/staff/forecast/forecast', who: 'canteen_staff', tap: '备餐预估' },

@@ -3,8 +3,8 @@
 // applied), buys it from the meal card, books a visit 用套餐 (no charge), and sees what is
 // left go down — 「本月上门助浴还剩 4 次」 → 3, and back to 4 when the visit is cancelled — with the
 // month-end lapse stated on the page;
-// and the admin defines a package and stops selling it on the 服务项目 page, at a desk
-// (1366×768) and on a phone.
+// the community worker records a counter-paid package as collected; and the admin defines a
+// package and stops selling it on the 服务项目 page, at a desk (1366×768) and on a phone.
 import type { Browser } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { addDays, chinaDate, chinaMonth } from '@yiyangtong/shared';
@@ -31,6 +31,7 @@ let f: ServiceFixtures;
 let worker: TestUser;
 let daughter: TestUser;
 let elder: { id: string };
+let communityId: string;
 let admin: { phone: string; password: string; name: string };
 
 beforeAll(async () => {
@@ -38,6 +39,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   f = new ServiceFixtures(server);
   const comm = await f.community({ name: '关上社区' });
+  communityId = comm.id;
   worker = await f.user('worker', { communityId: comm.id, name: '王助老员' });
   elder = await f.elder(worker.token, comm.id, {
     name: '张桂兰',
@@ -133,6 +135,37 @@ test('a family member buys a package by meal card, books a visit 用套餐 and s
     await buttonNamed(page, '取消预约：上门助浴').click();
     await buttonNamed(page, '确定取消：上门助浴').click();
     await textOn(page, left(4)).waitFor();
+    await expectNoPopups(p);
+  } finally {
+    await p.close();
+  }
+});
+
+test('the community worker records a package paid at the counter as collected, from the elders list', async () => {
+  const e = await f.elder(worker.token, communityId, { name: '李建国', birthDate: '1950-01-01', groups: [] });
+  const pkgId = (await f.api.get('/api/service-packages', { token: worker.token })).body.items[0].id;
+  const month = chinaMonth(new Date());
+  const bought = await f.api.post(
+    `/api/elders/${e.id}/packages`,
+    { packageId: pkgId, month, payment: 'counter' },
+    { token: worker.token, headers: { 'idempotency-key': randomUUID() } },
+  );
+  expect(bought.status).toBe(201);
+  const p = await openPhonePage(browser);
+  const page = p.page;
+  page.setDefaultTimeout(15000);
+  try {
+    await signIn(page, server.baseUrl, worker);
+    await buttonNamed(page, '长者名册').click();
+    await buttonNamed(page, '服务套餐 李建国').click();
+    await textOn(page, '上门助浴还剩 4 次（共 4 次）').waitFor();
+    await textOn(page, '待收款 ¥200.00（到社区服务站付）').waitFor();
+    await checkPage(page, '服务套餐 收款');
+    await buttonNamed(page, `已收款 ¥200.00：${Number(month.slice(5))}月助浴月卡`).click();
+    await textOn(page, '已付 ¥200.00（社区服务站）').waitFor();
+    const after = await f.api.get(`/api/elders/${e.id}/packages`, { token: worker.token });
+    expect(after.body.items[0].payment).toMatchObject({ status: 'paid', collectedBy: { userId: worker.id } });
+    await expectNoSideScroll(page, '服务套餐 收款');
     await expectNoPopups(p);
   } finally {
     await p.close();
