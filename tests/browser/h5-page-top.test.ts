@@ -74,6 +74,7 @@ const VISITS: Visit[] = [
   { route: 'pages/notifications/notifications', who: 'elder', tap: '消息通知' },
   { route: 'packages/family/home/home', who: 'family', tap: '我的家人' },
   { route: 'packages/family/standing/standing', who: 'family', url: () => `?elderId=${elderId}` },
+  { route: 'packages/family/buy-package/buy-package', who: 'family', url: () => `?elderId=${elderId}` },
   { route: 'packages/worker/elders/elders', who: 'worker', tap: '长者名册' },
   { route: 'packages/worker/register/register', who: 'worker', tap: '登记长者' },
   { route: 'packages/worker/batch/batch', who: 'worker', tap: '批量订餐' },

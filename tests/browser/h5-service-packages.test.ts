@@ -100,7 +100,7 @@ test('a family member buys a package by meal card, books a visit 用套餐 and s
     const left = (n: number) =>
       month === chinaMonth(new Date()) ? `本月上门助浴还剩 ${n} 次` : `${mLabel}上门助浴 ${n} 次，已买好`;
 
-    await buttonNamed(page, `选这个套餐：${mLabel}助浴月卡`).click();
+    await buttonNamed(page, `购买${mLabel}助浴月卡，应付¥100.00`).click();
     // The server's price for this elder: ¥200, the government's half off, 应付 ¥100.
     const offer = visible(page.locator(`[aria-label="套餐 ${mLabel}助浴月卡"]`));
     const price = visible(offer.locator('[aria-label="价格明细"]'));
@@ -109,7 +109,10 @@ test('a family member buys a package by meal card, books a visit 用套餐 and s
     await expectText(price, '¥100.00');
     await checkPage(page, '服务套餐');
     await buttonNamed(page, '助餐卡支付').click();
-    await buttonNamed(page, `购买${mLabel}助浴月卡，应付¥100.00`).click();
+    await buttonNamed(page, `确认购买${mLabel}助浴月卡，应付¥100.00`).click();
+    await textOn(page, `已购买：${mLabel}助浴月卡`).waitFor();
+    await textOn(page, '已付 ¥100.00').waitFor();
+    await buttonNamed(page, '回到上门服务').click();
     await textOn(page, left(4)).waitFor();
     const card = await f.api.get(`/api/elders/${elder.id}/card`, { token: worker.token });
     expect(card.body.balance).toBe(40000);

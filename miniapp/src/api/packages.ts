@@ -1,5 +1,4 @@
 /** Monthly service packages 套餐 (contract: Care that reaches out). */
-import type { BuyPackageBody } from '@yiyangtong/shared/src/schemas/packages';
 import type { Pricing } from './meals';
 import { request } from './client';
 
@@ -36,18 +35,13 @@ export interface PackageOffer extends ServicePackage {
 
 const id = encodeURIComponent;
 
-/** The elder's side (main package); the admin's calls live in components/package-admin.tsx (its subpackage). */
+/** The elder's side (main package); buying and the admin's calls live in their subpackages' pages. */
 export const packageApi = {
   ofElder: (elderId: string) =>
     request<{ items: ElderPackage[]; offers: PackageOffer[]; note: string }>(
       'GET',
       `/api/elders/${id(elderId)}/packages`,
     ),
-  /** The same key again (a retry after a lost answer) buys nothing new: the server replays the purchase. */
-  buy: (elderId: string, body: BuyPackageBody, idempotencyKey: string) =>
-    request<ElderPackage>('POST', `/api/elders/${id(elderId)}/packages`, body, {
-      'Idempotency-Key': idempotencyKey,
-    }),
 };
 
 /** 「12月」 for `2026-12`. */
