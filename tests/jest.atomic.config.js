@@ -12,6 +12,7 @@ const INVARIANTS = [
   'meal-orders-batch',
   'meal-cards', // the balance never below zero, entries summing to it
   'service-orders', // the visit state machine, one transition per click
+  'service-packages', // the last visit of a package drawn once (one and two processes), card paid once
   'sos-reports', // one open alarm per elder
   'standing-orders',
   'standing-orders-processes', // a BFF killed mid-materialisation: one order each

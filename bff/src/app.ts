@@ -28,6 +28,7 @@ import { reportRoutes } from './reports/routes';
 import { notificationRoutes } from './notifications/routes';
 import { configureNotifiers } from './notifications/setup';
 import { serviceRoutes } from './services/routes';
+import { packageRoutes } from './packages/routes';
 import { sosRoutes } from './sos/routes';
 import { followUpRoutes } from './follow-ups/routes';
 import { standingOrderRoutes } from './standing-orders/routes';
@@ -55,6 +56,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   orderRoutes(api, config.clock);
   reportRoutes(api);
   serviceRoutes(api, config.clock);
+  packageRoutes(api, config.clock);
   sosRoutes(api, config.clock);
   followUpRoutes(api, config.clock);
   notificationRoutes(api);

@@ -15,7 +15,7 @@ export default defineAppConfig({
   // Role pages live in subpackages: the elder's main package (home, login, booking, orders)
   // stays small, and each role downloads only its own pages.
   subPackages: [
-    { root: 'packages/family', pages: ['home/home', 'standing/standing'] },
+    { root: 'packages/family', pages: ['home/home', 'standing/standing', 'buy-package/buy-package'] },
     {
       root: 'packages/worker',
       pages: [
@@ -27,6 +27,7 @@ export default defineAppConfig({
         'elder-edit/elder-edit',
         'retire/retire',
         'assess/assess',
+        'packages/packages',
       ],
     },
     {

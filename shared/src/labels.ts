@@ -75,6 +75,8 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   standing_order: '长期订餐',
   assessment: '能力评估',
   setting: '系统设置',
+  service_package: '服务套餐',
+  elder_package: '长者套餐',
 };
 
 /** What each action is called on the audit viewer and in the CSV (unknown ones show as they are). */
@@ -106,6 +108,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'meal_order.cancel': '取消餐单',
   'meal_order.delivery': '登记送餐结果',
   'service_order.cancel': '取消上门服务',
+  'service_package.create': '新建服务套餐',
+  'service_package.update': '停售或恢复服务套餐',
+  'elder_package.buy': '购买服务套餐',
+  'elder_package.collect': '套餐到站收款',
 };
 
 /** Field names on audit entries, as people read them (unknown ones show as they are). */
@@ -131,4 +137,7 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   validTo: '结束日期',
   validFrom: '开始日期',
   careLevel: '照护等级',
+  package: '套餐',
+  payment: '付款',
+  active: '在售',
 };

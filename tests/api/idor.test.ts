@@ -7,7 +7,7 @@
  * A route whose `{id}` names a kind of record not in KINDS fails the test until it is added.
  */
 import { randomUUID } from 'node:crypto';
-import { addDays, chinaDate } from '@yiyangtong/shared';
+import { addDays, chinaDate, chinaMonth } from '@yiyangtong/shared';
 import { startTestServer, type TestServer } from '../harness/server';
 import { assessmentItems, type TestUser } from './fixtures';
 import { ServiceFixtures } from './service-fixtures';
@@ -22,6 +22,7 @@ type Kind =
   | 'standingOrder'
   | 'discountRule'
   | 'serviceItem'
+  | 'servicePackage'
   | 'user';
 /** Which record an `{id}` names, by the path it sits under. */
 const KINDS: [RegExp, Kind][] = [
@@ -34,6 +35,7 @@ const KINDS: [RegExp, Kind][] = [
   [/^\/api\/standing-orders\/\{id\}/, 'standingOrder'],
   [/^\/api\/discount-rules\/\{id\}/, 'discountRule'],
   [/^\/api\/service-items\/\{id\}/, 'serviceItem'],
+  [/^\/api\/service-packages\/\{id\}/, 'servicePackage'],
   [/^\/api\/users\/\{id\}/, 'user'],
 ];
 /** Reads anyone may make (a canteen's card and menu are public): not refused. */
@@ -54,6 +56,8 @@ interface Side {
   pauseId: string;
   /** The canteen's dish (for the routes under a canteen that name one). */
   dishId: string;
+  /** A service package (B's elder has bought it this month: A must not buy it for B's elder). */
+  packageId: string;
   /** Words only this side's records contain (names, address): must never reach the other side. */
   secrets: string[];
 }
@@ -115,6 +119,18 @@ async function side(label: string): Promise<Side> {
     fundedBy: 'canteen',
     validFrom: '2026-01-01',
   });
+  const pkg = await t.api.post(
+    '/api/service-packages',
+    { itemId: item.id, name: `${label}助浴月卡`, visitsPerMonth: 4, price: 20000 },
+    { token: await f.adminToken() },
+  );
+  expect(pkg.status).toBe(201);
+  const bought = await t.api.post(
+    `/api/elders/${elder.id}/packages`,
+    { packageId: pkg.body.id, month: chinaMonth(), payment: 'counter' },
+    { token: family.token, headers: { 'idempotency-key': randomUUID() } },
+  );
+  expect(bought.status).toBe(201);
   const visit = await f.visit(elderUser.token, elder.id, item.id, `${addDays(tomorrow, 1)}T02:00:00.000Z`);
   const dispatched = await t.api.post(
     `/api/service-orders/${visit.id}/dispatch`,
@@ -147,10 +163,12 @@ async function side(label: string): Promise<Side> {
       standingOrder: standing.body.id,
       discountRule: rule.id,
       serviceItem: item.id,
+      servicePackage: pkg.body.id,
       user: worker.id,
     },
     pauseId: pause.body.id,
     dishId: dish.id,
+    packageId: pkg.body.id,
     secrets: [`${label}长者`, `${label}街1号`, order.pickupCode].filter(Boolean),
   };
 }
@@ -202,8 +220,21 @@ function bodyFor(label: string): unknown {
     'PATCH /api/canteens/{id}': { closed: true },
     'PATCH /api/canteens/{id}/dishes/{dishId}': { price: 1, retired: true },
     'PATCH /api/service-items/{id}': { price: 1, retired: true },
+    'PATCH /api/service-packages/{id}': { active: false },
+    'POST /api/elders/{id}/packages/collect': { packageId: B.packageId, month: chinaMonth() },
+    'POST /api/elders/{id}/packages': {
+      packageId: B.packageId,
+      month: addMonth(chinaMonth()),
+      payment: 'counter',
+    },
   };
   return bodies[label] ?? {};
+}
+
+/** The month after `YYYY-MM` (a package month B's elder has not bought yet). */
+function addMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
 function urlFor(path: string, id: string): string {
@@ -294,6 +325,15 @@ test("B's records are as they were, and B's own people still reach them (the ids
   // No cash slipped onto B's card, and B's standing order still runs with its one pause.
   const card = await t.api.get(`/api/elders/${B.records.elder}/card`, { token: worker.token });
   expect(card.body).toMatchObject({ balance: 0, entries: [] });
+  // B's elder has the one package B's family bought, untouched; B's package is still on sale.
+  const packages = await t.api.get(`/api/elders/${B.records.elder}/packages`, {
+    token: B.users.family.token,
+  });
+  expect(packages.body.items.map((p: any) => [p.month, p.remaining, p.payment.status])).toEqual([
+    [chinaMonth(), 4, 'unpaid'],
+  ]);
+  const catalogue = (await t.api.get('/api/service-packages', { token: admin })).body.items;
+  expect(catalogue.find((p: any) => p.id === B.packageId)).toMatchObject({ active: true });
   const standing = await t.api.get(`/api/standing-orders?elderId=${B.records.elder}`, {
     token: B.users.family.token,
   });

@@ -128,6 +128,22 @@ beforeAll(async () => {
       for (const slot of slots)
         menus.push({ _id: menuId(canteen, addDays(firstDay, day), slot) as never, items: [], remaining: {} });
   await mongoose.connection.db!.collection('menus').insertMany(menus);
+  // Service packages bought: every elder, two packages a month, a year of months.
+  const packages = [];
+  for (let m = 1; m <= 12; m++)
+    for (const elderId of elders)
+      for (const p of ['bath', 'clean']) {
+        const month = `2026-${String(m).padStart(2, '0')}`;
+        packages.push({
+          _id: `${elderId}:${p}:${month}` as never,
+          elderId,
+          elderMonth: `${elderId}:${month}`,
+          purchaseId: String(new mongoose.Types.ObjectId()),
+          month,
+          remaining: 4,
+        });
+      }
+  await mongoose.connection.db!.collection('elder_packages').insertMany(packages);
   await analyzeDatabase(conn.postgresUrl!, dbName);
 }, 300_000);
 
@@ -162,6 +178,11 @@ describe('the hot queries of a year of meals use our indexes', () => {
     await expectIndexScan('subsidy_claims', { _id: claimId(sample.elderId, sample.date, sample.slot, 0) });
     await expectIndexScan('idempotency_keys', { _id: 'user7:key-1207' });
     await expectIndexScan('menus', { _id: menuId(canteens[2], addDays(firstDay, 150), 'lunch') });
+  });
+
+  it("an elder's service packages of a month, one by its id (each visit 用套餐 draws from it)", async () => {
+    await expectIndexScan('elder_packages', { elderMonth: `${elders[7]}:2026-06` });
+    await expectIndexScan('elder_packages', { _id: `${elders[7]}:bath:2026-06` });
   });
 });
 
@@ -230,6 +251,8 @@ test('every collection has an index behind `_id` and every field its model index
         'sos_alarms',
         'notifications',
         'daily_counters',
+        'elder_packages',
+        'service_packages',
       ]),
     );
   } finally {

@@ -29,9 +29,17 @@ const FILTER_FIRST = new Set([
 
 /**
  * Lists read whole on purpose: reference data an admin manages, bounded by its nature
- * (a district's communities, canteens and discount rules; the staff accounts list).
+ * (a district's communities, canteens and discount rules; the staff accounts list; the service
+ * catalogue and its monthly packages).
  */
-const WHOLE_READS = new Set(['communities', 'canteens', 'discountrules', 'users', 'service_items']);
+const WHOLE_READS = new Set([
+  'communities',
+  'canteens',
+  'discountrules',
+  'users',
+  'service_items',
+  'service_packages',
+]);
 
 export interface QueryRecord {
   collection: string;

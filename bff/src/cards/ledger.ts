@@ -32,6 +32,7 @@ import type { CardEntryKind, Role } from '@yiyangtong/shared';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate, writeLock } from '../db/write-lock';
 import { MealOrder } from '../orders/model';
+import { ElderPackage } from '../packages/model';
 import { objectIdOrNull } from '../places/model';
 import { CardEntry, MealCard, type CardEntryDoc, type MealCardDoc } from './model';
 
@@ -186,7 +187,16 @@ export function undoPayment(entry: Pick<CardEntryDoc, '_id' | 'elderId'>): Promi
 const isStale = (e: Pick<CardEntryDoc, 'createdAt'>, now: number) =>
   now - new Date(e.createdAt).getTime() >= STALE_MS;
 
-async function orderExists(orderId: string | undefined): Promise<boolean> {
+/**
+ * Whether what a payment paid for exists: a meal order, or (orderId `elderId:packageId:month`)
+ * the elder's package bought by this very payment's attempt (`pay:<purchaseId>`).
+ */
+async function paymentTargetExists(entry: Pick<CardEntryDoc, '_id' | 'orderId'>): Promise<boolean> {
+  const orderId = entry.orderId;
+  if (orderId?.includes(':')) {
+    const bought = await ElderPackage.findById(orderId).lean<{ purchaseId?: string }>();
+    return Boolean(bought) && `pay:${bought!.purchaseId}` === entry._id;
+  }
   const oid = orderId && objectIdOrNull(orderId);
   return Boolean(oid && (await MealOrder.exists({ _id: oid })));
 }
@@ -208,7 +218,7 @@ export function recover(elderId: string, pending: CardEntryDoc[] = []): Promise<
       if (!isStale(entry, now)) continue;
       if (entry.state !== 'pending')
         await conditionalUpdate(MealCard, elderId, {}, { $pull: { inflight: id } });
-      else if (entry.kind === 'payment' && !(await orderExists(entry.orderId))) await unwind(entry);
+      else if (entry.kind === 'payment' && !(await paymentTargetExists(entry))) await unwind(entry);
       else await settle(entry);
     }
     const inflight = new Set((await readCard(elderId))?.inflight ?? []);

@@ -37,7 +37,7 @@ export type EntryState = 'pending' | 'applied' | 'void';
 
 /**
  * One ledger entry, append-only. `_id` is deterministic so that the same money event can
- * be recorded only once: `pay:<orderId>`, `refund:<orderId>`, `topup:<paymentId>` (WeChat
+ * be recorded only once: `pay:<orderId>` (`pay:<purchaseId>` for a service package, orderId = the package's `_id`), `refund:<orderId>`, `topup:<paymentId>` (WeChat
  * Pay), `cash:<userId>:<Idempotency-Key>` (cash at the office), `reverse:<entryId>` (that cash undone), `payout:<elderId>:<card seq>` (the balance paid out when the elder leaves; method cash or family). `amount` is signed fen
  * (payments negative), so a card's balance is the plain sum of its applied entries.
  */

@@ -8,12 +8,14 @@ import { releaseExpiredLeases } from '../db/write-lock';
 import { recoverRetirements } from '../elders/retirement';
 import { recoverMealOrders } from '../orders/recovery';
 import { recoveryGraceMs } from '../orders/recovery-config';
+import { recoverPackageGiveBacks } from '../packages/service';
 
 export async function recoverOnce(log?: Logger): Promise<Record<string, number>> {
   const leases = await releaseExpiredLeases();
   const meals = await recoverMealOrders();
   const retirementsFinished = await recoverRetirements();
-  const report = { expiredLeases: leases, ...meals, retirementsFinished };
+  const packageVisitsGivenBack = await recoverPackageGiveBacks();
+  const report = { expiredLeases: leases, ...meals, retirementsFinished, packageVisitsGivenBack };
   if (Object.values(report).some((n) => n > 0)) log?.warn({ recovery: report }, 'recovered after a crash');
   return report;
 }

@@ -147,8 +147,8 @@ export interface IdempotencyDoc {
   orderId: string;
   /** Set until the order exists; with the fields below, what the recovery sweep needs. */
   pending?: true;
-  /** What `orderId` names: a meal order (absent) or a service order. */
-  kind?: 'service';
+  /** What `orderId` names: a meal order (absent), a service order, or a package purchase (packages/service.ts). */
+  kind?: 'service' | 'package';
   menuId?: string;
   elderId?: string;
   date?: string;

@@ -8,8 +8,10 @@
  *   given back (and a card payment it took), and the key is deleted, so the caller's retry places the order anew;
  *   if the order exists, only the key's `pending` mark was left behind;
  * - a cancelled order still marked `pendingRelease`: its portions and claim go back;
- * - a visit booking (services/service.ts) whose key is still `pending`: the key is freed.
+ * - a visit booking (services/service.ts) or a package purchase (packages/service.ts) whose key is
+ *   still `pending`: the key is freed (its card payment, if any, is the ledger's recovery's).
  */
+import { ElderPackage } from '../packages/model';
 import { ServiceOrder } from '../services/model';
 import { SubsidyClaim, claimId, IdempotencyKey, MAX_CAP, MealOrder, type MealOrderDoc } from './model';
 import { recoveryGraceMs } from './recovery-config';
@@ -37,7 +39,9 @@ export async function recoverMealOrders(now = new Date()): Promise<MealRecovery>
     const exists =
       key.kind === 'service'
         ? ServiceOrder.exists({ _id: key.orderId })
-        : MealOrder.exists({ _id: key.orderId });
+        : key.kind === 'package'
+          ? ElderPackage.exists({ purchaseId: key.orderId })
+          : MealOrder.exists({ _id: key.orderId });
     if (await exists) {
       await IdempotencyKey.updateOne({ _id: key._id }, { $unset: { pending: 1 } });
       continue;

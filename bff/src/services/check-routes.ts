@@ -19,6 +19,7 @@ import { recordAudit } from '../audit/record';
 import { conditionalUpdate } from '../db/write-lock';
 import { notify } from '../notifications/notifier';
 import { communityWorkers } from '../notifications/recipients';
+import { finishGiveBack } from '../packages/service';
 import { bumpCounters } from '../reports/counters';
 import { ServiceOrder, type ServiceOrderDoc } from './model';
 import { countedChange, loadVisitFor, step, visitView, whoOf } from './service';
@@ -35,7 +36,11 @@ export function visitCheckRoutes(api: Api, clock: () => Date): void {
     body: NotesBodySchema,
     handler: async ({ params, body, actor }) => {
       const order = await loadVisitFor(actor, params.id);
-      const updated = await step(actor, order, 'cancel', clock(), {}, body.notes);
+      // Booked 用套餐: the visit goes back to the package (once; a provider's decline keeps it),
+      // marked in the cancel's own update so a crash in between is finished by the sweep.
+      const mark = order.elderPackageId ? { packageGiveBack: true } : {};
+      const updated = await step(actor, order, 'cancel', clock(), mark, body.notes);
+      if (order.elderPackageId) await finishGiveBack(updated);
       await recordAudit(actor, {
         action: 'service_order.cancel',
         targetType: 'service_order',

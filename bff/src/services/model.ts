@@ -74,6 +74,10 @@ export interface ServiceOrderDoc {
   address: string;
   notes?: string;
   pricing: Pricing;
+  /** booked 用套餐: the elder's package (`elderId:packageId:month`) it drew a visit from */
+  elderPackageId?: string;
+  /** cancelled, its package visit not yet given back (set with the cancel; the recovery sweep finishes it) */
+  packageGiveBack?: true;
   status: ServiceStatus;
   provider?: { userId: string; name: string };
   /** provider.userId at the top level: FerretDB pushes no dotted path down to an index. */
@@ -112,6 +116,8 @@ const schema = new Schema<ServiceOrderDoc>(
     address: String,
     notes: String,
     pricing: Schema.Types.Mixed,
+    elderPackageId: String,
+    packageGiveBack: Boolean,
     status: String,
     provider: new Schema({ userId: String, name: String }, { _id: false }),
     providerUserId: String,
@@ -155,4 +161,5 @@ schema.index({ checkOutDay: 1 });
 schema.index({ ratedDay: 1 });
 schema.index({ followUpDay: 1 });
 schema.index({ reviewCommunity: 1 }); // the desk's review queue
+schema.index({ packageGiveBack: 1 }); // the recovery sweep: a cancelled visit's package visit to give back
 export const ServiceOrder = mongoose.model<ServiceOrderDoc>('ServiceOrder', schema, 'service_orders');

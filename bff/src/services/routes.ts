@@ -150,11 +150,16 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     method: 'post',
     path: '/api/service-orders',
     tag: 'services',
-    summary: '预约上门服务（长者本人、绑定家属、本社区助老员）；可带 Idempotency-Key，重复提交只约一次',
+    summary:
+      '预约上门服务（长者本人、绑定家属、本社区助老员）；可带 Idempotency-Key，重复提交只约一次；带 packageId 用套餐（扣一次，应付 0；用完 409）',
     access: ['elder', 'family', 'worker', 'admin'],
     headers: OptionalIdempotencyHeadersSchema,
     otherStatuses: [404, 409],
-    rules: { hours: '只用于按小时收费的项目', scheduledAt: '不早于现在' },
+    rules: {
+      hours: '只用于按小时收费的项目',
+      scheduledAt: '不早于现在',
+      packageId: '用套餐时，套餐须是这个服务项目的',
+    },
     body: CreateServiceOrderBodySchema,
     status: 201,
     handler: async ({ body, headers, actor, setStatus }) => {

@@ -12,6 +12,7 @@ import {
   CHECK_IN_LATEST_MS,
   checkInWindow,
   chinaDate,
+  chinaMonth,
   computeServicePricing,
   counterStatus,
   countsAsServed,
@@ -29,6 +30,7 @@ import { activeRules } from '../discounts/model';
 import { assertBookable, loadElderFor, mayActForElder } from '../elders/access';
 import { Elder, type ElderDoc } from '../elders/model';
 import { oncePerKey } from '../orders/idempotency';
+import { coveredByPackage, drawVisit, finishDraw, giveBack } from '../packages/service';
 import { Community, objectIdOrNull } from '../places/model';
 import { bumpCounters, serviceStatusChange } from '../reports/counters';
 import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc, type Who } from './model';
@@ -92,7 +94,7 @@ export async function quoteVisit(actor: Actor, input: ServiceQuoteInput, now: Da
   return { elder, item, at, day, ...(await priceVisit(elder, item, day, input.hours)) };
 }
 
-type VisitInput = ServiceQuoteInput & { address?: string; notes?: string };
+type VisitInput = ServiceQuoteInput & { address?: string; notes?: string; packageId?: string };
 
 /**
  * Books a visit; with an Idempotency-Key, once per (caller, key) like meal orders: the key
@@ -130,7 +132,37 @@ async function bookVisit(
 ): Promise<ServiceOrderDoc> {
   const q = await quoteVisit(actor, input, now);
   const createdDay = chinaDate(now);
-  const doc = await ServiceOrder.create({
+  // 用套餐: one visit drawn from the elder's package of the visit's month, given back if the
+  // booking then fails (a crash in between: packages/service.ts `recoverDraws`).
+  const drawn = input.packageId
+    ? await drawVisit(input.elderId, input.packageId, String(q.item._id), chinaMonth(q.at), String(visitId))
+    : null;
+  let doc;
+  try {
+    doc = await createVisitDoc(actor, input, now, visitId, q, createdDay, drawn);
+  } catch (err) {
+    if (drawn) await giveBack(drawn._id, String(visitId)).catch(() => undefined);
+    throw err;
+  }
+  if (drawn && !(await finishDraw(drawn._id, String(visitId)))) {
+    // Stalled past the recovery grace, which gave the draw back: no visit without its draw.
+    await ServiceOrder.deleteOne({ _id: visitId });
+    throw conflict('BUSY', '系统繁忙，预约没有成功，请再试一次');
+  }
+  await bumpCounters(q.elder.communityId, createdDay, { inc: serviceStatusChange(null, 'requested') });
+  return doc.toObject();
+}
+
+function createVisitDoc(
+  actor: Actor,
+  input: VisitInput,
+  now: Date,
+  visitId: mongoose.Types.ObjectId,
+  q: Awaited<ReturnType<typeof quoteVisit>>,
+  createdDay: string,
+  drawn: Awaited<ReturnType<typeof drawVisit>> | null,
+) {
+  return ServiceOrder.create({
     _id: visitId,
     elderId: input.elderId,
     elderName: q.elder.name,
@@ -149,13 +181,12 @@ async function bookVisit(
     createdDay,
     address: input.address ?? q.elder.address,
     ...(input.notes ? { notes: input.notes } : {}),
-    pricing: q.pricing,
+    pricing: drawn ? coveredByPackage(q.pricing, drawn) : q.pricing,
+    ...(drawn ? { elderPackageId: drawn._id } : {}),
     status: 'requested',
     bookedBy: whoOf(actor),
     timeline: [{ status: 'requested', action: 'request', at: now, by: whoOf(actor) }],
   });
-  await bumpCounters(q.elder.communityId, createdDay, { inc: serviceStatusChange(null, 'requested') });
-  return doc.toObject();
 }
 
 /** `M月D日 HH:mm` China time, for the words of a refusal. */
@@ -289,6 +320,7 @@ export function visitView(o: ServiceOrderDoc) {
     address: o.address,
     ...(o.notes ? { notes: o.notes } : {}),
     pricing: o.pricing,
+    ...(o.elderPackageId ? { elderPackageId: o.elderPackageId } : {}),
     status: o.status,
     statusName: SERVICE_STATUS_NAMES[o.status],
     ...(o.provider ? { provider: o.provider } : {}),

@@ -108,6 +108,8 @@ export interface Pricing {
   payable: number;
   /** Why a subsidy the elder otherwise gets is missing (a further meal of the same slot), in words. */
   capNote?: string;
+  /** A visit booked 用套餐: the elder's monthly package paid `amount` (what was payable), so payable is 0. */
+  paidByPackage?: { id: string; name: string; amount: number };
 }
 
 /** A home-service visit priced by the same rules and breakdown as a meal (see service.ts). */

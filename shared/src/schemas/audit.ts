@@ -15,6 +15,8 @@ export const AUDIT_TARGET_TYPES = [
   'standing_order',
   'assessment',
   'setting',
+  'service_package',
+  'elder_package',
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

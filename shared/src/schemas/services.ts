@@ -39,6 +39,8 @@ export const ServiceQuoteBodySchema = z.strictObject({
 export const CreateServiceOrderBodySchema = ServiceQuoteBodySchema.extend({
   address: text(200).optional(),
   notes: Notes.optional(),
+  /** 用套餐: the elder's package (of this item) for the visit's month pays the visit */
+  packageId: IdSchema.optional(),
 });
 
 export const ServiceOrderQuerySchema = z.object({

@@ -18,6 +18,7 @@ import { ServicePrice, Timeline } from '../../components/visit-parts';
 import { addDays, chinaDate, dateLabel, formatYuan } from '../../format';
 import '../../components/care.scss';
 import { PageTop } from '../../components/page-top';
+import { elderPackagesKey, PackageSection, useElderPackages } from '../../components/packages';
 
 const WINDOWS = [
   { time: '09:00', label: '上午 9:00–11:00' },
@@ -55,7 +56,11 @@ function CancelVisit({ visit }: { visit: Visit }) {
   const [asking, setAsking] = useState(false);
   const cancel = useMutation({
     mutationFn: () => serviceApi.act(visit.id, 'cancel', {}),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['visits'] }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['visits'] });
+      // 用套餐: the visit goes back to the package.
+      if (visit.pricing.paidByPackage) void qc.invalidateQueries({ queryKey: ['elder-packages'] });
+    },
   });
   if (!asking)
     return (
@@ -94,7 +99,11 @@ function VisitCard({ visit }: { visit: Visit }) {
       {visit.durationMin !== undefined && <Text className="text">服务用时：{visit.durationMin} 分钟</Text>}
       {visit.rating && <Text className="text">我的评价：{visit.rating.score} 分</Text>}
       {visit.review?.state === 'pending' && <Text className="text">社区正在核实这次服务，核实前不收费</Text>}
-      <Text className="text">应付 {formatYuan(visit.pricing.payable)}</Text>
+      <Text className="text">
+        {visit.pricing.paidByPackage
+          ? `用套餐（${visit.pricing.paidByPackage.name}），不另收费`
+          : `应付 ${formatYuan(visit.pricing.payable)}`}
+      </Text>
       <Timeline visit={visit} />
       {visit.status === 'completed' && <RateVisit visit={visit} />}
       {CANCELLABLE.includes(visit.status) && <CancelVisit visit={visit} />}
@@ -122,6 +131,13 @@ export default function HomeServicesPage() {
     enabled: Boolean(elderId && itemId && scheduledAt),
     retry: noRetryOn4xx,
   });
+  // 用套餐: the elder's package of this item for the visit's month, while visits are left.
+  const packages = useElderPackages(elderId);
+  const usable = (packages.data?.items ?? []).find(
+    (p) => p.itemId === itemId && day && p.month === day.slice(0, 7) && p.remaining > 0,
+  );
+  const [pickedPackage, setUsePackage] = useState(true);
+  const usePackage = Boolean(usable) && pickedPackage;
   const visits = useQuery({
     queryKey: ['visits'],
     queryFn: () => serviceApi.list(),
@@ -132,7 +148,13 @@ export default function HomeServicesPage() {
   const attempt = useRef<{ sig: string; key: string } | null>(null);
   const book = useMutation({
     mutationFn: () => {
-      const body = { elderId, itemId, scheduledAt, ...(notes ? { notes } : {}) };
+      const body = {
+        elderId,
+        itemId,
+        scheduledAt,
+        ...(notes ? { notes } : {}),
+        ...(usePackage && usable ? { packageId: usable.packageId } : {}),
+      };
       const sig = JSON.stringify(body);
       if (!attempt.current || attempt.current.sig !== sig)
         attempt.current = {
@@ -147,6 +169,7 @@ export default function HomeServicesPage() {
       setTime('');
       setNotes('');
       void qc.invalidateQueries({ queryKey: ['visits'] });
+      void qc.invalidateQueries({ queryKey: elderPackagesKey(elderId) });
       // The result replaces the form at the top: bring the top into view.
       setTimeout(() => void Taro.pageScrollTo({ scrollTop: 0, duration: 0 }), 0);
     },
@@ -173,7 +196,10 @@ export default function HomeServicesPage() {
         <View className="care__card" aria-label="预约成功">
           <Text className="care__ok">预约成功：{book.data.item.name}</Text>
           <Text className="text">
-            {chinaDateTime(book.data.scheduledAt)}，应付 {formatYuan(book.data.pricing.payable)}
+            {chinaDateTime(book.data.scheduledAt)}，
+            {book.data.pricing.paidByPackage
+              ? '用套餐，不另收费'
+              : `应付 ${formatYuan(book.data.pricing.payable)}`}
             ，社区会尽快派人
           </Text>
           <Text className="text">可以在下面的「我的服务」里查看或取消。</Text>
@@ -242,20 +268,42 @@ export default function HomeServicesPage() {
             value={notes}
             onInput={(e) => setNotes(e.detail.value)}
           />
-          {quote.data && <ServicePrice pricing={quote.data.pricing} />}
+          {usable && (
+            <View className="care__section">
+              <View className="care__choices">
+                <Tap
+                  label={`用套餐（还剩 ${usable.remaining} 次）`}
+                  kind="secondary"
+                  selected={usePackage}
+                  onTap={() => setUsePackage(true)}
+                />
+                <Tap
+                  label="不用套餐，按次付费"
+                  kind="secondary"
+                  selected={!usePackage}
+                  onTap={() => setUsePackage(false)}
+                />
+              </View>
+            </View>
+          )}
+          {quote.data && !usePackage && <ServicePrice pricing={quote.data.pricing} />}
           {quote.isError && <Text className="error-box">{quote.error.message}</Text>}
           {book.isError && <Text className="error-box">{book.error.message}</Text>}
           <Tap
             label={
-              quote.data
-                ? `确认预约，应付${formatYuan(quote.data.pricing.payable)}`
-                : '请选完项目、日期和时段'
+              !quote.data
+                ? '请选完项目、日期和时段'
+                : usePackage
+                  ? '确认预约，用套餐（不另收费）'
+                  : `确认预约，应付${formatYuan(quote.data.pricing.payable)}`
             }
             disabled={!quote.data || book.isPending}
             onTap={() => book.mutate()}
           />
         </View>
       )}
+
+      <PackageSection elderId={elderId} thisMonth={today.slice(0, 7)} />
 
       <View className="care__section">
         <Text className="care__heading">我的服务</Text>

@@ -1,7 +1,8 @@
 /**
  * 服务项目 (admin): the home-service catalogue with 改价 and 停用 / 恢复. New visits use the
  * new price; visits already booked keep theirs. A withdrawn item is no longer listed for
- * booking and cannot be booked. Works on a phone and at a desk (1366×768).
+ * booking and cannot be booked. Below, the monthly 服务套餐 (components/package-admin.tsx).
+ * Works on a phone and at a desk (1366×768).
  */
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
@@ -13,6 +14,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { PriceRow } from '../../../components/price-row';
 import { Empty, ErrorBox, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
+import { PackageAdmin } from '../../../components/package-admin';
 import '../../../components/price-row.scss';
 
 export default function ServicesPage() {
@@ -65,6 +67,7 @@ export default function ServicesPage() {
           />
         ))}
       </Section>
+      {items.data && <PackageAdmin items={items.data.items} />}
       <HomeButton />
     </View>
   );

@@ -191,6 +191,15 @@ function ElderCard({ elder, admin }: { elder: ElderRecord; admin: boolean }) {
       </Btn>
       <Btn
         className="btn--secondary"
+        label={`服务套餐 ${elder.name}`}
+        onClick={() =>
+          void Taro.navigateTo({ url: `/packages/worker/packages/packages?elderId=${elder.id}` })
+        }
+      >
+        服务套餐
+      </Btn>
+      <Btn
+        className="btn--secondary"
         label={`修改资料 ${elder.name}`}
         onClick={() =>
           void Taro.navigateTo({ url: `/packages/worker/elder-edit/elder-edit?elderId=${elder.id}` })

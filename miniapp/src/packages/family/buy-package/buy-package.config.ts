@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '购买服务套餐' });
