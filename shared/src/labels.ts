@@ -61,6 +61,8 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   service_order: '上门服务',
   standing_order: '长期订餐',
   assessment: '能力评估',
+  care_plan: '主动关怀计划',
+  care_call: '关怀电话',
 };
 
 /** What each action is called on the audit viewer and in the CSV (unknown ones show as they are). */
@@ -90,6 +92,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'meal_card.payout': '余额退还',
   'meal_order.cancel': '取消餐单',
   'service_order.cancel': '取消上门服务',
+  'care_plan.create': '加入主动关怀',
+  'care_plan.update': '修改关怀计划',
+  'care_plan.end': '结束主动关怀',
+  'care_call.record': '记录关怀电话',
 };
 
 /** Field names on audit entries, as people read them (unknown ones show as they are). */
@@ -115,4 +121,6 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   validTo: '结束日期',
   validFrom: '开始日期',
   careLevel: '照护等级',
+  livesAlone: '独居',
+  weekdays: '关怀日',
 };

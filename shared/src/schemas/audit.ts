@@ -14,6 +14,8 @@ export const AUDIT_TARGET_TYPES = [
   'service_order',
   'standing_order',
   'assessment',
+  'care_plan',
+  'care_call',
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

@@ -8,3 +8,4 @@ export * from './standing-orders';
 export * from './cards';
 export * from './assessments';
 export * from './audit';
+export * from './care';
