@@ -48,6 +48,13 @@ export const SOS_OUTCOME_LABELS: Record<'false_alarm' | 'helped_at_home' | 'hosp
   other: '其他',
 };
 
+/** Where an alarm came from (the worker desk, notices, figures). */
+export const ALARM_SOURCE_LABELS: Record<'elder' | 'care_call' | 'delivery', string> = {
+  elder: '长者呼叫',
+  care_call: '主动关怀',
+  delivery: '送餐',
+};
+
 /** What an audit entry is about (the audit viewer and CSV). */
 export const AUDIT_TARGET_LABELS: Record<string, string> = {
   elder: '长者',

@@ -15,7 +15,8 @@
  * - followUps / followUpsSatisfied: on the follow-up day;
  * - sosCount: alarms raised, on the raise day; sosAckSeconds: seconds to ack, on the raise day.
  *   An alarm cancelled (raised by mistake, before any ack) leaves sosCount for sosCancelled;
- *   sosResolved and sosOutcomes.<outcome> (when the worker chose one): on the raise day too.
+ *   sosResolved and sosOutcomes.<outcome> (when the worker chose one): on the raise day too;
+ *   sosBySource.<source> (elder / care_call / delivery): alarms raised, as sosCount.
  */
 import mongoose, { Schema } from 'mongoose';
 import { writeLock } from '../db/write-lock';
@@ -40,6 +41,7 @@ export interface DailyCounterDoc {
   sosCancelled: number;
   sosResolved: number;
   sosOutcomes: Record<string, number>;
+  sosBySource?: Record<string, number>;
 }
 
 const schema = new Schema<DailyCounterDoc>(
@@ -63,6 +65,7 @@ const schema = new Schema<DailyCounterDoc>(
     sosCancelled: Number,
     sosResolved: Number,
     sosOutcomes: Schema.Types.Mixed,
+    sosBySource: Schema.Types.Mixed,
   },
   { versionKey: false, minimize: false },
 );

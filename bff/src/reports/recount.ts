@@ -30,6 +30,7 @@ export const emptyCounts = (): DayCounts => ({
   sosCancelled: 0,
   sosResolved: 0,
   sosOutcomes: {},
+  sosBySource: {},
 });
 
 export async function recountDay(date: string): Promise<Map<string, DayCounts>> {
@@ -83,6 +84,9 @@ export async function recountDay(date: string): Promise<Map<string, DayCounts>> 
       continue;
     }
     c.sosCount += 1;
+    const source = a.source ?? 'elder';
+    const bySource = (c.sosBySource ??= {});
+    bySource[source] = (bySource[source] ?? 0) + 1;
     if (a.ack) c.sosAckSeconds.push(a.ack.seconds);
     if (a.status === 'resolved') c.sosResolved += 1;
     const outcome = a.resolution?.outcome;

@@ -1,4 +1,4 @@
-import { addDays, median, SOS_OUTCOMES } from '@yiyangtong/shared';
+import { addDays, ALARM_SOURCES, median, SOS_OUTCOMES } from '@yiyangtong/shared';
 import { DailyCounter, type DailyCounterDoc } from './counters';
 
 /** The months a date range touches (YYYY-MM), in order. */
@@ -61,5 +61,9 @@ export async function summary(from: string, to: string, communityId?: string) {
     sosCancelled: sum('sosCancelled'),
     sosResolved: sum('sosResolved'),
     sosOutcomes,
+    // Alarms by who raised them: the elder's key, a care call, a courier.
+    sosBySource: Object.fromEntries(
+      ALARM_SOURCES.map((o) => [o, docs.reduce((n, d) => n + (d.sosBySource?.[o] ?? 0), 0)]),
+    ),
   };
 }

@@ -1,5 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
-import type { SosOutcome } from '@yiyangtong/shared';
+import type { AlarmSource, SosOutcome } from '@yiyangtong/shared';
 import type { Who } from '../services/model';
 
 export type SosStatus = 'open' | 'acknowledged' | 'resolved' | 'cancelled';
@@ -10,6 +10,12 @@ export interface SosDoc {
   elderName: string;
   communityId: string;
   status: SosStatus;
+  /** absent on alarms stored before sources existed: those were the elder's */
+  source?: AlarmSource;
+  /** why a system alarm was raised, in words (「主动关怀：连续两次未接通」) */
+  reason?: string;
+  /** what raised it: the care call or the meal order */
+  ref?: { type: 'care_call' | 'meal_order'; id: string };
   raisedBy: Who;
   raisedAt: Date;
   /** China date raised (figures, recount) */
@@ -29,6 +35,9 @@ const schema = new Schema<SosDoc>(
     elderName: String,
     communityId: String,
     status: String,
+    source: String,
+    reason: String,
+    ref: new Schema({ type: String, id: String }, { _id: false }),
     raisedBy: who,
     raisedAt: Date,
     day: String,

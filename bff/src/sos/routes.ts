@@ -4,6 +4,7 @@ import {
   RaiseSosBodySchema,
   ResolveSosBodySchema,
   SosQuerySchema,
+  type AlarmSource,
 } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import type { Api } from '../core/route';
@@ -11,6 +12,7 @@ import { loadElderFor } from '../elders/access';
 import { FamilyLink } from '../elders/model';
 import { Sos, type SosDoc, type SosStatus } from './model';
 import {
+  isOverdue,
   ackSos,
   cancelSos,
   eldersById,
@@ -23,8 +25,16 @@ import {
 
 const ORDER: SosStatus[] = ['open', 'acknowledged', 'resolved', 'cancelled'];
 
-/** Equality queries only: {communityId, status} / {status} / {elderId}; open alarms first, oldest first. */
-async function listSos(actor: Actor, q: { status?: SosStatus; elderId?: string }): Promise<SosDoc[]> {
+/**
+ * Equality queries only: {communityId, status} / {status} / {elderId}. Live alarms before
+ * closed ones; among the open, the overdue (5 minutes without a response) first; newest first
+ * within each group. Every source (the elder's key, care calls, couriers) in one list.
+ */
+async function listSos(
+  actor: Actor,
+  q: { status?: SosStatus; elderId?: string; source?: AlarmSource },
+  now: Date,
+): Promise<SosDoc[]> {
   const statuses = q.status ? [q.status] : ORDER;
   const find = (filter: Record<string, unknown>, limit: number) =>
     Sos.find(filter).sort({ _id: -1 }).limit(limit).lean<SosDoc[]>();
@@ -42,16 +52,11 @@ async function listSos(actor: Actor, q: { status?: SosStatus; elderId?: string }
   } else if (actor.role === 'admin') {
     for (const status of statuses) docs.push(...(await find({ status }, 100)));
   }
-  const rank = (s: SosDoc) => ORDER.indexOf(s.status);
+  const rank = (s: SosDoc) =>
+    ORDER.indexOf(s.status) * 2 + (s.status === 'open' && !isOverdue(s, now) ? 1 : 0);
   return docs
-    .filter((d) => statuses.includes(d.status))
-    .sort(
-      (a, b) =>
-        rank(a) - rank(b) ||
-        (a.status === 'open'
-          ? new Date(a.raisedAt).getTime() - new Date(b.raisedAt).getTime()
-          : new Date(b.raisedAt).getTime() - new Date(a.raisedAt).getTime()),
-    );
+    .filter((d) => statuses.includes(d.status) && (!q.source || (d.source ?? 'elder') === q.source))
+    .sort((a, b) => rank(a) - rank(b) || new Date(b.raisedAt).getTime() - new Date(a.raisedAt).getTime());
 }
 
 export function sosRoutes(api: Api, clock: () => Date): void {
@@ -83,7 +88,7 @@ export function sosRoutes(api: Api, clock: () => Date): void {
     handler: async ({ query, actor }) => {
       if (query.elderId) await loadElderFor(actor, query.elderId);
       const now = clock();
-      const docs = await listSos(actor, query);
+      const docs = await listSos(actor, query, now);
       const staff = actor.role === 'worker' || actor.role === 'admin';
       const live = docs.filter((d) => d.status === 'open' || d.status === 'acknowledged');
       const elders = staff ? await eldersById(live.map((d) => d.elderId)) : null;

@@ -4,7 +4,7 @@
  * many processes run. Ack and resolve are conditional writes through the write lock.
  */
 import mongoose from 'mongoose';
-import { chinaDate, SOS_OVERDUE_MS, type SosOutcome } from '@yiyangtong/shared';
+import { chinaDate, SOS_OVERDUE_MS, type AlarmSource, type SosOutcome } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { conflict, forbidden, notFound } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
@@ -15,6 +15,7 @@ import { notify } from '../notifications/notifier';
 import { communityWorkerContacts, elderAndFamily } from '../notifications/recipients';
 import { objectIdOrNull } from '../places/model';
 import { bumpCounters } from '../reports/counters';
+import type { Who } from '../services/model';
 import { whoOf } from '../services/service';
 import { Sos, SosOpen, type SosDoc } from './model';
 
@@ -36,8 +37,10 @@ async function tellAbout(sos: SosDoc, kind: SosNoticeKind, skipUserId: string): 
   ]);
   const name = sos.elderName;
   const call = whoToCall(workers);
+  // A system alarm says why in words: 「主动关怀：连续两次未接通」.
+  const raised = sos.reason ? `${name}需要关注（${sos.reason}）` : `${name}发起了紧急呼叫`;
   const forWorkers = {
-    sos_raised: { title: '紧急呼叫', body: `${name}发起了紧急呼叫，请尽快联系` },
+    sos_raised: { title: '紧急呼叫', body: `${raised}，请尽快联系` },
     sos_acked: {
       title: '社区已收到紧急呼叫',
       body: `${sos.ack?.by.name ?? '社区'}已收到${name}的呼叫，正在联系`,
@@ -54,7 +57,7 @@ async function tellAbout(sos: SosDoc, kind: SosNoticeKind, skipUserId: string): 
     kind === 'sos_raised'
       ? {
           title: '紧急呼叫',
-          body: `${name}发起了紧急呼叫，社区正在联系。请尽快联系${name}${
+          body: `${raised}，社区正在联系。请尽快联系${name}${
             call ? `，也可致电社区助老员 ${call}` : ''
           }；危急时请直接拨打 120。`,
         }
@@ -80,49 +83,92 @@ export async function raiseSos(
 ): Promise<{ sos: SosDoc; created: boolean }> {
   if (!['elder', 'family', 'worker', 'admin'].includes(actor.role)) throw forbidden();
   const elder = await loadElderFor(actor, input.elderId);
+  return openAlarm(
+    elder,
+    { source: 'elder', ...(input.location ? { location: input.location } : {}) },
+    whoOf(actor),
+    actor.id,
+    now,
+  );
+}
+
+/**
+ * An alarm the system raises for an elder (a care call's escalation, a courier finding nobody
+ * home). The caller has already checked who may act; this goes through the same flow as the
+ * elder's key: one open alarm per elder (an open one is returned, nobody told twice), family and
+ * the community's workers told with the reason, ack/resolve, overdue, response time counted.
+ */
+export async function raiseSystemAlarm(
+  input: {
+    elderId: string;
+    source: Exclude<AlarmSource, 'elder'>;
+    reason: string;
+    by: Who;
+    ref?: { type: 'care_call' | 'meal_order'; id: string };
+  },
+  now: Date,
+): Promise<{ sos: SosDoc; created: boolean }> {
+  const elder = await Elder.findById(objectIdOrNull(input.elderId)).lean<ElderDoc>();
+  if (!elder) throw notFound('长者');
+  const { source, reason, ref } = input;
+  return openAlarm(elder, { source, reason, ...(ref ? { ref } : {}) }, input.by, input.by.userId, now);
+}
+
+type AlarmFields = Pick<SosDoc, 'source' | 'reason' | 'ref' | 'location'>;
+
+/** Inserts the elder's open marker, then the alarm; an alarm already open is returned instead. */
+async function openAlarm(
+  elder: ElderDoc,
+  fields: AlarmFields,
+  by: Who,
+  raiserUserId: string,
+  now: Date,
+): Promise<{ sos: SosDoc; created: boolean }> {
+  const elderId = String(elder._id);
   const sosId = new mongoose.Types.ObjectId();
   const waitUntil = Date.now() + 10_000;
   for (;;) {
     try {
-      await SosOpen.create({ _id: input.elderId, sosId: String(sosId) });
+      await SosOpen.create({ _id: elderId, sosId: String(sosId) });
       break;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }
-    const marker = await SosOpen.findById(input.elderId).lean();
+    const marker = await SosOpen.findById(elderId).lean();
     if (!marker) continue; // resolved meanwhile: raise a new one
     const open = await Sos.findById(marker.sosId).lean<SosDoc>();
     if (open) return { sos: open, created: false };
     // A marker without its alarm long after it was taken: its raiser died between the two
     // inserts. Release it (by exact id and owner) and raise anew.
     if (Date.now() - new Date(marker.createdAt).getTime() > 10_000) {
-      await SosOpen.deleteOne({ _id: input.elderId, sosId: marker.sosId });
+      await SosOpen.deleteOne({ _id: elderId, sosId: marker.sosId });
       continue;
     }
     if (Date.now() > waitUntil) throw conflict('REQUEST_IN_PROGRESS', '紧急呼叫正在发出，请稍候');
     await new Promise((r) => setTimeout(r, 20));
   }
   try {
-    const by = whoOf(actor);
     const sos = (
       await Sos.create({
         _id: sosId,
-        elderId: input.elderId,
+        elderId,
         elderName: elder.name,
         communityId: elder.communityId,
         status: 'open',
+        ...fields,
         raisedBy: by,
         raisedAt: now,
         day: chinaDate(now),
-        ...(input.location ? { location: input.location } : {}),
-        timeline: [{ status: 'open', at: now, by }],
+        timeline: [{ status: 'open', at: now, by, ...(fields.reason ? { note: fields.reason } : {}) }],
       })
     ).toObject();
-    await bumpCounters(elder.communityId, sos.day, { inc: { sosCount: 1 } });
-    await tellAbout(sos, 'sos_raised', actor.id);
+    await bumpCounters(elder.communityId, sos.day, {
+      inc: { sosCount: 1, [`sosBySource.${fields.source ?? 'elder'}`]: 1 },
+    });
+    await tellAbout(sos, 'sos_raised', raiserUserId);
     return { sos, created: true };
   } catch (err) {
-    await SosOpen.deleteOne({ _id: input.elderId, sosId: String(sosId) }).catch(() => undefined);
+    await SosOpen.deleteOne({ _id: elderId, sosId: String(sosId) }).catch(() => undefined);
     throw err;
   }
 }
@@ -215,6 +261,10 @@ export async function cancelSos(
 ): Promise<SosDoc> {
   if (!['elder', 'family', 'worker'].includes(actor.role)) throw forbidden();
   const sos = await loadSosFor(actor, id);
+  // Only the elder's own key can be pressed by mistake; a care call's or courier's alarm is
+  // closed by the worker who follows it up (ack, then resolve with what they found).
+  if ((sos.source ?? 'elder') !== 'elder')
+    throw conflict('WRONG_STATE', '这条提醒由社区跟进处理，不能取消；社区工作人员会联系您');
   const by = whoOf(actor);
   const updated = await conditionalUpdate<SosDoc>(
     Sos,
@@ -236,9 +286,16 @@ export async function cancelSos(
     );
   }
   await SosOpen.deleteOne({ _id: sos.elderId, sosId: id });
-  await bumpCounters(sos.communityId, sos.day, { inc: { sosCount: -1, sosCancelled: 1 } });
+  await bumpCounters(sos.communityId, sos.day, {
+    inc: { sosCount: -1, [`sosBySource.${sos.source ?? 'elder'}`]: -1, sosCancelled: 1 },
+  });
   await tellAbout(updated, 'sos_cancelled', actor.id);
   return updated;
+}
+
+/** Open for more than 5 minutes without anyone taking it. */
+export function isOverdue(s: SosDoc, now: Date): boolean {
+  return s.status === 'open' && now.getTime() - new Date(s.raisedAt).getTime() > SOS_OVERDUE_MS;
 }
 
 /** What a caller sees; the elder's community workers (and admin) also get what they need to help. */
@@ -257,15 +314,20 @@ export function sosView(
     elderName: s.elderName,
     communityId: s.communityId,
     status: s.status,
+    source: s.source ?? 'elder',
+    ...(s.reason ? { reason: s.reason } : {}),
+    ...(s.ref ? { ref: s.ref } : {}),
     statusText:
       s.status === 'open'
-        ? '正在呼叫社区'
+        ? s.source && s.source !== 'elder'
+          ? '已通知社区，正在联系'
+          : '正在呼叫社区'
         : s.status === 'acknowledged'
           ? '社区已收到，正在联系您'
           : s.status === 'cancelled'
             ? '已取消（误按）'
             : '已处理完毕',
-    overdue: s.status === 'open' && now.getTime() - new Date(s.raisedAt).getTime() > SOS_OVERDUE_MS,
+    overdue: isOverdue(s, now),
     raisedBy: s.raisedBy,
     raisedAt: iso(s.raisedAt),
     ...(s.location ? { location: s.location } : {}),

@@ -74,6 +74,10 @@ export interface Sos {
   elderId: string;
   elderName: string;
   status: 'open' | 'acknowledged' | 'resolved' | 'cancelled';
+  /** who raised it: the elder's key, a care call, a meal courier */
+  source: 'elder' | 'care_call' | 'delivery';
+  /** a system alarm's reason in words */
+  reason?: string;
   statusText: string;
   overdue: boolean;
   raisedAt: string;

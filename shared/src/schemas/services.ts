@@ -70,9 +70,16 @@ export const ReviewBodySchema = z.strictObject({ approve: z.boolean(), notes: No
 export const ReviewsQuerySchema = z.object({ communityId: IdSchema.optional() });
 
 export const RaiseSosBodySchema = z.strictObject({ elderId: IdSchema, location: LocationSchema.optional() });
+/**
+ * Who raised an alarm: the elder (SOS key), a worker's care call (unwell, or no answer twice in
+ * a row), or a meal courier (not home, unwell). Every source goes through the same flow.
+ */
+export const ALARM_SOURCES = ['elder', 'care_call', 'delivery'] as const;
+export type AlarmSource = (typeof ALARM_SOURCES)[number];
 export const SosQuerySchema = z.object({
   status: z.enum(['open', 'acknowledged', 'resolved', 'cancelled']).optional(),
   elderId: IdSchema.optional(),
+  source: z.enum(ALARM_SOURCES).optional(),
 });
 
 /** How an acknowledged alarm ended (the worker chooses one when resolving; figures count them). */

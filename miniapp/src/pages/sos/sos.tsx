@@ -51,7 +51,10 @@ function Status({ sos }: { sos: Sos }) {
   const live = sos.status === 'open' || sos.status === 'acknowledged';
   return (
     <View className={`care__card ${sos.status === 'open' ? 'care__card--alert' : ''}`} aria-live="polite">
-      <Text className="care__strong">{sos.elderName}的紧急呼叫</Text>
+      <Text className="care__strong">
+        {sos.elderName}的{sos.source === 'elder' ? '紧急呼叫' : '社区提醒'}
+      </Text>
+      {sos.reason && <Text className="text">原因：{sos.reason}</Text>}
       <Text className={sos.status === 'open' ? 'care__warn' : 'care__ok'}>{sos.statusText}</Text>
       <Text className="text">呼叫时间：{chinaDateTime(sos.raisedAt)}</Text>
       {sos.ack && <Text className="text">响应人：{sos.ack.by.name}</Text>}
@@ -59,7 +62,7 @@ function Status({ sos }: { sos: Sos }) {
         (sos.communityWorkers ?? []).map((w) => (
           <CallLink key={w.phone} name={w.name} phone={w.phone} relation="社区助老员" />
         ))}
-      {sos.status === 'open' && <CancelAlarm sos={sos} />}
+      {sos.status === 'open' && sos.source === 'elder' && <CancelAlarm sos={sos} />}
     </View>
   );
 }

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { SOS_OUTCOME_LABELS } from '@yiyangtong/shared/src/labels';
+import { ALARM_SOURCE_LABELS, SOS_OUTCOME_LABELS } from '@yiyangtong/shared/src/labels';
 import { chinaDateTime, sosApi, type Sos, type SosOutcome } from '../../../api/services';
 import { CallLink, Tap } from '../../../components/tap';
 
@@ -81,8 +81,14 @@ function SosCard({ sos }: { sos: Sos }) {
     onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-sos'] }),
   });
   return (
-    <View className="care__card care__card--alert" aria-label={`${sos.elderName}的紧急呼叫`}>
-      <Text className="care__strong">{sos.elderName}</Text>
+    <View
+      className="care__card care__card--alert"
+      aria-label={`${sos.elderName}的${sos.source === 'elder' ? '紧急呼叫' : `${ALARM_SOURCE_LABELS[sos.source]}提醒`}`}
+    >
+      <Text className="care__strong">
+        {sos.elderName} · {ALARM_SOURCE_LABELS[sos.source] ?? '长者呼叫'}
+      </Text>
+      {sos.reason && <Text className="care__strong">原因：{sos.reason}</Text>}
       <Text className={sos.status === 'open' ? 'care__warn' : 'care__ok'}>
         {sos.status === 'open'
           ? sos.overdue
@@ -90,7 +96,9 @@ function SosCard({ sos }: { sos: Sos }) {
             : '待响应'
           : `${sos.ack?.by.name ?? ''}已响应，处理中`}
       </Text>
-      <Text className="text">呼叫时间：{chinaDateTime(sos.raisedAt)}</Text>
+      <Text className="text">
+        {sos.source === 'elder' ? '呼叫时间' : '发现时间'}：{chinaDateTime(sos.raisedAt)}
+      </Text>
       {sos.elder && (
         <View>
           <Text className="text">住址：{sos.elder.address}</Text>
@@ -144,8 +152,8 @@ export function SosPanel({ enabled }: { enabled: boolean }) {
   });
   return (
     <View className="care__section">
-      <Text className="care__heading">紧急呼叫（{sos.data?.length ?? 0}）</Text>
-      {sos.data?.length === 0 && <Text className="hint">现在没有未处理的紧急呼叫。</Text>}
+      <Text className="care__heading">紧急呼叫与提醒（{sos.data?.length ?? 0}）</Text>
+      {sos.data?.length === 0 && <Text className="hint">现在没有未处理的紧急呼叫或提醒。</Text>}
       {(sos.data ?? []).map((s) => (
         <SosCard key={s.id} sos={s} />
       ))}
