@@ -31,6 +31,7 @@ import { serviceRoutes } from './services/routes';
 import { sosRoutes } from './sos/routes';
 import { standingOrderRoutes } from './standing-orders/routes';
 import { cardRoutes } from './cards/routes';
+import { careRoutes } from './care/routes';
 import { paymentRoutes } from './payments/routes';
 import { WechatPay } from './payments/wechat-pay';
 
@@ -61,6 +62,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   cardRoutes(api, { clock: config.clock, pay });
   paymentRoutes(api, { clock: config.clock, pay });
   auditRoutes(api);
+  careRoutes(api, config.clock);
   configureNotifiers(config);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });

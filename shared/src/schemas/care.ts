@@ -25,7 +25,14 @@ export const CarePlanBodySchema = z.strictObject({
 export type CarePlanBody = z.input<typeof CarePlanBodySchema>;
 
 /** GET /api/care-calls: one China date (default today). */
-export const CareCallsQuerySchema = z.object({ date: DateSchema.optional() });
+export const CareCallsQuerySchema = z.object({
+  date: DateSchema.optional(),
+  /** admin only (required for admin); a worker's is always their own community */
+  communityId: IdSchema.optional(),
+});
+
+/** GET /api/care-plans */
+export const CarePlansQuerySchema = z.object({ communityId: IdSchema.optional() });
 
 /** POST /api/care-calls: the outcome of one call. */
 export const CareCallBodySchema = z.strictObject({
@@ -37,5 +44,5 @@ export type CareCallBody = z.input<typeof CareCallBodySchema>;
 
 /** GET /api/care-calls/summary: at most 92 days, `to` not before `from`. */
 export const CareSummaryQuerySchema = z
-  .object({ from: DateSchema, to: DateSchema })
+  .object({ from: DateSchema, to: DateSchema, communityId: IdSchema.optional() })
   .refine((q) => q.from <= q.to, { path: ['to'], message: '结束日期不能早于开始日期' });
