@@ -252,14 +252,10 @@ export async function callsOn(communityId: string, date: string, today: string) 
           }
         : {}),
       ...(planOf.get(elderId)?.notes ? { planNotes: planOf.get(elderId)!.notes } : {}),
-      ...(planOf.get(elderId)?.lastOutcome && !call
-        ? { lastOutcome: planOf.get(elderId)!.lastOutcome }
-        : {}),
+      ...(planOf.get(elderId)?.lastOutcome && !call ? { lastOutcome: planOf.get(elderId)!.lastOutcome } : {}),
     };
   });
-  items.sort(
-    (a, b) => rank[a.status] - rank[b.status] || a.elderName.localeCompare(b.elderName, 'zh'),
-  );
+  items.sort((a, b) => rank[a.status] - rank[b.status] || a.elderName.localeCompare(b.elderName, 'zh'));
   return { date, items };
 }
 
