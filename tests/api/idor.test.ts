@@ -22,7 +22,8 @@ type Kind =
   | 'standingOrder'
   | 'discountRule'
   | 'serviceItem'
-  | 'user';
+  | 'user'
+  | 'carePlan';
 /** Which record an `{id}` names, by the path it sits under. */
 const KINDS: [RegExp, Kind][] = [
   [/^\/api\/elders\/\{id\}/, 'elder'],
@@ -35,6 +36,7 @@ const KINDS: [RegExp, Kind][] = [
   [/^\/api\/discount-rules\/\{id\}/, 'discountRule'],
   [/^\/api\/service-items\/\{id\}/, 'serviceItem'],
   [/^\/api\/users\/\{id\}/, 'user'],
+  [/^\/api\/care-plans\/\{id\}/, 'carePlan'],
 ];
 /** Reads anyone may make (a canteen's card and menu are public): not refused. */
 const PUBLIC_READS = [
@@ -124,6 +126,12 @@ async function side(label: string): Promise<Side> {
   expect(dispatched.status).toBe(200);
   const sos = await t.api.post('/api/sos', { elderId: elder.id }, { token: elderUser.token });
   expect(sos.status).toBe(201);
+  const carePlan = await t.api.post(
+    '/api/care-plans',
+    { elderId: elder.id, weekdays: [1, 3, 5] },
+    { token: worker.token },
+  );
+  expect(carePlan.status).toBe(201);
   // A notice of someone on this side (the family hears of the SOS and the visit).
   let notice: { id: string; owner: TestUser } | undefined;
   for (const owner of [elderUser, family, worker, provider]) {
@@ -148,6 +156,7 @@ async function side(label: string): Promise<Side> {
       discountRule: rule.id,
       serviceItem: item.id,
       user: worker.id,
+      carePlan: carePlan.body.id,
     },
     pauseId: pause.body.id,
     dishId: dish.id,
@@ -298,4 +307,7 @@ test("B's records are as they were, and B's own people still reach them (the ids
   const mine = standing.body.items.find((o: any) => o.id === B.records.standingOrder);
   expect(mine.pauses.map((p: any) => p.id)).toEqual([B.pauseId]);
   expect(mine.status).toBe('active');
+  // B's care-call plan still runs.
+  const plan = await t.api.get(`/api/care-plans/${B.records.carePlan}`, { token: worker.token });
+  expect(plan.body).toMatchObject({ status: 'active', weekdays: [1, 3, 5] });
 });
