@@ -27,6 +27,7 @@ export default defineAppConfig({
         'elder-edit/elder-edit',
         'retire/retire',
         'assess/assess',
+        'care/care',
       ],
     },
     { root: 'packages/staff', pages: ['menu/menu', 'forecast/forecast', 'dishes/dishes'] },
