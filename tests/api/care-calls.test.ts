@@ -132,7 +132,7 @@ test('well, then a first no-answer raise nothing; the second no-answer in a row 
   expect(well.status).toBe(201);
   expect(well.body).toMatchObject({ outcome: 'well', escalated: false });
   expect(well.body.alarm).toBeUndefined();
-  let items = await callsOn();
+  const items = await callsOn();
   expect(items.find((i) => i.elderId === li.id)).toMatchObject({
     status: 'done',
     outcome: 'well',

@@ -70,8 +70,7 @@ export const careApi = {
   record: (body: CareCallBody) => request<RecordedCall>('POST', '/api/care-calls', body),
   plans: () => request<{ items: CarePlan[]; suggestions: CareSuggestion[] }>('GET', '/api/care-plans'),
   savePlan: (body: CarePlanBody) => request<CarePlan>('POST', '/api/care-plans', body),
-  endPlan: (elderId: string) =>
-    request<CarePlan>('DELETE', `/api/care-plans/${encodeURIComponent(elderId)}`),
+  endPlan: (elderId: string) => request<CarePlan>('DELETE', `/api/care-plans/${encodeURIComponent(elderId)}`),
   summary: (from: string, to: string) =>
     request<CareSummary>('GET', `/api/care-calls/summary?from=${from}&to=${to}`),
 };

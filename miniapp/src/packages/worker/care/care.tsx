@@ -28,7 +28,12 @@ import './care.scss';
 
 const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 const daysText = (days: number[]) =>
-  days.length === 7 ? '每天' : [...days].sort((a, b) => a - b).map((d) => WEEKDAYS[d - 1]).join('、');
+  days.length === 7
+    ? '每天'
+    : [...days]
+        .sort((a, b) => a - b)
+        .map((d) => WEEKDAYS[d - 1])
+        .join('、');
 
 const ANSWERS: { outcome: CareOutcome; className: string }[] = [
   { outcome: 'well', className: 'carecall__well' },
@@ -187,7 +192,11 @@ function PlanRow({ p }: { p: CarePlan }) {
       {confirming ? (
         <View>
           <Text className="care__warn">从今天起不再给{p.elderName}打关怀电话？</Text>
-          <Btn className="btn--danger" label={`确认结束关怀：${p.elderName ?? ''}`} onClick={() => end.mutate()}>
+          <Btn
+            className="btn--danger"
+            label={`确认结束关怀：${p.elderName ?? ''}`}
+            onClick={() => end.mutate()}
+          >
             确认结束
           </Btn>
           <Btn className="btn--secondary" onClick={() => setConfirming(false)}>
