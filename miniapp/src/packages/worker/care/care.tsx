@@ -102,7 +102,9 @@ function CallCard({ item, today }: { item: CareCallItem; today?: CareCallItem })
       aria-label={`${item.elderName}的关怀电话`}
     >
       <Text className="care__strong">{item.elderName}</Text>
-      {missed && <Text className="care__warn">昨天没有打</Text>}
+      {missed && (
+        <Text className="care__warn">昨天没有打{today?.status === 'due' ? '，今天也要打' : ''}</Text>
+      )}
       {item.planNotes && <Text className="text">关怀备注：{item.planNotes}</Text>}
       {item.lastOutcome === 'no_answer' && !missed && (
         <Text className="care__warn">上次未接通，这次再未接通将发出紧急提醒</Text>
@@ -113,7 +115,13 @@ function CallCard({ item, today }: { item: CareCallItem; today?: CareCallItem })
             {OUTCOME_WORDS[item.outcome!]} · {chinaTime(item.calledAt!)} {item.calledBy ?? ''}
           </Text>
           {item.notes && <Text className="text">备注：{item.notes}</Text>}
-          {item.escalated && <Text className="care__warn">已转紧急提醒，请看社区工作台</Text>}
+          {item.escalated ? (
+            <Text className="care__warn">已转紧急提醒，请看社区工作台</Text>
+          ) : (
+            item.outcome === 'no_answer' && (
+              <Text className="care__warn">请稍后再打；再未接通将发出紧急提醒</Text>
+            )
+          )}
         </View>
       )}
       {calledToday ? (
@@ -246,7 +254,10 @@ export default function CareCallsPage() {
   const items = today.data?.items ?? [];
   const byElder = new Map(items.map((i) => [i.elderId, i]));
   const missed = (yesterday.data?.items ?? []).filter((i) => i.status === 'missed');
-  const due = items.filter((i) => i.status === 'due');
+  // An elder missed yesterday and due today is called once, from the card on top.
+  const missedIds = new Set(missed.map((i) => i.elderId));
+  const dueAll = items.filter((i) => i.status === 'due');
+  const due = dueAll.filter((i) => !missedIds.has(i.elderId));
   const done = items.filter((i) => i.status === 'done');
   const suggestions = plans.data?.suggestions ?? [];
   return (
@@ -257,7 +268,7 @@ export default function CareCallsPage() {
       {today.isPending && <Text className="text">正在加载…</Text>}
       {today.data && (
         <Text className="text carecall__lead">
-          今天应打 {due.length + done.length} 个，已打 {done.length} 个，还剩 {due.length} 个
+          今天应打 {dueAll.length + done.length} 个，已打 {done.length} 个，还剩 {dueAll.length} 个
         </Text>
       )}
       {missed.length > 0 && (
