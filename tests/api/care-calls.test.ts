@@ -229,6 +229,7 @@ test('figures: calls due, made, reached, escalated, missed over a period', async
     token: worker.token,
   });
   expect(bad.status).toBe(400);
+  expect(bad.body.error.fields.to).toContain('不能早于');
   const tooLong = await t.api.get('/api/care-calls/summary?from=2026-01-01&to=2026-12-02', {
     token: worker.token,
   });

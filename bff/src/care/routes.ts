@@ -117,6 +117,7 @@ export function careRoutes(api: Api, clock: () => Date): void {
     query: CareSummaryQuerySchema,
     handler: async ({ query, actor }) => {
       const communityId = communityOf(actor, query.communityId);
+      if (query.to < query.from) throw validationFailed({ to: '结束日期不能早于开始日期' });
       if (query.to > addDays(query.from, SUMMARY_MAX_DAYS - 1))
         throw validationFailed({ to: `一次最多统计 ${SUMMARY_MAX_DAYS} 天` });
       return summaryOf(communityId, query.from, query.to, chinaDate(clock()));

@@ -42,7 +42,9 @@ export const CareCallBodySchema = z.strictObject({
 });
 export type CareCallBody = z.input<typeof CareCallBodySchema>;
 
-/** GET /api/care-calls/summary: at most 92 days, `to` not before `from`. */
-export const CareSummaryQuerySchema = z
-  .object({ from: DateSchema, to: DateSchema, communityId: IdSchema.optional() })
-  .refine((q) => q.from <= q.to, { path: ['to'], message: '结束日期不能早于开始日期' });
+/** GET /api/care-calls/summary: at most 92 days, `to` not before `from` (checked by the route: rule `to`). */
+export const CareSummaryQuerySchema = z.object({
+  from: DateSchema,
+  to: DateSchema,
+  communityId: IdSchema.optional(),
+});
