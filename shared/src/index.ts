@@ -9,3 +9,4 @@ export * from './labels';
 export * from './standing-orders';
 export * from './assessment';
 export * from './settlement';
+export * from './provider-quality';

@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const courier = { userId: 'staff-1', role: 'staff', name: '送餐员小陈' };
+const courier = { userId: 'staff-1', role: 'canteen_staff' as const, name: '送餐员小陈' };
 const notices = async (u: TestUser) => (await t.api.get('/api/notifications', { token: u.token })).body.items;
 const openAlarms = async () =>
   (await t.api.get('/api/sos?status=open', { token: worker.token })).body.items as any[];

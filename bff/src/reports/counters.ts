@@ -16,7 +16,9 @@
  * - sosCount: alarms raised, on the raise day; sosAckSeconds: seconds to ack, on the raise day.
  *   An alarm cancelled (raised by mistake, before any ack) leaves sosCount for sosCancelled;
  *   sosResolved and sosOutcomes.<outcome> (when the worker chose one): on the raise day too;
- *   sosBySource.<source> (elder / care_call / delivery): alarms raised, as sosCount.
+ *   sosBySource.<source> (elder / care_call / delivery): alarms raised, as sosCount;
+ * - followUpTasks: 回访 tasks created (rated ≤ 3 or sampled), on the creation day;
+ *   followUpTasksDone / followUpTasksSatisfied: tasks closed by a follow-up, on that day.
  */
 import mongoose, { Schema } from 'mongoose';
 import { writeLock } from '../db/write-lock';
@@ -42,6 +44,9 @@ export interface DailyCounterDoc {
   sosResolved: number;
   sosOutcomes: Record<string, number>;
   sosBySource?: Record<string, number>;
+  followUpTasks?: number;
+  followUpTasksDone?: number;
+  followUpTasksSatisfied?: number;
 }
 
 const schema = new Schema<DailyCounterDoc>(
@@ -66,6 +71,9 @@ const schema = new Schema<DailyCounterDoc>(
     sosResolved: Number,
     sosOutcomes: Schema.Types.Mixed,
     sosBySource: Schema.Types.Mixed,
+    followUpTasks: Number,
+    followUpTasksDone: Number,
+    followUpTasksSatisfied: Number,
   },
   { versionKey: false, minimize: false },
 );

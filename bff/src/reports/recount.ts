@@ -2,11 +2,12 @@
  * A full recount of one day's counters from the records themselves, by the same rules as
  * ./counters.ts. Used to prove the running counters right (tests) and to rebuild them
  * after loading history (the demo seed). Queries (equality, indexed): MealOrder {date};
- * ServiceOrder {createdDay}, {checkOutDay}, {ratedDay}, {followUpDay}; Sos {day}.
+ * ServiceOrder {createdDay}, {checkOutDay}, {ratedDay}, {followUpDay}; Sos {day}; FollowUpTask {createdDay}, {doneDay}.
  */
 import { counterStatus, countsAsServed } from '@yiyangtong/shared';
 import { MealOrder, type MealOrderDoc } from '../orders/model';
 import { ServiceOrder, type ServiceOrderDoc } from '../services/model';
+import { FollowUpTask, type FollowUpTaskDoc } from '../follow-ups/model';
 import { Sos, type SosDoc } from '../sos/model';
 import { counterId, DailyCounter, type DailyCounterDoc } from './counters';
 import { subsidyByFunder, subsidyOf } from './meal-events';
@@ -31,16 +32,21 @@ export const emptyCounts = (): DayCounts => ({
   sosResolved: 0,
   sosOutcomes: {},
   sosBySource: {},
+  followUpTasks: 0,
+  followUpTasksDone: 0,
+  followUpTasksSatisfied: 0,
 });
 
 export async function recountDay(date: string): Promise<Map<string, DayCounts>> {
-  const [meals, requested, checkedOut, rated, followed, alarms] = await Promise.all([
+  const [meals, requested, checkedOut, rated, followed, alarms, tasksCreated, tasksDone] = await Promise.all([
     MealOrder.find({ date }).limit(LIMIT).lean<MealOrderDoc[]>(),
     ServiceOrder.find({ createdDay: date }).limit(LIMIT).lean<ServiceOrderDoc[]>(),
     ServiceOrder.find({ checkOutDay: date }).limit(LIMIT).lean<ServiceOrderDoc[]>(),
     ServiceOrder.find({ ratedDay: date }).limit(LIMIT).lean<ServiceOrderDoc[]>(),
     ServiceOrder.find({ followUpDay: date }).limit(LIMIT).lean<ServiceOrderDoc[]>(),
     Sos.find({ day: date }).limit(LIMIT).lean<SosDoc[]>(),
+    FollowUpTask.find({ createdDay: date }).limit(LIMIT).lean<FollowUpTaskDoc[]>(),
+    FollowUpTask.find({ doneDay: date }).limit(LIMIT).lean<FollowUpTaskDoc[]>(),
   ]);
   const out = new Map<string, DayCounts>();
   const of = (communityId: string) => {
@@ -91,6 +97,15 @@ export async function recountDay(date: string): Promise<Map<string, DayCounts>> 
     if (a.status === 'resolved') c.sosResolved += 1;
     const outcome = a.resolution?.outcome;
     if (outcome) c.sosOutcomes[outcome] = (c.sosOutcomes[outcome] ?? 0) + 1;
+  }
+  for (const task of tasksCreated) {
+    const c = of(task.communityId);
+    c.followUpTasks = (c.followUpTasks ?? 0) + 1;
+  }
+  for (const task of tasksDone) {
+    const c = of(task.communityId);
+    c.followUpTasksDone = (c.followUpTasksDone ?? 0) + 1;
+    if (task.done?.satisfied) c.followUpTasksSatisfied = (c.followUpTasksSatisfied ?? 0) + 1;
   }
   return out;
 }

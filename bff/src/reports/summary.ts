@@ -61,6 +61,10 @@ export async function summary(from: string, to: string, communityId?: string) {
     sosCancelled: sum('sosCancelled'),
     sosResolved: sum('sosResolved'),
     sosOutcomes,
+    // 回访 tasks (rated ≤ 3, or sampled): created, done, and done with the elder satisfied.
+    followUpTasks: sum('followUpTasks'),
+    followUpTasksDone: sum('followUpTasksDone'),
+    followUpTasksSatisfied: sum('followUpTasksSatisfied'),
     // Alarms by who raised them: the elder's key, a care call, a courier.
     sosBySource: Object.fromEntries(
       ALARM_SOURCES.map((o) => [o, docs.reduce((n, d) => n + (d.sosBySource?.[o] ?? 0), 0)]),

@@ -54,6 +54,21 @@ export const RatingBodySchema = z.strictObject({
   score: z.int('评分应为 1 到 5 的整数').min(1, '评分至少 1 分').max(5, '评分最多 5 分'),
   comment: Notes.optional(),
 });
+/** Why a visit is on the follow-up list: rated 3 or less, or chosen at random. */
+export const FOLLOW_UP_REASONS = ['low_rating', 'sampled'] as const;
+export type FollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
+export const DEFAULT_FOLLOW_UP_SHARE = 0.1;
+export const FollowUpsQuerySchema = z.object({
+  status: z.enum(['open', 'done']).default('open'),
+  communityId: IdSchema.optional(),
+});
+export const FollowUpSettingsBodySchema = z.strictObject({
+  /** the share of completed visits chosen at random for a follow-up call, 0–1 */
+  sampleShare: z.number().min(0, '比例不能小于 0').max(1, '比例不能大于 100%'),
+});
+export const ProviderReportQuerySchema = z
+  .object({ from: DateSchema, to: DateSchema, communityId: IdSchema.optional() })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: '结束日期不能早于开始日期' });
 export const FollowUpBodySchema = z.strictObject({ satisfied: z.boolean(), notes: Notes.optional() });
 export const SuggestionsQuerySchema = z.object({
   date: DateSchema,
