@@ -5,6 +5,8 @@
  * morning; the figures count what happened.
  */
 import { isoWeekday } from '@yiyangtong/shared';
+import { CareCall, careCallId, communityDay } from '../../bff/src/care/model';
+import { recoverCareAlarms } from '../../bff/src/care/service';
 import { startTestServer, type TestServer } from '../harness/server';
 import { Fixtures, type TestUser, UNKNOWN_ID } from './fixtures';
 
@@ -251,4 +253,38 @@ test('ending a plan: no longer due from today; ending twice is 409', async () =>
   // Added again: due again, from today.
   expect((await plan(worker.token, { elderId: qian.id, weekdays: DAILY })).status).toBe(201);
   expect((await callsOn()).map((i) => i.elderName)).toContain('钱玉珍');
+});
+
+test('a crash between the call and its alarm: the recovery sweep raises it once, the family is told', async () => {
+  const e = await f.elder(worker.token, comm.id, { name: '郑奶奶' });
+  const login = await f.elderAccount(worker.token, e.id);
+  const niece = await f.family('郑女士');
+  await f.link(login.token, e.id, niece);
+  await plan(worker.token, { elderId: e.id, weekdays: DAILY });
+  // What a process that died after inserting the escalated call (before raising) leaves behind.
+  const calledAt = new Date(now.getTime() - 3600_000);
+  await CareCall.create({
+    _id: careCallId(e.id, 1),
+    elderId: e.id,
+    elderName: '郑奶奶',
+    communityId: comm.id,
+    date: '2026-12-04',
+    communityDay: communityDay(comm.id, '2026-12-04'),
+    seq: 1,
+    outcome: 'unwell',
+    by: { userId: worker.id, role: 'worker', name: '王助老员' },
+    calledAt,
+    escalated: true,
+    alarm: 'pending',
+  });
+  await recoverCareAlarms(now); // (the server's own periodic sweep may also have got there)
+  expect(await recoverCareAlarms(now)).toBe(0); // done: nothing pending any more
+  expect((await CareCall.findById(careCallId(e.id, 1)).lean())?.alarm).toBe('raised');
+  const alarms = await openAlarmsOf(e.id);
+  expect(alarms).toHaveLength(1);
+  expect(alarms[0]).toMatchObject({ source: 'care_call', reason: '主动关怀：电话中长者表示身体不适' });
+  const told = ((await t.api.get('/api/notifications', { token: niece.token })).body.items as any[]).filter(
+    (n) => n.refType === 'sos',
+  );
+  expect(told).toHaveLength(1);
 });

@@ -66,6 +66,9 @@ export interface CareCallDoc {
   calledAt: Date;
   /** Unwell, or a second no-answer in a row: an alarm was raised (or one was already open). */
   escalated: boolean;
+  /** An escalation's alarm: `pending` from the call's insert until raised (a crash between the
+   * two is finished by the recovery sweep, ./service.ts recoverCareAlarms), then `raised`. */
+  alarm?: 'pending' | 'raised';
   sosId?: string;
 }
 
@@ -84,12 +87,15 @@ const callSchema = new Schema<CareCallDoc>(
     by: who,
     calledAt: Date,
     escalated: Boolean,
+    alarm: String,
     sosId: String,
   },
   { versionKey: false },
 );
-// Queries: {communityDay} (a community's calls of one day).
+// Queries: {communityDay} (a community's calls of one day), {alarm: 'pending'} (the recovery
+// sweep: escalations whose alarm a crash left unraised, few ever).
 callSchema.index({ communityDay: 1 });
+callSchema.index({ alarm: 1 });
 export const CareCall = mongoose.model<CareCallDoc>('CareCall', callSchema, 'care_calls');
 
 export const careCallId = (elderId: string, seq: number) => `${elderId}:${seq}`;

@@ -17,6 +17,7 @@ import { conflict, forbidden, notFound, validationFailed } from '../core/errors'
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
 import { loadElderFor } from '../elders/access';
+import { recoveryGraceMs } from '../orders/recovery-config';
 import { Elder, isRetired, type ElderDoc } from '../elders/model';
 import { whoOf } from '../services/service';
 import { raiseSystemAlarm } from '../sos/service';
@@ -298,6 +299,7 @@ export async function recordCall(actor: Actor, body: CareCallBody & { notes?: st
       calledAt: now,
       escalated: escalates(body.outcome, plan.lastOutcome),
     };
+    if (doc.escalated) doc.alarm = 'pending';
     try {
       await CareCall.create(doc);
       call = doc;
@@ -322,17 +324,7 @@ export async function recordCall(actor: Actor, body: CareCallBody & { notes?: st
       { $set: { seq, lastOutcome: body.outcome } },
     );
   }
-  let alarm: { id: string; created: boolean } | undefined;
-  if (call.escalated) {
-    const reason =
-      call.outcome === 'unwell' ? '主动关怀：电话中长者表示身体不适' : '主动关怀：连续两次未接通';
-    const { sos, created } = await raiseSystemAlarm(
-      { elderId, source: 'care_call', reason, by, ref: { type: 'care_call', id: call._id } },
-      now,
-    );
-    alarm = { id: String(sos._id), created };
-    await CareCall.updateOne({ _id: call._id }, { $set: { sosId: alarm.id } });
-  }
+  const alarm = call.escalated ? await raiseCareAlarm(call, now) : undefined;
   await recordAudit(actor, {
     action: 'care_call.record',
     targetType: 'care_call',
@@ -355,6 +347,39 @@ export async function recordCall(actor: Actor, body: CareCallBody & { notes?: st
     escalated: call.escalated,
     ...(alarm ? { alarm } : {}),
   };
+}
+
+/** Raises the alarm of an escalated call (one open alarm per elder: an open one is returned) and marks it raised. */
+async function raiseCareAlarm(call: CareCallDoc, now: Date): Promise<{ id: string; created: boolean }> {
+  const reason = call.outcome === 'unwell' ? '主动关怀：电话中长者表示身体不适' : '主动关怀：连续两次未接通';
+  const { sos, created } = await raiseSystemAlarm(
+    {
+      elderId: call.elderId,
+      source: 'care_call',
+      reason,
+      by: call.by,
+      ref: { type: 'care_call', id: call._id },
+    },
+    now,
+  );
+  await CareCall.updateOne({ _id: call._id }, { $set: { alarm: 'raised', sosId: String(sos._id) } });
+  return { id: String(sos._id), created };
+}
+
+/**
+ * The recovery sweep: an escalated call whose process died before its alarm went out
+ * (`alarm: 'pending'` past the grace period) gets its alarm now. Idempotent: a second raise
+ * while the alarm is open returns it and tells nobody twice.
+ */
+export async function recoverCareAlarms(now = new Date()): Promise<number> {
+  let n = 0;
+  const grace = recoveryGraceMs();
+  for (const call of await CareCall.find({ alarm: 'pending' }).limit(100).lean<CareCallDoc[]>()) {
+    if (now.getTime() - new Date(call.calledAt).getTime() < grace) continue; // may still be running
+    await raiseCareAlarm(call, now);
+    n++;
+  }
+  return n;
 }
 
 export const SUMMARY_MAX_DAYS = 92;
