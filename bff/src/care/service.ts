@@ -386,7 +386,12 @@ export const SUMMARY_MAX_DAYS = 92;
 
 /** Figures for a period: calls due, made, reached (well or unwell), escalated, missed; per day and in total. */
 export async function summaryOf(communityId: string, from: string, to: string, today: string) {
-  const plans = await CarePlan.find({ communityId }).lean<CarePlanDoc[]>();
+  const [all, elders] = await Promise.all([
+    CarePlan.find({ communityId }).lean<CarePlanDoc[]>(),
+    communityElders(communityId),
+  ]);
+  // As on the day's list: elders who left the programme or the community are no longer due.
+  const plans = all.filter((p) => elders.has(p.elderId));
   const days: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
   const perDay = await Promise.all(
