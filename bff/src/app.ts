@@ -33,6 +33,7 @@ import { sosRoutes } from './sos/routes';
 import { followUpRoutes } from './follow-ups/routes';
 import { standingOrderRoutes } from './standing-orders/routes';
 import { cardRoutes } from './cards/routes';
+import { careRoutes } from './care/routes';
 import { paymentRoutes } from './payments/routes';
 import { WechatPay } from './payments/wechat-pay';
 
@@ -65,6 +66,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   cardRoutes(api, { clock: config.clock, pay });
   paymentRoutes(api, { clock: config.clock, pay });
   auditRoutes(api);
+  careRoutes(api, config.clock);
   configureNotifiers(config);
 
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });

@@ -28,6 +28,7 @@ export default defineAppConfig({
         'retire/retire',
         'assess/assess',
         'packages/packages',
+        'care/care',
       ],
     },
     {

@@ -77,6 +77,8 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   setting: '系统设置',
   service_package: '服务套餐',
   elder_package: '长者套餐',
+  care_plan: '主动关怀计划',
+  care_call: '关怀电话',
 };
 
 /** What each action is called on the audit viewer and in the CSV (unknown ones show as they are). */
@@ -112,6 +114,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'service_package.update': '停售或恢复服务套餐',
   'elder_package.buy': '购买服务套餐',
   'elder_package.collect': '套餐到站收款',
+  'care_plan.create': '加入主动关怀',
+  'care_plan.update': '修改关怀计划',
+  'care_plan.end': '结束主动关怀',
+  'care_call.record': '记录关怀电话',
 };
 
 /** Field names on audit entries, as people read them (unknown ones show as they are). */
@@ -140,4 +146,6 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   package: '套餐',
   payment: '付款',
   active: '在售',
+  livesAlone: '独居',
+  weekdays: '关怀日',
 };

@@ -23,7 +23,8 @@ type Kind =
   | 'discountRule'
   | 'serviceItem'
   | 'servicePackage'
-  | 'user';
+  | 'user'
+  | 'carePlan';
 /** Which record an `{id}` names, by the path it sits under. */
 const KINDS: [RegExp, Kind][] = [
   [/^\/api\/elders\/\{id\}/, 'elder'],
@@ -37,6 +38,7 @@ const KINDS: [RegExp, Kind][] = [
   [/^\/api\/service-items\/\{id\}/, 'serviceItem'],
   [/^\/api\/service-packages\/\{id\}/, 'servicePackage'],
   [/^\/api\/users\/\{id\}/, 'user'],
+  [/^\/api\/care-plans\/\{id\}/, 'carePlan'],
 ];
 /** Reads anyone may make (a canteen's card and menu are public): not refused. */
 const PUBLIC_READS = [
@@ -140,6 +142,12 @@ async function side(label: string): Promise<Side> {
   expect(dispatched.status).toBe(200);
   const sos = await t.api.post('/api/sos', { elderId: elder.id }, { token: elderUser.token });
   expect(sos.status).toBe(201);
+  const carePlan = await t.api.post(
+    '/api/care-plans',
+    { elderId: elder.id, weekdays: [1, 3, 5] },
+    { token: worker.token },
+  );
+  expect(carePlan.status).toBe(201);
   // A notice of someone on this side (the family hears of the SOS and the visit).
   let notice: { id: string; owner: TestUser } | undefined;
   for (const owner of [elderUser, family, worker, provider]) {
@@ -165,6 +173,7 @@ async function side(label: string): Promise<Side> {
       serviceItem: item.id,
       servicePackage: pkg.body.id,
       user: worker.id,
+      carePlan: carePlan.body.id,
     },
     pauseId: pause.body.id,
     dishId: dish.id,
@@ -340,4 +349,7 @@ test("B's records are as they were, and B's own people still reach them (the ids
   const mine = standing.body.items.find((o: any) => o.id === B.records.standingOrder);
   expect(mine.pauses.map((p: any) => p.id)).toEqual([B.pauseId]);
   expect(mine.status).toBe('active');
+  // B's care-call plan still runs.
+  const plan = await t.api.get(`/api/care-plans/${B.records.carePlan}`, { token: worker.token });
+  expect(plan.body).toMatchObject({ status: 'active', weekdays: [1, 3, 5] });
 });

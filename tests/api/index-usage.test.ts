@@ -13,6 +13,7 @@ import { ensureIndexes, indexedFields, openDatabase, type DatabaseHandle } from 
 import { analyzeDatabase, dropGinIndex } from '../../bff/src/db/pg-indexes';
 import { claimId, orderKeys } from '../../bff/src/orders/model';
 import { menuId } from '../../bff/src/menus/model';
+import { careCallId, communityDay } from '../../bff/src/care/model';
 import { workerConnection } from '../harness/server';
 
 const conn = workerConnection();
@@ -73,6 +74,8 @@ let sample: {
   pickupCode: string;
   slot: (typeof slots)[number];
 };
+
+let care: { communityId: string; elderId: string; date: string };
 
 beforeAll(async () => {
   if (!onFerretdb) return;
@@ -144,6 +147,41 @@ beforeAll(async () => {
         });
       }
   await mongoose.connection.db!.collection('elder_packages').insertMany(packages);
+  // 主动关怀: 5,000 elders on plans in 25 communities, a month of their calls.
+  const careCommunities = Array.from({ length: 25 }, () => String(new mongoose.Types.ObjectId()));
+  const planned = Array.from({ length: 5000 }, (_, i) => ({
+    elderId: String(new mongoose.Types.ObjectId()),
+    communityId: careCommunities[i % 25],
+  }));
+  await mongoose.connection.db!.collection('care_plans').insertMany(
+    planned.map((p) => ({
+      _id: p.elderId as never,
+      ...p,
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+      status: 'active',
+      since: firstDay,
+      seq: 30,
+    })),
+  );
+  const calls = [];
+  for (let day = 0; day < 30; day++)
+    for (const [i, p] of planned.entries()) {
+      if ((i + day) % 3) continue;
+      const date = addDays(firstDay, day);
+      calls.push({
+        _id: careCallId(p.elderId, day + 1) as never,
+        ...p,
+        date,
+        communityDay: communityDay(p.communityId, date),
+        seq: day + 1,
+        outcome: 'well',
+        calledAt: new Date(`${date}T02:00:00Z`),
+        escalated: false,
+      });
+    }
+  const callColl = mongoose.connection.db!.collection('care_calls');
+  for (let i = 0; i < calls.length; i += 5000) await callColl.insertMany(calls.slice(i, i + 5000));
+  care = { communityId: careCommunities[7], elderId: planned[7].elderId, date: addDays(firstDay, 12) };
   await analyzeDatabase(conn.postgresUrl!, dbName);
 }, 300_000);
 
@@ -183,6 +221,15 @@ describe('the hot queries of a year of meals use our indexes', () => {
   it("an elder's service packages of a month, one by its id (each visit 用套餐 draws from it)", async () => {
     await expectIndexScan('elder_packages', { elderMonth: `${elders[7]}:2026-06` });
     await expectIndexScan('elder_packages', { _id: `${elders[7]}:bath:2026-06` });
+  });
+});
+
+describe('the care-call list of a day with 5,000 elders on plans uses our indexes', () => {
+  it("a community's plans, its calls of one day, a plan and a call by id", async () => {
+    await expectIndexScan('care_plans', { communityId: care.communityId });
+    await expectIndexScan('care_calls', { communityDay: communityDay(care.communityId, care.date) });
+    await expectIndexScan('care_plans', { _id: care.elderId });
+    await expectIndexScan('care_calls', { _id: careCallId(care.elderId, 13) });
   });
 });
 
@@ -253,6 +300,8 @@ test('every collection has an index behind `_id` and every field its model index
         'daily_counters',
         'elder_packages',
         'service_packages',
+        'care_plans',
+        'care_calls',
       ]),
     );
   } finally {

@@ -79,6 +79,7 @@ const VISITS: Visit[] = [
   { route: 'packages/worker/register/register', who: 'worker', tap: '登记长者' },
   { route: 'packages/worker/batch/batch', who: 'worker', tap: '批量订餐' },
   { route: 'packages/worker/desk/desk', who: 'worker', tap: '上门服务' },
+  { route: 'packages/worker/care/care', who: 'worker', tap: '主动关怀' },
   { route: 'packages/worker/standing/standing', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'packages/worker/elder-edit/elder-edit', who: 'worker', url: () => `?elderId=${elderId}` },
   { route: 'packages/worker/retire/retire', who: 'worker', url: () => `?elderId=${elderId}` },

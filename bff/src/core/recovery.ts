@@ -4,6 +4,7 @@
  * several processes at once.
  */
 import type { Logger } from 'pino';
+import { recoverCareAlarms } from '../care/service';
 import { releaseExpiredLeases } from '../db/write-lock';
 import { recoverRetirements } from '../elders/retirement';
 import { recoverMealOrders } from '../orders/recovery';
@@ -15,7 +16,14 @@ export async function recoverOnce(log?: Logger): Promise<Record<string, number>>
   const meals = await recoverMealOrders();
   const retirementsFinished = await recoverRetirements();
   const packageVisitsGivenBack = await recoverPackageGiveBacks();
-  const report = { expiredLeases: leases, ...meals, retirementsFinished, packageVisitsGivenBack };
+  const careAlarmsRaised = await recoverCareAlarms();
+  const report = {
+    expiredLeases: leases,
+    ...meals,
+    retirementsFinished,
+    packageVisitsGivenBack,
+    careAlarmsRaised,
+  };
   if (Object.values(report).some((n) => n > 0)) log?.warn({ recovery: report }, 'recovered after a crash');
   return report;
 }

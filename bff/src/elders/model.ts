@@ -46,6 +46,8 @@ export interface ElderDoc {
   groups: EligibilityGroup[];
   /** From the latest capability assessment (assessments/routes.ts); older records may carry one typed by hand. */
   careLevel?: CareLevel;
+  /** 独居 (PATCH /api/elders/:id): suggested for proactive care calls. */
+  livesAlone?: boolean;
   /** China date of the latest assessment, and its id (the optimistic condition when it changes). */
   lastAssessedAt?: string;
   assessmentId?: string;
@@ -75,6 +77,7 @@ const elderSchema = new Schema<ElderDoc>(
     communityId: { type: String, required: true },
     groups: [String],
     careLevel: String,
+    livesAlone: Boolean,
     lastAssessedAt: String,
     assessmentId: String,
     diet: [String],
@@ -173,6 +176,7 @@ export function elderView(e: ElderDoc, viewer: Actor, today?: string) {
     communityId: e.communityId,
     groups: e.groups ?? [],
     ...(e.careLevel ? { careLevel: e.careLevel } : {}),
+    ...(e.livesAlone !== undefined ? { livesAlone: e.livesAlone } : {}),
     diet: e.diet ?? [],
     emergencyContacts: (e.emergencyContacts ?? []).map((c) => ({
       name: c.name,

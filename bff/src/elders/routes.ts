@@ -39,6 +39,7 @@ const EDITABLE = [
   'diet',
   'emergencyContacts',
   'notes',
+  'livesAlone',
   'birthDate',
   'gender',
 ] as const;

@@ -74,6 +74,8 @@ export interface ElderRecord extends Elder {
   retirement?: Retirement;
   /** From the latest capability assessment. */
   careLevel?: string;
+  /** 独居: suggested for proactive care calls. */
+  livesAlone?: boolean;
   /** China date of the latest assessment; `reassessmentDue`: none, or 12 months old (需复评). */
   lastAssessedAt?: string;
   reassessmentDue?: boolean;

@@ -17,6 +17,8 @@ export const AUDIT_TARGET_TYPES = [
   'setting',
   'service_package',
   'elder_package',
+  'care_plan',
+  'care_call',
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

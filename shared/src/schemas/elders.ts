@@ -87,6 +87,8 @@ export const UpdateElderBodySchema = z.strictObject({
   diet: z.array(text(20)).max(20).optional(),
   emergencyContacts: z.array(EmergencyContactSchema).max(5).optional(),
   notes: text(500, { min: 0 }).optional(),
+  /** 独居: suggested for proactive care calls (主动关怀). */
+  livesAlone: z.boolean().optional(),
   idCardNo: IdCardNoSchema.optional(),
 });
 export type UpdateElderBody = z.input<typeof UpdateElderBodySchema>;

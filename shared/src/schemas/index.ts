@@ -9,3 +9,4 @@ export * from './cards';
 export * from './assessments';
 export * from './audit';
 export * from './packages';
+export * from './care';

@@ -22,6 +22,7 @@ const go = (url: string) => () => void Taro.navigateTo({ url });
 const ROLE_TASKS: Record<string, { label: string; url: string }[]> = {
   family: [{ label: '我的家人', url: '/packages/family/home/home' }],
   worker: [
+    { label: '主动关怀', url: '/packages/worker/care/care' },
     { label: '长者名册', url: '/packages/worker/elders/elders' },
     { label: '登记长者', url: '/packages/worker/register/register' },
     { label: '批量订餐', url: '/packages/worker/batch/batch' },

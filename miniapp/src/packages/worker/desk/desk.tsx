@@ -107,6 +107,12 @@ export default function WorkerDeskPage() {
       <PageTop />
       <Text className="title">社区工作台</Text>
       <SosPanel enabled={ready} />
+      {me.data?.role === 'worker' && (
+        <Tap
+          label="主动关怀：今天的关怀电话"
+          onTap={() => void Taro.navigateTo({ url: '/packages/worker/care/care' })}
+        />
+      )}
       <DispatchPanel visits={toDispatch} />
       {me.data?.role === 'worker' && <ReviewPanel enabled={ready} />}
       <View className="care__section">

@@ -13,7 +13,16 @@ import { ApiError } from '../../../api/client';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
 import { workerApi, type ElderRecord, type UpdateElderBody } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
-import { Btn, ErrorBox, Field, HomeButton, Loading, MultiChoice, Section } from '../../../components/ui';
+import {
+  Btn,
+  Choice,
+  ErrorBox,
+  Field,
+  HomeButton,
+  Loading,
+  MultiChoice,
+  Section,
+} from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
 
 type Group = keyof typeof GROUP_LABELS;
@@ -26,6 +35,8 @@ function EditForm({ elder, admin }: { elder: ElderRecord; admin: boolean }) {
   const [groups, setGroups] = useState<Group[]>((elder.groups ?? []) as Group[]);
   const [diet, setDiet] = useState((elder.diet ?? []).join('、'));
   const [notes, setNotes] = useState(elder.notes ?? '');
+  // 独居: suggested for 主动关怀 (proactive care calls); sent only once known.
+  const [livesAlone, setLivesAlone] = useState<boolean | undefined>(elder.livesAlone);
   const [idCardNo, setIdCardNo] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
   const save = useMutation({
@@ -62,6 +73,7 @@ function EditForm({ elder, admin }: { elder: ElderRecord; admin: boolean }) {
       groups,
       diet: dietList,
       notes: notes.trim(),
+      ...(livesAlone !== undefined ? { livesAlone } : {}),
       ...(admin && idCardNo ? { idCardNo: idCardNo.trim().toUpperCase() } : {}),
     });
   };
@@ -87,6 +99,10 @@ function EditForm({ elder, admin }: { elder: ElderRecord; admin: boolean }) {
       <Section title="享受政策的类别（可多选）">
         <MultiChoice options={GROUP_LABELS} value={groups} onChange={setGroups} />
         {problems.groups && <Text className="error-box">{problems.groups}</Text>}
+      </Section>
+      <Section title="居住情况">
+        <Choice selected={livesAlone === true} label="独居" onClick={() => setLivesAlone(true)} />
+        <Choice selected={livesAlone === false} label="与家人同住" onClick={() => setLivesAlone(false)} />
       </Section>
       <Field
         label="饮食要求（用顿号隔开）"
