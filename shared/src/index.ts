@@ -6,6 +6,7 @@ export * from './schemas';
 export * from './pricing';
 export * from './services';
 export * from './labels';
+export * from './audit-labels';
 export * from './standing-orders';
 export * from './assessment';
 export * from './settlement';
