@@ -10,8 +10,8 @@ import {
   AUDIT_ACTION_LABELS,
   AUDIT_FIELD_LABELS,
   AUDIT_TARGET_LABELS,
-  ROLE_LABELS,
-} from '@yiyangtong/shared/src/labels';
+} from '@yiyangtong/shared/src/audit-labels';
+import { ROLE_LABELS } from '@yiyangtong/shared/src/labels';
 import { downloadFile } from '../../../api/download';
 import { auditQuery, officeApi, type AuditEntry, type AuditFilters } from '../../../api/office';
 import { noRetryOn4xx, useProfile } from '../../../api/profile';
