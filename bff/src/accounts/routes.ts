@@ -17,12 +17,13 @@ import type { Actor, TokenService } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { changesBetween, recordAudit } from '../audit/record';
 import type { Api } from '../core/route';
-import { Canteen, objectIdOrNull } from '../places/model';
-import { communityExists } from '../places/routes';
+import { Canteen } from '../places/model';
 import { Credential, publicUser, User, type UserDoc } from './model';
 import { hashPassword } from './passwords';
 import { createUser, findOrCreateWechatUser, loginWithPassword } from './service';
 import { code2Session, WechatLoginError } from './wechat';
+import { objectIdOrNull } from '../db/ids';
+import { communityExists } from '../places/service';
 
 /** The most accounts one list shows: a role or a few words narrow it. */
 const USER_LIST_MAX = 200;

@@ -33,8 +33,8 @@ import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate, writeLock } from '../db/write-lock';
 import { MealOrder } from '../orders/model';
 import { ElderPackage } from '../packages/model';
-import { objectIdOrNull } from '../places/model';
 import { CardEntry, MealCard, type CardEntryDoc, type MealCardDoc } from './model';
+import { objectIdOrNull } from '../db/ids';
 
 /** How old a half-done entry must be before recovery finishes it (a live request is far faster). */
 export const STALE_MS = 60_000;

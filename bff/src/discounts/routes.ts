@@ -13,7 +13,7 @@ import { conflict, notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { isDuplicateKeyError } from '../db/errors';
 import { conditionalUpdate } from '../db/write-lock';
-import { Canteen, objectIdOrNull } from '../places/model';
+import { Canteen } from '../places/model';
 import {
   DiscountRuleModel,
   DiscountRuleVersion,
@@ -22,6 +22,7 @@ import {
   type DiscountRuleDoc,
   type DiscountRuleVersionDoc,
 } from './model';
+import { objectIdOrNull } from '../db/ids';
 
 /** The fields a person sets on a rule (what the audit log and the versions compare). */
 const RULE_FIELDS = [

@@ -5,8 +5,8 @@
  */
 import type { Actor } from '../core/auth';
 import { conflict, notFound } from '../core/errors';
-import { objectIdOrNull } from '../places/model';
 import { Elder, FamilyLink, familyLinkId, isRetired, type ElderDoc } from './model';
+import { objectIdOrNull } from '../db/ids';
 
 /** Nothing new is booked for an elder who left the programme (or is leaving it). */
 export function assertBookable(elder: Pick<ElderDoc, 'name' | 'status'>): void {

@@ -20,14 +20,14 @@ import { createUser, deleteUser } from '../accounts/service';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
 import { conflict, forbidden, notFound, validationFailed } from '../core/errors';
-import { objectIdOrNull } from '../places/model';
 import type { Api } from '../core/route';
 import type { AppConfig } from '../config';
-import { communityExists } from '../places/routes';
 import { loadElderFor, listVisibleElders, mayActForElder } from './access';
 import { idCardCipher, normaliseIdCardNo } from './idcard-crypto';
 import { Elder, elderView, FamilyLink, familyLinkId, Invite, type ElderDoc, type InviteDoc } from './model';
 import { retireElder, retirementPreview } from './retirement';
+import { objectIdOrNull } from '../db/ids';
+import { communityExists } from '../places/service';
 
 /** The fields PATCH may change (and the audit compares); `idCardNo` is compared opened. */
 const EDITABLE = [

@@ -2,11 +2,11 @@ import { FollowUpSettingsBodySchema, FollowUpsQuerySchema } from '@yiyangtong/sh
 import { recordAudit } from '../audit/record';
 import { forbidden } from '../core/errors';
 import type { Api } from '../core/route';
-import { objectIdOrNull } from '../places/model';
 import { ServiceOrder, type ServiceOrderDoc } from '../services/model';
 import { visitView, whoOf } from '../services/service';
 import { FollowUpTask, type FollowUpTaskDoc } from './model';
 import { sampleShare, setSampleShare } from './service';
+import { objectIdOrNull } from '../db/ids';
 
 /** Open tasks are the desk's work in hand (bounded by what workers have not done yet). */
 const LIST_LIMIT = 500;

@@ -10,26 +10,17 @@ import {
   UpdateDishBodySchema,
 } from '@yiyangtong/shared';
 import { changesBetween, recordAudit } from '../audit/record';
-import type { Actor } from '../core/auth';
 import { conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db/errors';
 import type { Api } from '../core/route';
 import { conditionalUpdate } from '../db/write-lock';
-import { slotCutoff } from '../orders/service';
-import { objectIdOrNull } from '../places/model';
-import { findCanteen } from '../places/routes';
 import { getMenu, remember } from './cache';
 import { Dish, Menu, menuId, publicDish, type DishDoc, type MenuDoc, type MenuItem } from './model';
+import { assertStaffOf, findCanteen, slotCutoff } from '../places/service';
+import { objectIdOrNull } from '../db/ids';
 
 /** What a person sets on a dish (the audit log compares these). */
 const DISH_FIELDS = ['name', 'price', 'tags', 'allergens', 'retired'] as const;
-
-/** Staff manage only their own canteen; admin any. Others' canteens look absent (404). */
-export function assertStaffOf(actor: Actor, canteenId: string): void {
-  if (actor.role === 'admin') return;
-  if (actor.role === 'canteen_staff' && actor.canteenId === canteenId) return;
-  throw notFound('食堂');
-}
 
 export function menuRoutes(api: Api): void {
   api.add({

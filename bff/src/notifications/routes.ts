@@ -2,8 +2,8 @@ import { IdParamsSchema, NotificationsQuerySchema } from '@yiyangtong/shared';
 import { notFound } from '../core/errors';
 import type { Api } from '../core/route';
 import { conditionalUpdate } from '../db/write-lock';
-import { objectIdOrNull } from '../places/model';
 import { Notification, notificationView, type NotificationDoc } from './model';
+import { objectIdOrNull } from '../db/ids';
 
 const unreadFilter = (userId: string) => ({ userId, readAt: null });
 

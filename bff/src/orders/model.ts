@@ -141,38 +141,13 @@ export const MealOrder = mongoose.model<MealOrderDoc>('MealOrder', mealOrderSche
  * Idempotency keys, `_id` = `userId:key`, inserted before an order is placed with the id
  * that order will get (E11000: someone already holds the key; the order existing means done).
  */
-export interface IdempotencyDoc {
-  _id: string;
-  requestHash: string;
-  orderId: string;
-  /** Set until the order exists; with the fields below, what the recovery sweep needs. */
-  pending?: true;
-  /** What `orderId` names: a meal order (absent), a service order, or a package purchase (packages/service.ts). */
-  kind?: 'service' | 'package';
-  menuId?: string;
-  elderId?: string;
-  date?: string;
-  slot?: Slot;
-  createdAt: Date;
+/** What a meal placement keeps on its Idempotency-Key for the recovery sweep (core/idempotency.ts). */
+export interface MealKeyJournal {
+  menuId: string;
+  elderId: string;
+  date: string;
+  slot: Slot;
 }
-export const IdempotencyKey = mongoose.model<IdempotencyDoc>(
-  'IdempotencyKey',
-  new Schema<IdempotencyDoc>(
-    {
-      _id: String,
-      requestHash: String,
-      orderId: String,
-      pending: Boolean,
-      kind: String,
-      menuId: String,
-      elderId: String,
-      date: String,
-      slot: String,
-    },
-    { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
-  ).index({ pending: 1 }),
-  'idempotency_keys',
-);
 
 /**
  * The subsidy cap, enforced by `_id` uniqueness: a subsidised order holds claim

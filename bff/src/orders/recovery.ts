@@ -13,7 +13,8 @@
  */
 import { ElderPackage } from '../packages/model';
 import { ServiceOrder } from '../services/model';
-import { SubsidyClaim, claimId, IdempotencyKey, MAX_CAP, MealOrder, type MealOrderDoc } from './model';
+import { IdempotencyKey, type IdempotencyDoc } from '../core/idempotency';
+import { SubsidyClaim, claimId, MAX_CAP, MealOrder, type MealKeyJournal, type MealOrderDoc } from './model';
 import { recoveryGraceMs } from './recovery-config';
 import { finishCancellation } from './service';
 import { undoPayment } from '../cards/ledger';
@@ -34,7 +35,7 @@ export async function recoverMealOrders(now = new Date()): Promise<MealRecovery>
     cancellationsFinished: 0,
   };
   const grace = recoveryGraceMs();
-  for (const key of await IdempotencyKey.find({ pending: true }).lean()) {
+  for (const key of await IdempotencyKey.find({ pending: true }).lean<IdempotencyDoc<MealKeyJournal>[]>()) {
     if (now.getTime() - new Date(key.createdAt).getTime() < grace) continue; // may still be running
     const exists =
       key.kind === 'service'

@@ -13,14 +13,13 @@ import {
 import { AppError, conflict } from '../core/errors';
 import type { Api } from '../core/route';
 import { recordAudit } from '../audit/record';
-import { assertStaffOf } from '../menus/routes';
-import { findCanteen } from '../places/routes';
 import { eldersById } from '../sos/service';
 import { MealOrder, type MealOrderDoc } from './model';
 import { deliveriesOf, deliveryView, recordDelivery } from './delivery';
 import { pickupNotFound } from './pickup-lookup';
 import { listVisibleOrders } from './queries';
 import { cancelOrder, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
+import { assertStaffOf, findCanteen } from '../places/service';
 
 const SLOT_WORDS = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' } as const;
 

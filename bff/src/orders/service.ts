@@ -18,19 +18,13 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
-import {
-  chinaInstant,
-  computePricing,
-  type PaymentMethod,
-  type Pricing,
-  type Slot,
-} from '@yiyangtong/shared';
+import { computePricing, type PaymentMethod, type Pricing, type Slot } from '@yiyangtong/shared';
 import { applyEntry, finishPayment, recordEntry, undoPayment } from '../cards/ledger';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
-import { oncePerKey } from './idempotency';
+import { oncePerKey } from '../core/idempotency';
 import { placementDeadlineMs } from './recovery-config';
 import { dropHold, releaseCancelled, settleHold, takeStock } from './stock';
 import { activeRules } from '../discounts/model';
@@ -39,8 +33,6 @@ import type { ElderDoc } from '../elders/model';
 import { getMenu } from '../menus/cache';
 import { menuId, type MenuDoc } from '../menus/model';
 import type { CanteenDoc } from '../places/model';
-import { objectIdOrNull } from '../places/model';
-import { assertCanteenOpen, findCanteen } from '../places/routes';
 import { onMealPlaced, onMealTransition } from '../reports/meal-events';
 import {
   claimId,
@@ -55,6 +47,8 @@ import {
   type MealOrderStatus,
   type OrderLine,
 } from './model';
+import { objectIdOrNull } from '../db/ids';
+import { assertCanteenOpen, findCanteen, slotCutoff } from '../places/service';
 
 export interface OrderInput {
   elderId: string;
@@ -70,11 +64,6 @@ export interface OrderInput {
   payment?: PaymentMethod;
   /** A second live meal for this elder, date and slot on purpose; otherwise 409 ALREADY_BOOKED. */
   additional?: boolean;
-}
-
-export function slotCutoff(canteen: Pick<CanteenDoc, 'slots'>, date: string, slot: Slot): Date | null {
-  const config = canteen.slots.find((s) => s.slot === slot);
-  return config ? chinaInstant(date, config.cutoff, config.cutoffDayBefore ? 1 : 0) : null;
 }
 
 interface Quote {
@@ -405,7 +394,7 @@ function alreadyBooked(existing: MealOrderDoc, input: OrderInput): AppError {
 
 const requestHash = (input: OrderInput) => createHash('sha256').update(JSON.stringify(input)).digest('hex');
 
-/** Places an order once per (caller, Idempotency-Key); a repeat returns the same order (./idempotency.ts). */
+/** Places an order once per (caller, Idempotency-Key); a repeat returns the same order (core/idempotency.ts). */
 export async function placeOrder(
   actor: Actor,
   input: OrderInput,

@@ -5,7 +5,7 @@
  * booked 用套餐 draws one (a conditional decrement), a cancelled visit gives it back.
  *
  * Buying, without transactions:
- *  1. the Idempotency-Key (orders/idempotency.ts, journal kind 'package') names the attempt
+ *  1. the Idempotency-Key (core/idempotency.ts, journal kind 'package') names the attempt
  *     (`purchaseId`); a repeat returns the package it bought;
  *  2. card: the payment entry `pay:<purchaseId>` (orderId = the package's `_id`) is applied
  *     and kept in flight;
@@ -36,9 +36,8 @@ import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db/errors';
 import { conditionalUpdate } from '../db/write-lock';
 import { assertBookable, loadElderFor } from '../elders/access';
-import { oncePerKey } from '../orders/idempotency';
+import { oncePerKey } from '../core/idempotency';
 import { recoveryGraceMs } from '../orders/recovery-config';
-import { objectIdOrNull } from '../places/model';
 import { ServiceOrder, type ServiceOrderDoc } from '../services/model';
 import { findItem, priceVisit, whoOf } from '../services/service';
 import {
@@ -48,6 +47,7 @@ import {
   type ElderPackageDoc,
   type ServicePackageDoc,
 } from './model';
+import { objectIdOrNull } from '../db/ids';
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 

@@ -12,7 +12,7 @@ import { recordAudit } from '../audit/record';
 import { applyEntry, recordEntry } from '../cards/ledger';
 import { Elder } from '../elders/model';
 import { openidOf } from '../notifications/setup';
-import { IdempotencyKey } from '../orders/model';
+import { IdempotencyKey } from '../core/idempotency';
 import { WechatPayment, type WechatPaymentDoc } from './model';
 import { WechatPay, WechatPayError, type Prepay, type Transaction } from './wechat-pay';
 

@@ -7,37 +7,12 @@ import {
   UpdateCanteenBodySchema,
 } from '@yiyangtong/shared';
 import { changesBetween, recordAudit } from '../audit/record';
-import { conflict, notFound, validationFailed } from '../core/errors';
+import { notFound, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import { upcomingSlots } from './availability';
-import { Canteen, Community, objectIdOrNull, publicCanteen, publicCommunity, type CanteenDoc } from './model';
-
-// Canteens change rarely and are read by every menu read and order: cached briefly per process.
-const canteenCache = new Map<string, { canteen: CanteenDoc | null; at: number }>();
-const CANTEEN_TTL_MS = 5_000;
-
-export async function findCanteen(id: string): Promise<CanteenDoc> {
-  const hit = canteenCache.get(id);
-  let canteen = hit && Date.now() - hit.at < CANTEEN_TTL_MS ? hit.canteen : undefined;
-  if (canteen === undefined) {
-    const oid = objectIdOrNull(id);
-    canteen = (oid && (await Canteen.findById(oid).lean<CanteenDoc>())) || null;
-    if (canteenCache.size > 10_000) canteenCache.clear();
-    canteenCache.set(id, { canteen, at: Date.now() });
-  }
-  if (!canteen) throw notFound('食堂');
-  return canteen;
-}
-
-/** Drops this process's copy of a canteen (after a change). */
-export function forgetCanteen(id: string): void {
-  canteenCache.delete(id);
-}
-
-/** A canteen paused (暂停营业) takes no new orders. */
-export function assertCanteenOpen(canteen: Pick<CanteenDoc, 'closed' | 'name'>): void {
-  if (canteen.closed) throw conflict('CANTEEN_CLOSED', `「${canteen.name}」暂停营业，暂不接受订餐`);
-}
+import { Canteen, Community, publicCanteen, publicCommunity, type CanteenDoc } from './model';
+import { objectIdOrNull } from '../db/ids';
+import { findCanteen, forgetCanteen } from './service';
 
 /** What a person sets on a canteen (the audit log compares these). */
 const CANTEEN_FIELDS = [
@@ -58,11 +33,6 @@ function canteenFields(c: Partial<CanteenDoc>): Record<string, unknown> {
   for (const f of CANTEEN_FIELDS) if (view[f] !== undefined) out[f] = view[f];
   out.location = c.location ? { lng: c.location.lng, lat: c.location.lat } : undefined;
   return out;
-}
-
-export async function communityExists(id: string): Promise<boolean> {
-  const oid = objectIdOrNull(id);
-  return Boolean(oid && (await Community.exists({ _id: oid })));
 }
 
 export function placeRoutes(api: Api, clock: () => Date = () => new Date()): void {

@@ -1,14 +1,13 @@
 import { SettlementQuerySchema, settlementSums, SummaryQuerySchema } from '@yiyangtong/shared';
 import { forbidden, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
-import { assertStaffOf } from '../menus/routes';
 import { MealOrder, type MealOrderDoc } from '../orders/model';
-import { findCanteen } from '../places/routes';
 import { summary } from './summary';
 import { CardEntry, type CardEntryDoc } from '../cards/model';
 import { paymentView } from '../orders/service';
 import { dashboardRoutes } from './dashboard-routes';
 import { settlementExportRoutes, settlementOrder } from './settlement-export';
+import { assertStaffOf, findCanteen } from '../places/service';
 
 export function reportRoutes(api: Api): void {
   dashboardRoutes(api);

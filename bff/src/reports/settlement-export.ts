@@ -20,9 +20,8 @@ import type { Actor } from '../core/auth';
 import { FileBody, type Api } from '../core/route';
 import { idCardCipher } from '../elders/idcard-crypto';
 import { Elder, type ElderDoc } from '../elders/model';
-import { assertStaffOf } from '../menus/routes';
 import { MealOrder, type MealOrderDoc } from '../orders/model';
-import { findCanteen } from '../places/routes';
+import { assertStaffOf, findCanteen } from '../places/service';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_TYPE = 'text/csv; charset=utf-8';

@@ -27,7 +27,6 @@ import { loadElderFor } from '../elders/access';
 import { Elder } from '../elders/model';
 import { notify } from '../notifications/notifier';
 import { elderAndFamily } from '../notifications/recipients';
-import { objectIdOrNull } from '../places/model';
 import { bumpCounters } from '../reports/counters';
 import { visitCheckRoutes } from './check-routes';
 import { listVisits } from './list';
@@ -43,6 +42,7 @@ import {
   whoOf,
   withElderContact,
 } from './service';
+import { objectIdOrNull } from '../db/ids';
 
 const itemView = (i: ServiceItemDoc) => ({
   id: String(i._id),

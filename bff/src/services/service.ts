@@ -29,11 +29,12 @@ import { conditionalUpdate } from '../db/write-lock';
 import { activeRules } from '../discounts/model';
 import { assertBookable, loadElderFor, mayActForElder } from '../elders/access';
 import { Elder, type ElderDoc } from '../elders/model';
-import { oncePerKey } from '../orders/idempotency';
+import { oncePerKey } from '../core/idempotency';
 import { coveredByPackage, drawVisit, finishDraw, giveBack } from '../packages/service';
-import { Community, objectIdOrNull } from '../places/model';
+import { Community } from '../places/model';
 import { bumpCounters, serviceStatusChange } from '../reports/counters';
 import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc, type Who } from './model';
+import { objectIdOrNull } from '../db/ids';
 
 export interface ServiceQuoteInput {
   elderId: string;

@@ -13,11 +13,11 @@ import { loadElderFor, mayActForElder } from '../elders/access';
 import { Elder, type ElderDoc } from '../elders/model';
 import { notify } from '../notifications/notifier';
 import { communityWorkerContacts, elderAndFamily } from '../notifications/recipients';
-import { objectIdOrNull } from '../places/model';
 import { bumpCounters } from '../reports/counters';
 import type { Who } from '../services/model';
 import { whoOf } from '../services/service';
 import { Sos, SosOpen, type SosDoc } from './model';
+import { objectIdOrNull } from '../db/ids';
 
 type SosNoticeKind = 'sos_raised' | 'sos_acked' | 'sos_cancelled';
 

@@ -13,11 +13,11 @@ import { Elder, type ElderDoc } from '../elders/model';
 import { getMenu } from '../menus/cache';
 import { menuId } from '../menus/model';
 import { MealOrder, type MealOrderDoc } from '../orders/model';
-import { slotCutoff } from '../orders/service';
 import type { CanteenDoc } from '../places/model';
-import { objectIdOrNull } from '../places/model';
 import { runId, StandingOrder, StandingRun, type StandingOrderDoc, type StandingRunDoc } from './model';
 import { handBooked, wantsMeal } from './scheduler';
+import { slotCutoff } from '../places/service';
+import { objectIdOrNull } from '../db/ids';
 
 interface DishCount {
   dishId: string;

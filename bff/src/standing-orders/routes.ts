@@ -11,8 +11,6 @@ import {
 } from '@yiyangtong/shared';
 import { validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
-import { assertStaffOf } from '../menus/routes';
-import { findCanteen } from '../places/routes';
 import { forecastDates, forecastDay } from './forecast';
 import { materialiseDate, type SchedulerOptions } from './scheduler';
 import {
@@ -24,6 +22,7 @@ import {
   removePause,
   standingOrderView,
 } from './service';
+import { assertStaffOf, findCanteen } from '../places/service';
 
 /** How far ahead an operator may materialise by hand. */
 const MATERIALISE_AHEAD_DAYS = 14;

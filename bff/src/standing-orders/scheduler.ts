@@ -36,8 +36,9 @@ import { getMenu } from '../menus/cache';
 import { menuId } from '../menus/model';
 import { communityWorkers, elderAndFamily } from '../notifications/recipients';
 import { notify } from '../notifications/notifier';
-import { IdempotencyKey, MealOrder, type MealOrderDoc } from '../orders/model';
-import { placeOrder, slotCutoff } from '../orders/service';
+import { IdempotencyKey } from '../core/idempotency';
+import { MealOrder, type MealOrderDoc } from '../orders/model';
+import { placeOrder } from '../orders/service';
 import { Canteen, type CanteenDoc } from '../places/model';
 import {
   runId,
@@ -48,6 +49,7 @@ import {
   type StandingOrderDoc,
   type StandingRunDoc,
 } from './model';
+import { slotCutoff } from '../places/service';
 
 const DAY_MS = 24 * 3600_000;
 /** A meal is due this long before its cut-off. */

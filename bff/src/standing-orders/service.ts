@@ -13,9 +13,7 @@ import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { conditionalUpdate, writeLock } from '../db/write-lock';
 import { assertBookable, loadElderFor, mayActForElder, visibleElderIds } from '../elders/access';
 import { Dish } from '../menus/model';
-import { cancelOrder, slotCutoff } from '../orders/service';
-import { objectIdOrNull } from '../places/model';
-import { findCanteen } from '../places/routes';
+import { cancelOrder } from '../orders/service';
 import {
   runId,
   standingMonth,
@@ -24,6 +22,8 @@ import {
   type StandingOrderDoc,
   type StandingRunDoc,
 } from './model';
+import { slotCutoff, findCanteen } from '../places/service';
+import { objectIdOrNull } from '../db/ids';
 
 type CreateBody = z.output<typeof CreateStandingOrderBodySchema>;
 
