@@ -20,7 +20,6 @@ export function useProfile() {
     queryKey: ['me', token, 'profile'],
     queryFn: api.me,
     enabled: !!token,
-    retry: noRetryOn4xx,
   });
   return { token, me };
 }

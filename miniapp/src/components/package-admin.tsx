@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { noRetryOn4xx } from '../api/profile';
+
 import type { CreateServicePackageBody } from '@yiyangtong/shared/src/schemas/packages';
 import { request } from '../api/client';
 import type { ServicePackage } from '../api/packages';
@@ -50,7 +50,6 @@ export function PackageAdmin({ items }: { items: { id: string; name: string; ret
   const list = useQuery({
     queryKey: ['service-packages'],
     queryFn: packageApi.catalogue,
-    retry: noRetryOn4xx,
   });
   const [itemId, setItemId] = useState('');
   const [name, setName] = useState('');

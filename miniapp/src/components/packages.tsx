@@ -7,7 +7,7 @@
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useQuery } from '@tanstack/react-query';
-import { noRetryOn4xx } from '../api/profile';
+
 import { monthLabel, packageApi, type ElderPackage } from '../api/packages';
 import { formatYuan } from '../format';
 import { Tap } from './tap';
@@ -20,7 +20,6 @@ export function useElderPackages(elderId: string) {
     queryKey: elderPackagesKey(elderId),
     queryFn: () => packageApi.ofElder(elderId),
     enabled: Boolean(elderId),
-    retry: noRetryOn4xx,
   });
 }
 

@@ -14,7 +14,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { standingOrderSummary, weekdaysText } from '@yiyangtong/shared/src/standing-orders';
 import { plainError } from '../api/client';
 import { mealApi, type Canteen } from '../api/meals';
-import { noRetryOn4xx, useProfile } from '../api/profile';
+import { useProfile } from '../api/profile';
 import { standingApi, type StandingOrder, type StandingOrderBody } from '../api/standing';
 import {
   addDays,
@@ -191,7 +191,6 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
   const canteens = useQuery({
     queryKey: ['canteens', near?.lng ?? null, near?.lat ?? null],
     queryFn: () => mealApi.canteens(near),
-    retry: noRetryOn4xx,
   });
   const [canteenId, setCanteenId] = useState('');
   useEffect(() => {
@@ -206,7 +205,6 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
     queryKey: ['dishes', canteenId],
     queryFn: () => standingApi.dishes(canteenId),
     enabled: !!canteenId,
-    retry: noRetryOn4xx,
   });
   // The dishes chosen, in the order they were picked, each with how many portions.
   const [picked, setPicked] = useState<{ dishId: string; qty: number }[]>([]);
@@ -406,7 +404,6 @@ export function StandingOrdersPage() {
     queryKey: ['family-elders', token],
     queryFn: mealApi.familyElders,
     enabled: role === 'family' && !params.elderId,
-    retry: noRetryOn4xx,
   });
   const [picked, setPicked] = useState('');
   const elderId =
@@ -418,13 +415,11 @@ export function StandingOrdersPage() {
     queryKey: ['elder', elderId],
     queryFn: () => mealApi.elder(elderId),
     enabled: !!elderId,
-    retry: noRetryOn4xx,
   });
   const list = useQuery({
     queryKey: ['standing-orders', elderId],
     queryFn: () => standingApi.list(elderId),
     enabled: !!elderId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
 

@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { User } from '../api/client';
 import { mealApi } from '../api/meals';
-import { noRetryOn4xx } from '../api/profile';
 
 /**
  * The elders an elder or family user acts for: the elder themself (named `selfName`), or
@@ -13,7 +12,6 @@ export function useMyElders(user: User | undefined, selfName: string) {
     queryKey: ['family-elders'],
     queryFn: mealApi.familyElders,
     enabled: role === 'family',
-    retry: noRetryOn4xx,
   });
   const elders =
     role === 'elder' && user?.elderId

@@ -21,7 +21,7 @@ import {
   type Slot,
 } from '../../format';
 import { roleLabel } from '../../roles';
-import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
+import { cls, useProfile } from '../../api/profile';
 import { profileGate } from '../../components/profile-gate';
 import './canteen-counter.scss';
 import { Btn, Choice, HomeButton, CanteenChoices } from '../../components/ui';
@@ -59,7 +59,6 @@ export default function CanteenCounterPage() {
     queryKey: ['canteens', null, null],
     queryFn: () => mealApi.canteens(),
     enabled: role === 'admin',
-    retry: noRetryOn4xx,
   });
   const canteenId =
     role === 'canteen_staff'
@@ -78,7 +77,6 @@ export default function CanteenCounterPage() {
     queryKey: ['canteen-orders', canteenId, date, slot],
     queryFn: () => canteenApi.orders(canteenId, date, slot),
     enabled: !!canteenId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const refreshOrders = () => queryClient.invalidateQueries({ queryKey: ['canteen-orders', canteenId] });

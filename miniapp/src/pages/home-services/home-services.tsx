@@ -9,7 +9,7 @@ import { useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { noRetryOn4xx, useProfile } from '../../api/profile';
+import { useProfile } from '../../api/profile';
 import { chinaDateTime, chinaIso, serviceApi, type Visit } from '../../api/services';
 import { goHome, profileGate } from '../../components/profile-gate';
 import { Tap } from '../../components/tap';
@@ -129,7 +129,6 @@ export default function HomeServicesPage() {
     queryKey: ['service-quote', elderId, itemId, scheduledAt],
     queryFn: () => serviceApi.quote({ elderId, itemId, scheduledAt }),
     enabled: Boolean(elderId && itemId && scheduledAt),
-    retry: noRetryOn4xx,
   });
   // 用套餐: the elder's package of this item for the visit's month, while visits are left.
   const packages = useElderPackages(elderId);

@@ -34,7 +34,7 @@ import {
   type Fulfilment,
   type Slot,
 } from '../../format';
-import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
+import { cls, useProfile } from '../../api/profile';
 import { cardApi } from '../../api/cards';
 import { profileGate } from '../../components/profile-gate';
 import {
@@ -111,19 +111,16 @@ export default function MealBookingPage() {
     queryKey: ['elder', ownElderId],
     queryFn: () => mealApi.elder(ownElderId),
     enabled: !!ownElderId,
-    retry: noRetryOn4xx,
   });
   const familyElders = useQuery({
     queryKey: ['family-elders', token],
     queryFn: mealApi.familyElders,
     enabled: role === 'family',
-    retry: noRetryOn4xx,
   });
   const staffElders = useQuery({
     queryKey: ['elders', token, searchSent],
     queryFn: () => mealApi.searchElders(searchSent),
     enabled: role === 'worker' || role === 'admin',
-    retry: noRetryOn4xx,
   });
 
   // Opened for one elder (from the family or worker pages): that elder is preselected.
@@ -131,7 +128,6 @@ export default function MealBookingPage() {
     queryKey: ['elder', wantElderId],
     queryFn: () => mealApi.elder(wantElderId),
     enabled: !!wantElderId && !!role && role !== 'elder',
-    retry: noRetryOn4xx,
   });
   const wantedUsed = useRef(false);
   useEffect(() => {
@@ -146,7 +142,6 @@ export default function MealBookingPage() {
     queryKey: ['meal-order', repeatId],
     queryFn: () => mealApi.order(repeatId),
     enabled: !!repeatId && !!token,
-    retry: noRetryOn4xx,
   });
   const repeat = repeatOf.data;
 
@@ -171,7 +166,6 @@ export default function MealBookingPage() {
     queryFn: () => mealApi.canteens(near),
     // For an elder, wait for the profile (its location orders the list nearest first).
     enabled: !!elderId && !(role === 'elder' && ownElder.isPending),
-    retry: noRetryOn4xx,
   });
   const [canteenId, setCanteenId] = useState('');
   const canteen: Canteen | undefined = canteens.data?.items.find((c) => c.id === canteenId);
@@ -191,7 +185,6 @@ export default function MealBookingPage() {
     queryKey: ['menu', canteenId, today],
     queryFn: () => mealApi.menu(canteenId, today),
     enabled: !!canteenId && !!elderId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const todayOpen = (todayMenu.data?.slots ?? []).some(
@@ -210,7 +203,6 @@ export default function MealBookingPage() {
     queryKey: ['menu', canteenId, date],
     queryFn: () => mealApi.menu(canteenId, date),
     enabled: !!canteenId && !!elderId && !!date,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const [slot, setSlot] = useState<Slot | ''>('');
@@ -289,7 +281,6 @@ export default function MealBookingPage() {
     queryKey: ['meal-orders', elderId, date],
     queryFn: () => mealApi.ordersOn(elderId, date),
     enabled: !!elderId && !!date,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const [additional, setAdditional] = useState(false);
@@ -304,7 +295,6 @@ export default function MealBookingPage() {
     queryKey: ['quote', body],
     queryFn: () => mealApi.quote(body!),
     enabled: !!body && !result,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
 
@@ -313,7 +303,6 @@ export default function MealBookingPage() {
     queryKey: ['meal-card', elderId],
     queryFn: () => cardApi.card(elderId),
     enabled: !!elderId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const [paymentChoice, setPaymentChoice] = useState<'' | 'card' | 'counter'>('');

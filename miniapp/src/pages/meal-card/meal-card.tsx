@@ -21,7 +21,7 @@ import {
 } from '../../api/cards';
 import { plainError } from '../../api/client';
 import { mealApi, newIdempotencyKey } from '../../api/meals';
-import { cls, noRetryOn4xx, useProfile } from '../../api/profile';
+import { cls, useProfile } from '../../api/profile';
 import { profileGate } from '../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, HomeButton, Loading, Section } from '../../components/ui';
 import { chinaTime, dateLabel, chinaDate, formatYuan } from '../../format';
@@ -232,13 +232,11 @@ export default function MealCardPage() {
     queryKey: ['elder', elderId],
     queryFn: () => mealApi.elder(elderId),
     enabled: !!elderId && !!token,
-    retry: noRetryOn4xx,
   });
   const card = useQuery({
     queryKey: ['meal-card', elderId],
     queryFn: () => cardApi.card(elderId),
     enabled: !!elderId && !!token,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   // A WeChat top-up is credited when WeChat's notice reaches the server: look again shortly.

@@ -13,7 +13,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { itemsText, statusLabel } from '../../api/canteen';
 import { plainError } from '../../api/client';
 import { mealApi, type MealOrder } from '../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../api/profile';
+import { useProfile } from '../../api/profile';
 import { profileGate } from '../../components/profile-gate';
 import { Btn, Empty, ErrorBox, Loading, PriceBreakdown, Section, HomeButton } from '../../components/ui';
 import { chinaDate, cutoffText, dateLabel, formatYuan, fulfilmentLabel, slotLabel } from '../../format';
@@ -55,7 +55,6 @@ export default function MyOrdersPage() {
     queryKey: ['meal-orders', elderId],
     queryFn: () => mealApi.orders(elderId),
     enabled: !!elderId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const canteens = useQuery({ queryKey: ['canteens', null, null], queryFn: () => mealApi.canteens() });
@@ -63,7 +62,6 @@ export default function MyOrdersPage() {
     queryKey: ['elder', elderId],
     queryFn: () => mealApi.elder(elderId),
     enabled: !!elderId && role !== 'elder',
-    retry: noRetryOn4xx,
   });
   const title = role === 'elder' ? '我的订单' : elder.data ? `${elder.data.name}的订单` : '长者的订单';
   const canteenName = (id: string) => canteens.data?.items.find((c) => c.id === id)?.name ?? '食堂';

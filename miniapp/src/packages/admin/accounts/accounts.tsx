@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { officeApi, type Account } from '../../../api/office';
 import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, HomeButton, Loading, Section } from '../../../components/ui';
@@ -135,7 +135,6 @@ export default function AccountsPage() {
     queryKey: ['accounts', role, q],
     queryFn: () => officeApi.accounts(role, q),
     enabled: me.data?.role === 'admin',
-    retry: noRetryOn4xx,
   });
   const gate = profileGate({
     title: '账号管理',

@@ -14,7 +14,7 @@ import {
 import { ROLE_LABELS } from '@yiyangtong/shared/src/labels';
 import { downloadFile } from '../../../api/download';
 import { auditQuery, officeApi, type AuditEntry, type AuditFilters } from '../../../api/office';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
@@ -85,7 +85,6 @@ export default function AuditPage() {
     initialPageParam: '',
     getNextPageParam: (last) => last.nextBefore,
     enabled: role === 'admin' || role === 'worker',
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const exportCsv = useMutation({

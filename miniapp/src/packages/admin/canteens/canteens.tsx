@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../../api/client';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { adminApi, type CanteenChange, type CanteenSettings } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
@@ -185,7 +185,6 @@ export default function CanteensPage() {
     queryKey: ['admin-canteens', token],
     queryFn: adminApi.canteens,
     enabled: isAdmin,
-    retry: noRetryOn4xx,
   });
   const [pickedId, setPickedId] = useState('');
   const [saved, setSaved] = useState('');

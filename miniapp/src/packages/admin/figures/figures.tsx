@@ -8,7 +8,7 @@
 import { useMemo, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useQuery } from '@tanstack/react-query';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { reportsApi, type CommunityFigures, type Figures, type TrendPoint } from '../../../api/reports';
 import { profileGate } from '../../../components/profile-gate';
 import { Choice, ErrorBox, HomeButton, Loading, Section } from '../../../components/ui';
@@ -297,7 +297,7 @@ export default function FiguresPage() {
   const [period, setPeriod] = useState<PeriodKey>('month');
   const [by, setBy] = useState<'day' | 'week'>('day');
   const { from, to } = rangeOf(period, chinaDate(Date.now()));
-  const opts = { enabled: allowed, retry: noRetryOn4xx };
+  const opts = { enabled: allowed };
   const summary = useQuery({
     queryKey: ['summary', from, to],
     queryFn: () => reportsApi.summary(from, to),

@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { reportsApi, type ProviderQuality } from '../../../api/reports';
 import { profileGate } from '../../../components/profile-gate';
 import { Choice, ErrorBox, HomeButton, Loading, Section } from '../../../components/ui';
@@ -76,7 +76,6 @@ function SampleShare() {
   const current = useQuery({
     queryKey: ['follow-up-settings'],
     queryFn: reportsApi.followUpSettings,
-    retry: noRetryOn4xx,
   });
   const save = useMutation({
     mutationFn: reportsApi.setFollowUpShare,
@@ -119,7 +118,6 @@ export default function QualityPage() {
     queryKey: ['provider-quality', from, to],
     queryFn: () => reportsApi.providers(from, to),
     enabled: allowed,
-    retry: noRetryOn4xx,
   });
   const gate = profileGate({
     title: '服务质量',

@@ -10,7 +10,7 @@ import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { BENEFIT_LABELS, GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import { ApiError } from '../../../api/client';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { adminApi, type Rule, type RuleBody, type RuleChange, type RuleVersion } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
@@ -280,7 +280,6 @@ function Versions({ rule }: { rule: Rule }) {
   const versions = useQuery({
     queryKey: ['rule-versions', rule.id, rule.version],
     queryFn: () => adminApi.ruleVersions(rule.id),
-    retry: noRetryOn4xx,
   });
   if (versions.isPending) return <Loading what="历史版本" />;
   if (versions.isError)
@@ -385,7 +384,6 @@ export default function RulesPage() {
     queryKey: ['rules', token],
     queryFn: adminApi.rules,
     enabled: isAdmin,
-    retry: noRetryOn4xx,
   });
   // null: the list; 'new': a new rule; a rule: changing it.
   const [editing, setEditing] = useState<'new' | Rule | null>(null);

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { SERVICE_CATEGORY_NAMES } from '@yiyangtong/shared/src/services/catalogue';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { adminApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { PriceRow } from '../../../components/price-row';
@@ -25,7 +25,6 @@ export default function ServicesPage() {
     queryKey: ['admin-service-items', token],
     queryFn: adminApi.serviceItems,
     enabled: isAdmin,
-    retry: noRetryOn4xx,
   });
   const [done, setDone] = useState('');
 

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { mealApi } from '../../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { adminApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
@@ -92,7 +92,6 @@ export default function SettlementPage() {
     queryKey: ['settlement', canteenId, month],
     queryFn: () => adminApi.settlement(canteenId, month),
     enabled: !!canteenId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
 

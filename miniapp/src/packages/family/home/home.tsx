@@ -8,7 +8,7 @@ import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { itemsText, statusLabel } from '../../../api/canteen';
 import { mealApi } from '../../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { familyApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
@@ -25,7 +25,6 @@ export default function FamilyHomePage() {
     queryKey: ['family-elders', token],
     queryFn: familyApi.elders,
     enabled: isFamily,
-    retry: noRetryOn4xx,
   });
   const [chosenId, setChosenId] = useState('');
   useEffect(() => {
@@ -39,7 +38,6 @@ export default function FamilyHomePage() {
     queryKey: ['meal-orders', chosenId],
     queryFn: () => mealApi.orders(chosenId),
     enabled: !!chosenId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
 

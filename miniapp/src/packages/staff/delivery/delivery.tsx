@@ -16,7 +16,7 @@ import {
   type DeliveryOutcome,
 } from '../../../api/delivery';
 import { mealApi } from '../../../api/meals';
-import { cls, noRetryOn4xx, useProfile } from '../../../api/profile';
+import { cls, useProfile } from '../../../api/profile';
 import { profileGate } from '../../../components/profile-gate';
 import { CallLink } from '../../../components/tap';
 import { Btn, CanteenChoices, Choice, Empty, HomeButton, QueryState, Section } from '../../../components/ui';
@@ -122,7 +122,6 @@ export default function DeliveryPage() {
     queryKey: ['deliveries', canteenId, date, slot],
     queryFn: () => deliveryApi.list(canteenId, date, slot),
     enabled: !!canteenId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
 

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { mealApi } from '../../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { staffApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { PriceRow } from '../../../components/price-row';
@@ -32,7 +32,6 @@ export default function DishesPage() {
     queryKey: ['all-dishes', canteenId],
     queryFn: () => staffApi.allDishes(canteenId),
     enabled: !!canteenId,
-    retry: noRetryOn4xx,
   });
   const [done, setDone] = useState('');
 

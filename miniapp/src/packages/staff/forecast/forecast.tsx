@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useQuery } from '@tanstack/react-query';
 import { mealApi } from '../../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { standingApi, type ForecastSlot } from '../../../api/standing';
 import { profileGate } from '../../../components/profile-gate';
 import { CanteenChoices, Choice, Empty, HomeButton, QueryState, Section } from '../../../components/ui';
@@ -59,7 +59,6 @@ export default function ForecastPage() {
     queryKey: ['forecast', canteenId, date],
     queryFn: () => standingApi.forecast(canteenId, date),
     enabled: !!canteenId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
 

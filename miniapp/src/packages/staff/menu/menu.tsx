@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { mealApi } from '../../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { staffApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
@@ -57,13 +57,11 @@ export default function MenuPage() {
     queryKey: ['dishes', canteenId],
     queryFn: () => staffApi.dishes(canteenId),
     enabled: !!canteenId,
-    retry: noRetryOn4xx,
   });
   const day = useQuery({
     queryKey: ['menu', canteenId, date],
     queryFn: () => staffApi.menu(canteenId, date),
     enabled: !!canteenId,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const offered = day.data?.slots.map((s) => s.slot) ?? [];

@@ -17,7 +17,7 @@ import {
   type AssessmentItemDef,
 } from '@yiyangtong/shared/src/assessment';
 import { plainError } from '../../../api/client';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { workerApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { Btn, cls, Empty, ErrorBox, Field, HomeButton, Loading, Section } from '../../../components/ui';
@@ -76,13 +76,11 @@ export default function AssessPage() {
     queryKey: ['elder', elderId],
     queryFn: () => workerApi.elder(elderId),
     enabled: allowed && !!elderId,
-    retry: noRetryOn4xx,
   });
   const history = useQuery({
     queryKey: ['assessments', elderId],
     queryFn: () => workerApi.assessments(elderId),
     enabled: allowed && !!elderId,
-    retry: noRetryOn4xx,
   });
   const [scores, setScores] = useState<Scores>({});
   const [notes, setNotes] = useState('');

@@ -11,7 +11,7 @@ import { Text, View } from '@tarojs/components';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { ApiError, plainError } from '../../../api/client';
 import { chosenItems, mealApi, newIdempotencyKey, type MenuSlot } from '../../../api/meals';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { workerApi, type BatchBody, type BatchResult } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
@@ -46,7 +46,6 @@ export default function BatchPage() {
     queryKey: ['elders', token, ''],
     queryFn: () => workerApi.search(''),
     enabled: allowed,
-    retry: noRetryOn4xx,
   });
   const [ticked, setTicked] = useState<string[]>([]);
   const canteens = useQuery({
@@ -77,7 +76,6 @@ export default function BatchPage() {
     queryKey: ['meal-orders', 'day', token, date],
     queryFn: () => mealApi.dayOrders(date),
     enabled: allowed && !!slot,
-    retry: noRetryOn4xx,
     staleTime: 0,
   });
   const hasMeal = new Set(
@@ -93,7 +91,6 @@ export default function BatchPage() {
       queryKey: ['quote', { elderId, canteenId, date, slot, items, fulfilment }],
       queryFn: () => mealApi.quote({ elderId, canteenId, date, slot: slot as Slot, items, fulfilment }),
       enabled: ready,
-      retry: noRetryOn4xx,
       staleTime: 0,
     })),
   });

@@ -10,7 +10,7 @@ import Taro from '@tarojs/taro';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import { ApiError } from '../../../api/client';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { workerApi, type ElderRecord, type UpdateElderBody } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
@@ -150,7 +150,6 @@ export default function ElderEditPage() {
     queryKey: ['elder', elderId],
     queryFn: () => workerApi.elder(elderId),
     enabled: Boolean(elderId) && (role === 'worker' || role === 'admin'),
-    retry: noRetryOn4xx,
   });
   const gate = profileGate({
     title: '修改长者资料',

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { workerApi, type ElderRecord } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section, HomeButton } from '../../../components/ui';
@@ -246,7 +246,6 @@ export default function EldersPage() {
     queryKey: ['elders', token, sent, retired],
     queryFn: () => (retired ? workerApi.retired() : workerApi.search(sent)),
     enabled: role === 'worker' || role === 'admin',
-    retry: noRetryOn4xx,
   });
 
   const gate = profileGate({

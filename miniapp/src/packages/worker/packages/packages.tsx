@@ -9,7 +9,7 @@ import Taro from '@tarojs/taro';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../../../api/client';
 import { monthLabel, packageApi, type ElderPackage } from '../../../api/packages';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { profileGate } from '../../../components/profile-gate';
 import { Btn, Empty, ErrorBox, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
@@ -49,7 +49,6 @@ export default function WorkerPackagesPage() {
     queryKey: ['elder-packages', elderId],
     queryFn: () => packageApi.ofElder(elderId),
     enabled: allowed,
-    retry: noRetryOn4xx,
   });
 
   const gate = profileGate({

@@ -9,7 +9,7 @@ import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../../api/client';
-import { noRetryOn4xx, useProfile } from '../../../api/profile';
+import { useProfile } from '../../../api/profile';
 import { workerApi, type ElderRecord, type Retirement, type RetirementPreview } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, ErrorBox, Field, HomeButton, Loading, Section } from '../../../components/ui';
@@ -155,13 +155,11 @@ export default function RetirePage() {
     queryKey: ['elder', elderId],
     queryFn: () => workerApi.elder(elderId),
     enabled: allowed,
-    retry: noRetryOn4xx,
   });
   const preview = useQuery({
     queryKey: ['retirement-preview', elderId],
     queryFn: () => workerApi.retirementPreview(elderId),
     enabled: allowed,
-    retry: noRetryOn4xx,
   });
   const gate = profileGate({
     title: '退出服务',
