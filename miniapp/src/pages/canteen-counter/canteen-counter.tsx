@@ -10,7 +10,7 @@ import { Input, Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client';
 import { canteenApi, itemsText, statusLabel, type OrderStatus } from '../../api/canteen';
-import { mealApi, type MealOrder } from '../../api/meals';
+import type { MealOrder } from '../../api/meals';
 import {
   addDays,
   chinaDate,
@@ -22,6 +22,7 @@ import {
 } from '../../format';
 import { roleLabel } from '../../roles';
 import { cls, useProfile } from '../../api/profile';
+import { useWorkingCanteen } from '../../api/working-canteen';
 import { profileGate } from '../../components/profile-gate';
 import './canteen-counter.scss';
 import { Btn, Choice, HomeButton, CanteenChoices } from '../../components/ui';
@@ -54,18 +55,7 @@ export default function CanteenCounterPage() {
   const { token, me } = useProfile();
   const role = me.data?.role;
   // Staff work at their own canteen; an admin chooses the canteen first.
-  const [adminCanteenId, setAdminCanteenId] = useState('');
-  const allCanteens = useQuery({
-    queryKey: ['canteens', null, null],
-    queryFn: () => mealApi.canteens(),
-    enabled: role === 'admin',
-  });
-  const canteenId =
-    role === 'canteen_staff'
-      ? ((me.data?.canteenId as string | undefined) ?? '')
-      : role === 'admin'
-        ? adminCanteenId
-        : '';
+  const { canteenId, canteens: allCanteens, pick: setAdminCanteenId } = useWorkingCanteen(me.data);
 
   // ---- 哪天 / 哪一餐 ----------------------------------------------------------------------------
   const [dayOffset, setDayOffset] = useState<0 | 1>(0);

@@ -15,8 +15,8 @@ import {
   type Delivery,
   type DeliveryOutcome,
 } from '../../../api/delivery';
-import { mealApi } from '../../../api/meals';
 import { cls, useProfile } from '../../../api/profile';
+import { useWorkingCanteen } from '../../../api/working-canteen';
 import { profileGate } from '../../../components/profile-gate';
 import { CallLink } from '../../../components/tap';
 import { Btn, CanteenChoices, Choice, Empty, HomeButton, QueryState, Section } from '../../../components/ui';
@@ -106,14 +106,7 @@ export default function DeliveryPage() {
   const queryClient = useQueryClient();
   const { token, me } = useProfile();
   const role = me.data?.role;
-  const [adminCanteenId, setAdminCanteenId] = useState('');
-  const canteens = useQuery({
-    queryKey: ['canteens', null, null],
-    queryFn: () => mealApi.canteens(),
-    enabled: role === 'admin',
-  });
-  const canteenId =
-    role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : adminCanteenId;
+  const { canteenId, canteens, pick: setAdminCanteenId } = useWorkingCanteen(me.data);
   const today = chinaDate(Date.now());
   const [dayOffset, setDayOffset] = useState<0 | 1>(0);
   const date = addDays(today, dayOffset);

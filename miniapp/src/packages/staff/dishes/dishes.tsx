@@ -7,8 +7,8 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { mealApi } from '../../../api/meals';
 import { useProfile } from '../../../api/profile';
+import { useWorkingCanteen } from '../../../api/working-canteen';
 import { staffApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import { PriceRow } from '../../../components/price-row';
@@ -20,14 +20,7 @@ export default function DishesPage() {
   const queryClient = useQueryClient();
   const { token, me } = useProfile();
   const role = me.data?.role;
-  const [adminCanteenId, setAdminCanteenId] = useState('');
-  const canteens = useQuery({
-    queryKey: ['canteens', null, null],
-    queryFn: () => mealApi.canteens(),
-    enabled: role === 'admin',
-  });
-  const canteenId =
-    role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : adminCanteenId;
+  const { canteenId, canteens, pick: setAdminCanteenId } = useWorkingCanteen(me.data);
   const dishes = useQuery({
     queryKey: ['all-dishes', canteenId],
     queryFn: () => staffApi.allDishes(canteenId),

@@ -6,8 +6,8 @@
 import { useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useQuery } from '@tanstack/react-query';
-import { mealApi } from '../../../api/meals';
 import { useProfile } from '../../../api/profile';
+import { useWorkingCanteen } from '../../../api/working-canteen';
 import { standingApi, type ForecastSlot } from '../../../api/standing';
 import { profileGate } from '../../../components/profile-gate';
 import { CanteenChoices, Choice, Empty, HomeButton, QueryState, Section } from '../../../components/ui';
@@ -45,14 +45,7 @@ function SlotForecast({ s }: { s: ForecastSlot }) {
 export default function ForecastPage() {
   const { token, me } = useProfile();
   const role = me.data?.role;
-  const [adminCanteenId, setAdminCanteenId] = useState('');
-  const canteens = useQuery({
-    queryKey: ['canteens', null, null],
-    queryFn: () => mealApi.canteens(),
-    enabled: role === 'admin',
-  });
-  const canteenId =
-    role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : adminCanteenId;
+  const { canteenId, canteens, pick: setAdminCanteenId } = useWorkingCanteen(me.data);
   const [dayOffset, setDayOffset] = useState<1 | 2>(1);
   const date = addDays(chinaDate(Date.now()), dayOffset);
   const forecast = useQuery({

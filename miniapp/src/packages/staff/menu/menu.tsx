@@ -7,8 +7,8 @@
 import { useEffect, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { mealApi } from '../../../api/meals';
 import { useProfile } from '../../../api/profile';
+import { useWorkingCanteen } from '../../../api/working-canteen';
 import { staffApi } from '../../../api/roles';
 import { profileGate } from '../../../components/profile-gate';
 import {
@@ -39,14 +39,7 @@ export default function MenuPage() {
   const queryClient = useQueryClient();
   const { token, me } = useProfile();
   const role = me.data?.role;
-  const [adminCanteenId, setAdminCanteenId] = useState('');
-  const canteens = useQuery({
-    queryKey: ['canteens', null, null],
-    queryFn: () => mealApi.canteens(),
-    enabled: role === 'admin',
-  });
-  const canteenId =
-    role === 'canteen_staff' ? ((me.data?.canteenId as string | undefined) ?? '') : adminCanteenId;
+  const { canteenId, canteens, pick: setAdminCanteenId } = useWorkingCanteen(me.data);
 
   const [dayOffset, setDayOffset] = useState<0 | 1 | 2>(1);
   const today = chinaDate(Date.now());
