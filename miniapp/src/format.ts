@@ -9,6 +9,7 @@
  * time is the UTC fields of (instant + 8 h). Nothing here reads the device's time zone:
  * a phone set to another zone still sees 「10:00 截止」 for a 10:00 Beijing-time cut-off.
  */
+import { SLOT_LABELS } from '@yiyangtong/shared/src/labels';
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 24 * 3600_000;
@@ -93,7 +94,7 @@ export type Slot = 'breakfast' | 'lunch' | 'dinner';
 export type Fulfilment = 'dine_in' | 'take_away' | 'delivery';
 export type Funder = 'government' | 'canteen';
 
-export const SLOT_LABELS: Record<Slot, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
+export { SLOT_LABELS };
 export const FULFILMENT_LABELS: Record<Fulfilment, string> = {
   dine_in: '堂食',
   take_away: '自取',

@@ -2,6 +2,11 @@
  * Words people read for the codes the API uses (roles, eligibility groups, meal slots…).
  * Pure and dependency-free: bundled into the mini-program as well as used by the BFF.
  */
+export type SlotCode = 'breakfast' | 'lunch' | 'dinner';
+
+/** 早餐 / 午餐 / 晚餐: the one list of meal-slot words (pages, notices, files). */
+export const SLOT_LABELS: Record<SlotCode, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
+
 export type RoleCode = 'admin' | 'worker' | 'canteen_staff' | 'provider' | 'family' | 'elder';
 
 export const ROLE_LABELS: Record<RoleCode, string> = {

@@ -56,7 +56,6 @@ export interface SettlementSums {
 }
 
 export const FUNDER_NAMES: Record<Funder, string> = { government: '政府补贴', canteen: '食堂优惠' };
-export const SLOT_NAMES: Record<Slot, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
 
 const SLOT_ORDER: Record<Slot, number> = { breakfast: 0, lunch: 1, dinner: 2 };
 

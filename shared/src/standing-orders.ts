@@ -4,6 +4,7 @@
  *
  * Weekdays are ISO numbers: 1 = Monday … 7 = Sunday (China time calendar dates).
  */
+import { SLOT_LABELS } from './labels';
 
 export type StandingSlot = 'breakfast' | 'lunch' | 'dinner';
 export type StandingFulfilment = 'dine_in' | 'take_away' | 'delivery';
@@ -94,7 +95,6 @@ export function weekdaysText(weekdays: number[]): string {
   return `每${parts.join('、')}`;
 }
 
-const SLOT_WORDS: Record<StandingSlot, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
 const FULFILMENT_WORDS: Record<StandingFulfilment, string> = {
   dine_in: '堂食',
   take_away: '自取',
@@ -109,5 +109,5 @@ export function standingOrderSummary(o: {
   fulfilment: StandingFulfilment;
 }): string {
   const dishes = o.items.map((i) => `${i.name ?? '菜品'}${i.qty > 1 ? `×${i.qty}` : ''}`).join('、');
-  return `${weekdaysText(o.weekdays)} ${SLOT_WORDS[o.slot]} · ${dishes} · ${FULFILMENT_WORDS[o.fulfilment]}`;
+  return `${weekdaysText(o.weekdays)} ${SLOT_LABELS[o.slot]} · ${dishes} · ${FULFILMENT_WORDS[o.fulfilment]}`;
 }

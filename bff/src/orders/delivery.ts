@@ -14,7 +14,7 @@
  * or `unwell` a later `delivered` (the second try found the elder) serves the order;
  * nothing changes a delivered order.
  */
-import { chinaDate, type DeliveryOutcome, type Slot } from '@yiyangtong/shared';
+import { chinaDate, type DeliveryOutcome, type Slot, SLOT_LABELS } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound } from '../core/errors';
 import { conditionalUpdate } from '../db/write-lock';
@@ -23,8 +23,6 @@ import { raiseSystemAlarm, eldersById } from '../sos/service';
 import { whoOf } from '../services/service';
 import { MealOrder, type MealOrderDoc } from './model';
 import { loadOrderFor, paymentView, transition } from './service';
-
-const SLOT_WORDS: Record<Slot, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
 
 /** The slot's delivery orders of one canteen and day (the day sheet's key, filtered here). */
 export async function deliveriesOf(canteenId: string, date: string, slot?: Slot) {
@@ -83,7 +81,7 @@ const hhmm = (at: Date) =>
 function alarmReason(order: MealOrderDoc, outcome: 'not_home' | 'unwell', now: Date, notes?: string): string {
   const what = outcome === 'not_home' ? '敲门无人应门' : '长者身体不适';
   const more = notes ? `（${notes.length > 60 ? `${notes.slice(0, 60)}…` : notes}）` : '';
-  return `送餐：${hhmm(now)} 送${SLOT_WORDS[order.slot]}，${what}${more}`;
+  return `送餐：${hhmm(now)} 送${SLOT_LABELS[order.slot]}，${what}${more}`;
 }
 
 export async function recordDelivery(

@@ -3,11 +3,9 @@
  * 午餐的订单，请明天来取") instead of "取餐码不存在". Still 404 (no meal to serve on that day);
  * `error.orderDate`/`error.slot` name the meal. Only on the not-found path: a few keyed reads.
  */
-import { addDays, chinaDate, type Slot } from '@yiyangtong/shared';
+import { addDays, chinaDate, SLOT_LABELS } from '@yiyangtong/shared';
 import { AppError, notFound } from '../core/errors';
 import { MealOrder, type MealOrderDoc } from './model';
-
-const SLOT_WORDS: Record<Slot, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
 
 export async function pickupNotFound(canteenId: string, code: string, day: string, now: Date) {
   for (const other of [addDays(day, 1), addDays(day, -1), addDays(day, 2)]) {
@@ -27,7 +25,7 @@ export async function pickupNotFound(canteenId: string, code: string, day: strin
         } as Record<string, string>
       )[other] ?? '';
     const [, m, d] = other.split('-').map(Number);
-    const what = `${rel}（${m}月${d}日）${SLOT_WORDS[o.slot]}`;
+    const what = `${rel}（${m}月${d}日）${SLOT_LABELS[o.slot]}`;
     const next =
       o.status === 'served'
         ? '这份已经取过了'

@@ -9,6 +9,7 @@ import {
   MealOrderQuerySchema,
   PickupBodySchema,
   QuoteBodySchema,
+  SLOT_LABELS,
 } from '@yiyangtong/shared';
 import { AppError, conflict } from '../core/errors';
 import type { Api } from '../core/route';
@@ -20,8 +21,6 @@ import { pickupNotFound } from './pickup-lookup';
 import { listVisibleOrders } from './queries';
 import { cancelOrder, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
 import { assertStaffOf, findCanteen } from '../places/service';
-
-const SLOT_WORDS = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' } as const;
 
 export function orderRoutes(api: Api, clock: () => Date): void {
   api.add({
@@ -147,7 +146,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
         targetId: params.id,
         communityId: order.communityId,
         changes: [{ field: 'status', after: 'cancelled' }],
-        reason: `${order.date} ${SLOT_WORDS[order.slot]}，应付 ¥${(order.pricing.payable / 100).toFixed(2)}`,
+        reason: `${order.date} ${SLOT_LABELS[order.slot]}，应付 ¥${(order.pricing.payable / 100).toFixed(2)}`,
       });
       return orderView(order, actor);
     },
@@ -239,7 +238,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
             { field: 'delivery', after: body.outcome },
             ...(body.outcome === 'delivered' ? [{ field: 'status', after: 'served' }] : []),
           ],
-          reason: `${order.date} ${SLOT_WORDS[order.slot]}送餐${
+          reason: `${order.date} ${SLOT_LABELS[order.slot]}送餐${
             { delivered: '已送达', not_home: '无人应门', unwell: '长者身体不适' }[body.outcome]
           }${body.notes ? `：${body.notes}` : ''}`,
         });

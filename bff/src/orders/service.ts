@@ -18,7 +18,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
-import { computePricing, type PaymentMethod, type Pricing, type Slot } from '@yiyangtong/shared';
+import { computePricing, type PaymentMethod, type Pricing, type Slot, SLOT_LABELS } from '@yiyangtong/shared';
 import { applyEntry, finishPayment, recordEntry, undoPayment } from '../cards/ledger';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
@@ -374,8 +374,6 @@ async function placeNewOrder(
   return placed;
 }
 
-const SLOT_WORDS: Record<Slot, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
-
 const liveOrder = (liveSlot: string) => MealOrder.findOne({ liveSlot }).lean<MealOrderDoc>();
 
 /** 409 ALREADY_BOOKED naming the live order that holds the elder's meal (`error.orderId`). */
@@ -385,7 +383,7 @@ function alreadyBooked(existing: MealOrderDoc, input: OrderInput): AppError {
   return new AppError(
     409,
     'ALREADY_BOOKED',
-    `已经订了${m}月${d}日${SLOT_WORDS[input.slot]}（订单 ${id}）；要再订一份，请说明是再订一份（additional）`,
+    `已经订了${m}月${d}日${SLOT_LABELS[input.slot]}（订单 ${id}）；要再订一份，请说明是再订一份（additional）`,
     undefined,
     undefined,
     { orderId: id },

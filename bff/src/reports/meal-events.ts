@@ -2,8 +2,8 @@
 import { notify } from '../notifications/notifier';
 import type { MealOrderDoc } from '../orders/model';
 import { bumpCounters } from './counters';
+import { SLOT_LABELS } from '@yiyangtong/shared';
 
-const SLOT_NAMES = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' } as const;
 export const subsidyOf = (o: Pick<MealOrderDoc, 'pricing'>) =>
   o.pricing.discounts.reduce((sum, d) => sum + d.amount, 0);
 
@@ -34,7 +34,7 @@ export async function onMealTransition(before: MealOrderDoc, after: MealOrderDoc
         userId: after.bookedBy.userId,
         kind: 'meal_confirmed',
         title: '食堂已确认订餐',
-        body: `${after.elderName} ${after.date} ${SLOT_NAMES[after.slot]}已确认，取餐码 ${after.pickupCode}`,
+        body: `${after.elderName} ${after.date} ${SLOT_LABELS[after.slot]}已确认，取餐码 ${after.pickupCode}`,
         refType: 'meal_order',
         refId: String(after._id),
       },

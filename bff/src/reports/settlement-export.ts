@@ -12,7 +12,7 @@ import {
   maskIdCardNo,
   SettlementQuerySchema,
   settlementSums,
-  SLOT_NAMES,
+  SLOT_LABELS,
   type SettlementOrder,
   type SettlementSums,
 } from '@yiyangtong/shared';
@@ -137,7 +137,7 @@ export async function settlementWorkbook(d: MonthData, generatedAt: Date): Promi
   for (const l of d.sums.lines) {
     detail.addRow([
       l.date,
-      SLOT_NAMES[l.slot],
+      SLOT_LABELS[l.slot],
       d.canteenName,
       l.elderName,
       d.maskedIds.get(l.elderId) ?? '',
@@ -157,7 +157,7 @@ export async function settlementWorkbook(d: MonthData, generatedAt: Date): Promi
 export function settlementCsv(d: MonthData): Buffer {
   const rows = d.sums.lines.map((l) => [
     l.date,
-    SLOT_NAMES[l.slot],
+    SLOT_LABELS[l.slot],
     d.canteenName,
     l.elderName,
     d.maskedIds.get(l.elderId) ?? '',

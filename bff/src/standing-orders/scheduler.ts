@@ -26,6 +26,7 @@ import {
   isPausedOn,
   resolveStandingItems,
   type Slot,
+  SLOT_LABELS,
 } from '@yiyangtong/shared';
 import type { Logger } from 'pino';
 import type { Actor } from '../core/auth';
@@ -182,7 +183,7 @@ async function tellOnce(
     throw e;
   }
   const users = [...(await elderAndFamily(o.elderId)), ...(await communityWorkers(o.communityId))];
-  const slotWord = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' }[slot];
+  const slotWord = SLOT_LABELS[slot];
   const [, m, d] = date.split('-').map(Number);
   const retry = err.code === 'PAST_CUTOFF' ? '' : '截止前会自动再试；也可以换一道菜手动订餐。';
   await notify(
