@@ -11,6 +11,8 @@ const common = {
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleNameMapper: {
     '^@yiyangtong/shared$': '<rootDir>/shared/src/index.ts',
+    // the mini-program imports single modules as @yiyangtong/shared/src/<name> (keeps the weapp small)
+    '^@yiyangtong/shared/src/(.*)$': '<rootDir>/shared/src/$1',
     '^@yiyangtong/shared/(.*)$': '<rootDir>/shared/src/$1',
   },
   testEnvironment: 'node',

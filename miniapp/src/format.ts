@@ -11,8 +11,9 @@
  */
 import { SLOT_LABELS } from '@yiyangtong/shared/src/labels';
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 24 * 3600_000;
+// China time lives in shared (one implementation for the BFF and the pages).
+import { addDays, chinaDate, chinaTime, dateLabel, daysBetween } from '@yiyangtong/shared/src/china-time';
+export { addDays, chinaDate, chinaTime, dateLabel, daysBetween };
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
@@ -34,60 +35,6 @@ export function formatYuan(fen: number): string {
 /** A discount of 300 fen → "−¥3.00" (a real minus sign, easier to read than a hyphen). */
 export function formatDiscount(fen: number): string {
   return `−¥${fenToYuan(Math.abs(fen))}`;
-}
-
-function toMs(at: string | number | Date): number {
-  if (typeof at === 'number') return at;
-  if (at instanceof Date) return at.getTime();
-  return Date.parse(at);
-}
-
-/** Shifted so that the UTC getters read China wall-clock time. */
-function chinaClock(at: string | number | Date): Date | null {
-  const ms = toMs(at);
-  return Number.isFinite(ms) ? new Date(ms + CHINA_OFFSET_MS) : null;
-}
-
-/** "2026-12-01T02:00:00.000Z" → "10:00" (China time). */
-export function chinaTime(at: string | number | Date): string {
-  const d = chinaClock(at);
-  return d ? `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}` : '';
-}
-
-/** The China calendar date (YYYY-MM-DD) of an instant: "2026-11-30T16:00:00Z" → "2026-12-01". */
-export function chinaDate(at: string | number | Date): string {
-  const d = chinaClock(at);
-  return d ? `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}` : '';
-}
-
-function parseDate(date: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : null;
-}
-
-/** Calendar arithmetic on YYYY-MM-DD strings: addDays("2026-12-31", 1) → "2027-01-01". */
-export function addDays(date: string, days: number): string {
-  const base = parseDate(date);
-  if (base === null) return '';
-  const d = new Date(base + days * DAY_MS);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
-}
-
-/** Whole days from date `a` to date `b` (b − a); NaN when either is malformed. */
-export function daysBetween(a: string, b: string): number {
-  const x = parseDate(a);
-  const y = parseDate(b);
-  return x === null || y === null ? NaN : Math.round((y - x) / DAY_MS);
-}
-
-const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
-
-/** "2026-12-02" → "12月2日 周三". */
-export function dateLabel(date: string): string {
-  const base = parseDate(date);
-  if (base === null) return date;
-  const d = new Date(base);
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${WEEKDAYS[d.getUTCDay()]}`;
 }
 
 export type Slot = 'breakfast' | 'lunch' | 'dinner';

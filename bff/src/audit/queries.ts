@@ -5,6 +5,7 @@ import {
   chinaDate,
   type AuditEntry,
   type AuditQuery,
+  daysBetween,
 } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { notFound, validationFailed } from '../core/errors';
@@ -30,9 +31,6 @@ export function auditView(d: AuditDoc): AuditEntry {
 const newestFirst = (a: AuditDoc, b: AuditDoc) =>
   b.at.getTime() - a.at.getTime() || String(b._id).localeCompare(String(a._id));
 
-const daysBetween = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-
 /**
  * The entries a query asks for, newest first, `limit` at most (+1 to tell whether more follow),
  * each fetched by an equality key: one record's history by `targetKey`; otherwise walking back
@@ -47,7 +45,7 @@ export async function findAudit(
   const targeted = Boolean(query.targetId || query.actorId);
   const from = query.from ?? addDays(to, -((targeted ? AUDIT_MAX_DAYS : AUDIT_UNFILTERED_MAX_DAYS) - 1));
   if (from > to) throw validationFailed({ 'query.from': '开始日期不能晚于结束日期' });
-  const span = daysBetween(from, to);
+  const span = daysBetween(from, to) + 1; // days in the period, both ends counted
   if (span > AUDIT_MAX_DAYS) throw validationFailed({ 'query.from': `时间范围最多 ${AUDIT_MAX_DAYS} 天` });
   if (!targeted && span > AUDIT_UNFILTERED_MAX_DAYS)
     throw validationFailed({

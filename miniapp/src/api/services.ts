@@ -1,6 +1,7 @@
 /** Home services, SOS, notifications and figures (contract: Home services, SOS, Notifications, Figures). */
 import type { Pricing } from './meals';
 import { request } from './client';
+import { chinaDateTime as chinaDateTimeSeconds } from '@yiyangtong/shared/src/china-time';
 
 export type ServiceStatus =
   | 'requested'
@@ -186,8 +187,7 @@ export const reportApi = {
 
 /** "2026-12-02 09:00" in China time. */
 export function chinaDateTime(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + 8 * 3600_000);
-  return d.toISOString().slice(0, 16).replace('T', ' ');
+  return chinaDateTimeSeconds(iso).slice(0, 16);
 }
 
 /** The instant of `HH:mm` China time on a China date, as ISO. */
