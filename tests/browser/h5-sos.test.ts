@@ -196,8 +196,10 @@ test.each(VIEWPORTS)(
       await checkPage(page, `SOS page, confirming the cancel (${viewport.width})`);
       const [open] = (await f.api.get('/api/sos?status=open', { token: worker.token })).body.items;
       expect(open).toMatchObject({ elderName: '张桂兰' });
+      // (an earlier test's cancelled alarm may already say 已取消 below: wait for one more)
+      const cancelledBefore = await page.getByText('已取消（误按）', { exact: true }).count();
       await buttonNamed(page, '确定取消呼叫').click();
-      await textOn(page, '已取消（误按）').waitFor();
+      await page.getByText('已取消（误按）', { exact: true }).nth(cancelledBefore).waitFor();
       await checkPage(page, `SOS page, cancelled (${viewport.width})`);
       expect((await f.api.get(`/api/sos/${open.id}`, { token: worker.token })).body.status).toBe('cancelled');
       const told = (await f.api.get('/api/notifications', { token: worker.token })).body.items;

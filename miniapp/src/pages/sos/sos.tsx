@@ -21,6 +21,11 @@ function CancelAlarm({ sos }: { sos: Sos }) {
   const [asking, setAsking] = useState(false);
   const cancel = useMutation({
     mutationFn: () => sosApi.cancel(sos.id),
+    // The card shows 已取消 at once: no second 取消呼叫 button while the list is re-read.
+    onSuccess: (cancelled) =>
+      qc.setQueryData<{ items: Sos[] }>(['sos-mine'], (old) =>
+        old ? { ...old, items: old.items.map((s) => (s.id === cancelled.id ? cancelled : s)) } : old,
+      ),
     onSettled: () => {
       setAsking(false);
       void qc.invalidateQueries({ queryKey: ['sos-mine'] });
