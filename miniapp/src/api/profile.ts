@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useDidShow } from '@tarojs/taro';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, api, getToken } from './client';
+import { qk } from './query-keys';
 
 /** A 4xx answer will not change on retry; network failures and 5xx may. */
 export const noRetryOn4xx = (count: number, err: Error) =>
@@ -17,7 +18,7 @@ export function useProfile() {
   const [token, setTokenState] = useState(getToken());
   useDidShow(() => setTokenState(getToken()));
   const me = useQuery({
-    queryKey: ['me', token, 'profile'],
+    queryKey: qk('me', token, 'profile'),
     queryFn: api.me,
     enabled: !!token,
   });

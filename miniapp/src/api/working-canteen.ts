@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { mealApi } from './meals';
+import { qk } from './query-keys';
 
 /**
  * The canteen a staff page works at: canteen staff at their own; an admin picks one first
@@ -10,7 +11,7 @@ export function useWorkingCanteen(profile: { role?: string; canteenId?: unknown 
   const role = profile?.role;
   const [picked, pick] = useState('');
   const canteens = useQuery({
-    queryKey: ['canteens', null, null],
+    queryKey: qk('canteens', null, null),
     queryFn: () => mealApi.canteens(),
     enabled: role === 'admin',
   });

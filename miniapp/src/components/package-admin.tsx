@@ -13,6 +13,7 @@ import type { ServicePackage } from '../api/packages';
 import { formatYuan } from '../format';
 import { yuanToFen } from './price-row';
 import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section } from './ui';
+import { qk } from '../api/query-keys';
 
 const packageApi = {
   catalogue: () => request<{ items: ServicePackage[] }>('GET', '/api/service-packages'),
@@ -48,7 +49,7 @@ function PackageRow({ p, onChanged }: { p: ServicePackage; onChanged: (words: st
 export function PackageAdmin({ items }: { items: { id: string; name: string; retired?: boolean }[] }) {
   const qc = useQueryClient();
   const list = useQuery({
-    queryKey: ['service-packages'],
+    queryKey: qk('service-packages'),
     queryFn: packageApi.catalogue,
   });
   const [itemId, setItemId] = useState('');
@@ -59,7 +60,7 @@ export function PackageAdmin({ items }: { items: { id: string; name: string; ret
   const [done, setDone] = useState('');
   const changed = (words: string) => {
     setDone(words);
-    void qc.invalidateQueries({ queryKey: ['service-packages'] });
+    void qc.invalidateQueries({ queryKey: qk('service-packages') });
   };
   const create = useMutation({
     mutationFn: packageApi.create,

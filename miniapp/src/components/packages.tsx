@@ -11,8 +11,9 @@ import { useQuery } from '@tanstack/react-query';
 import { monthLabel, packageApi, type ElderPackage } from '../api/packages';
 import { formatYuan } from '../format';
 import { Tap } from './tap';
+import { qk } from '../api/query-keys';
 
-export const elderPackagesKey = (elderId: string) => ['elder-packages', elderId];
+export const elderPackagesKey = (elderId: string) => qk('elder-packages', elderId);
 
 /** The elder's packages (this month and next) and the offers, shared with the booking form. */
 export function useElderPackages(elderId: string) {

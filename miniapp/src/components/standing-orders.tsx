@@ -29,6 +29,7 @@ import { profileGate } from './profile-gate';
 import './standing-orders.scss';
 import { Btn, CanteenChoices, Choice, Empty, ErrorBox, HomeButton, Loading, Section } from './ui';
 import { PageTop } from './page-top';
+import { qk } from '../api/query-keys';
 
 const ROLES = ['elder', 'family', 'worker', 'admin'];
 const DAY_WORDS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
@@ -66,8 +67,8 @@ function PauseForm({ order, onDone }: { order: StandingOrder; onDone: () => void
   const pause = useMutation({
     mutationFn: () => standingApi.pause(order.id, from, to),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['standing-orders'] });
-      void queryClient.invalidateQueries({ queryKey: ['meal-orders'] });
+      void queryClient.invalidateQueries({ queryKey: qk('standing-orders') });
+      void queryClient.invalidateQueries({ queryKey: qk('meal-orders') });
       onDone();
     },
   });
@@ -123,7 +124,7 @@ function PauseForm({ order, onDone }: { order: StandingOrder; onDone: () => void
 function StandingCard({ order }: { order: StandingOrder }) {
   const queryClient = useQueryClient();
   const [open, setOpen] = useState<'' | 'pause' | 'end'>('');
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['standing-orders'] });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: qk('standing-orders') });
   const removePause = useMutation({
     mutationFn: (pauseId: string) => standingApi.removePause(order.id, pauseId),
     onSuccess: refresh,
@@ -189,7 +190,7 @@ type CanteenWithSlots = Canteen & { slots?: { slot: Slot }[] };
 function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: number; lat: number } }) {
   const queryClient = useQueryClient();
   const canteens = useQuery({
-    queryKey: ['canteens', near?.lng ?? null, near?.lat ?? null],
+    queryKey: qk('canteens', near?.lng ?? null, near?.lat ?? null),
     queryFn: () => mealApi.canteens(near),
   });
   const [canteenId, setCanteenId] = useState('');
@@ -202,7 +203,7 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
   const [slot, setSlot] = useState<Slot>('lunch');
   const [weekdays, setWeekdays] = useState<number[]>([1, 2, 3, 4, 5]);
   const dishes = useQuery({
-    queryKey: ['dishes', canteenId],
+    queryKey: qk('dishes', canteenId),
     queryFn: () => standingApi.dishes(canteenId),
     enabled: !!canteenId,
   });
@@ -249,7 +250,7 @@ function NewStandingOrder({ elderId, near }: { elderId: string; near?: { lng: nu
     mutationFn: (b: StandingOrderBody) => standingApi.create(b),
     onSuccess: () => {
       setPicked([]);
-      void queryClient.invalidateQueries({ queryKey: ['standing-orders'] });
+      void queryClient.invalidateQueries({ queryKey: qk('standing-orders') });
     },
   });
   const toggleDay = (d: number) => {
@@ -401,7 +402,7 @@ export function StandingOrdersPage() {
   const params = useRouter().params as Record<string, string | undefined>;
   const ownElderId = role === 'elder' ? String(me.data?.elderId ?? '') : '';
   const family = useQuery({
-    queryKey: ['family-elders', token],
+    queryKey: qk('family-elders', token),
     queryFn: mealApi.familyElders,
     enabled: role === 'family' && !params.elderId,
   });
@@ -412,12 +413,12 @@ export function StandingOrdersPage() {
     picked ||
     (family.data?.items.length === 1 ? family.data.items[0].id : '');
   const elder = useQuery({
-    queryKey: ['elder', elderId],
+    queryKey: qk('elder', elderId),
     queryFn: () => mealApi.elder(elderId),
     enabled: !!elderId,
   });
   const list = useQuery({
-    queryKey: ['standing-orders', elderId],
+    queryKey: qk('standing-orders', elderId),
     queryFn: () => standingApi.list(elderId),
     enabled: !!elderId,
     staleTime: 0,

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { User } from '../api/client';
 import { mealApi } from '../api/meals';
+import { qk } from '../api/query-keys';
 
 /**
  * The elders an elder or family user acts for: the elder themself (named `selfName`), or
@@ -9,7 +10,7 @@ import { mealApi } from '../api/meals';
 export function useMyElders(user: User | undefined, selfName: string) {
   const role = user?.role;
   const family = useQuery({
-    queryKey: ['family-elders'],
+    queryKey: qk('family-elders'),
     queryFn: mealApi.familyElders,
     enabled: role === 'family',
   });

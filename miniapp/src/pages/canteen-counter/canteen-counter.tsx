@@ -27,6 +27,7 @@ import { profileGate } from '../../components/profile-gate';
 import './canteen-counter.scss';
 import { Btn, Choice, HomeButton, CanteenChoices } from '../../components/ui';
 import { PageTop } from '../../components/page-top';
+import { qk } from '../../api/query-keys';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const COUNT_KEYS: OrderStatus[] = ['placed', 'confirmed', 'served', 'cancelled'];
@@ -64,12 +65,12 @@ export default function CanteenCounterPage() {
   const date = addDays(today, dayOffset);
 
   const orders = useQuery({
-    queryKey: ['canteen-orders', canteenId, date, slot],
+    queryKey: qk('canteen-orders', canteenId, date, slot),
     queryFn: () => canteenApi.orders(canteenId, date, slot),
     enabled: !!canteenId,
     staleTime: 0,
   });
-  const refreshOrders = () => queryClient.invalidateQueries({ queryKey: ['canteen-orders', canteenId] });
+  const refreshOrders = () => queryClient.invalidateQueries({ queryKey: qk('canteen-orders', canteenId) });
 
   // ---- 核销取餐 ----------------------------------------------------------------------------------
   const [code, setCode] = useState('');

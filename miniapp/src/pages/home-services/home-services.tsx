@@ -19,6 +19,7 @@ import { addDays, chinaDate, dateLabel, formatYuan } from '../../format';
 import '../../components/care.scss';
 import { PageTop } from '../../components/page-top';
 import { elderPackagesKey, PackageSection, useElderPackages } from '../../components/packages';
+import { qk } from '../../api/query-keys';
 
 const WINDOWS = [
   { time: '09:00', label: '上午 9:00–11:00' },
@@ -30,7 +31,7 @@ function RateVisit({ visit }: { visit: Visit }) {
   const [score, setScore] = useState(0);
   const rate = useMutation({
     mutationFn: () => serviceApi.act(visit.id, 'rating', { score }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['visits'] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk('visits') }),
   });
   return (
     <View className="care__section">
@@ -57,9 +58,9 @@ function CancelVisit({ visit }: { visit: Visit }) {
   const cancel = useMutation({
     mutationFn: () => serviceApi.act(visit.id, 'cancel', {}),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['visits'] });
+      void qc.invalidateQueries({ queryKey: qk('visits') });
       // 用套餐: the visit goes back to the package.
-      if (visit.pricing.paidByPackage) void qc.invalidateQueries({ queryKey: ['elder-packages'] });
+      if (visit.pricing.paidByPackage) void qc.invalidateQueries({ queryKey: qk('elder-packages') });
     },
   });
   if (!asking)
@@ -118,7 +119,7 @@ export default function HomeServicesPage() {
   const [picked, setElderId] = useState('');
   // One elder (the elder themself, or a family member's only one) is chosen already.
   const elderId = picked || (elders.length === 1 ? elders[0].id : '');
-  const items = useQuery({ queryKey: ['service-items'], queryFn: serviceApi.items, enabled: ready });
+  const items = useQuery({ queryKey: qk('service-items'), queryFn: serviceApi.items, enabled: ready });
   const [itemId, setItemId] = useState('');
   const [day, setDay] = useState('');
   const [time, setTime] = useState('');
@@ -126,7 +127,7 @@ export default function HomeServicesPage() {
   const today = chinaDate(new Date());
   const scheduledAt = day && time ? chinaIso(day, time) : '';
   const quote = useQuery({
-    queryKey: ['service-quote', elderId, itemId, scheduledAt],
+    queryKey: qk('service-quote', elderId, itemId, scheduledAt),
     queryFn: () => serviceApi.quote({ elderId, itemId, scheduledAt }),
     enabled: Boolean(elderId && itemId && scheduledAt),
   });
@@ -138,7 +139,7 @@ export default function HomeServicesPage() {
   const [pickedPackage, setUsePackage] = useState(true);
   const usePackage = Boolean(usable) && pickedPackage;
   const visits = useQuery({
-    queryKey: ['visits'],
+    queryKey: qk('visits'),
     queryFn: () => serviceApi.list(),
     enabled: ready,
     refetchInterval: 5000,
@@ -167,7 +168,7 @@ export default function HomeServicesPage() {
       setItemId('');
       setTime('');
       setNotes('');
-      void qc.invalidateQueries({ queryKey: ['visits'] });
+      void qc.invalidateQueries({ queryKey: qk('visits') });
       void qc.invalidateQueries({ queryKey: elderPackagesKey(elderId) });
       // The result replaces the form at the top: bring the top into view.
       setTimeout(() => void Taro.pageScrollTo({ scrollTop: 0, duration: 0 }), 0);

@@ -13,6 +13,7 @@ import { slotLabel } from '../../format';
 import './index.scss';
 import { goLogin } from '../../components/profile-gate';
 import { InviteFamily } from './invite-family';
+import { qk } from '../../api/query-keys';
 
 type Feature = 'meal' | 'service' | 'emergency';
 
@@ -64,7 +65,7 @@ export default function IndexPage() {
   useDidShow(() => setTokenState(getToken()));
 
   const me = useQuery({
-    queryKey: ['me', token],
+    queryKey: qk('me', token),
     queryFn: api.me,
     enabled: !!token,
     retry: (count, err) => !(err instanceof ApiError && err.status === 401) && count < 1,
@@ -73,13 +74,13 @@ export default function IndexPage() {
   // 长辈: tomorrow's lunch one tap away, and the last order to repeat.
   // ['me', token] may hold the login answer (no elderId): the full profile is read once more.
   const profile = useQuery({
-    queryKey: ['me', token, 'profile'],
+    queryKey: qk('me', token, 'profile'),
     queryFn: api.me,
     enabled: !!token && me.data?.role === 'elder',
   });
   const elderId = (profile.data?.elderId as string | undefined) ?? '';
   const orders = useQuery({
-    queryKey: ['meal-orders', elderId],
+    queryKey: qk('meal-orders', elderId),
     queryFn: () => mealApi.orders(elderId),
     enabled: !!elderId,
   });
@@ -108,7 +109,7 @@ export default function IndexPage() {
     void Taro.navigateTo({ url });
   };
   const unread = useQuery({
-    queryKey: ['notices'],
+    queryKey: qk('notices'),
     queryFn: noticeApi.list,
     enabled: !!me.data,
     refetchInterval: 15000,
@@ -119,7 +120,7 @@ export default function IndexPage() {
 
   const logout = () => {
     clearToken();
-    queryClient.removeQueries({ queryKey: ['me'] });
+    queryClient.removeQueries({ queryKey: qk('me') });
     setTokenState('');
   };
 

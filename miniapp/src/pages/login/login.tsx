@@ -7,6 +7,7 @@ import './login.scss';
 import { Btn, Field } from '../../components/ui';
 import { PageTop } from '../../components/page-top';
 import { RegisterForm } from './register-form';
+import { qk } from '../../api/query-keys';
 
 export default function LoginPage() {
   const queryClient = useQueryClient();
@@ -20,7 +21,7 @@ export default function LoginPage() {
     mutationFn: () => api.login(phone.trim(), password),
     onSuccess: (res) => {
       setToken(res.token);
-      queryClient.setQueryData(['me', res.token], res.user);
+      queryClient.setQueryData(qk('me', res.token), res.user);
       Taro.reLaunch({ url: '/pages/index/index' });
     },
   });

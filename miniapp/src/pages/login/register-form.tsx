@@ -9,6 +9,7 @@ import { Text, View } from '@tarojs/components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, setToken } from '../../api/client';
 import { Btn, Field } from '../../components/ui';
+import { qk } from '../../api/query-keys';
 
 export function RegisterForm({ onCancel }: { onCancel: () => void }) {
   const queryClient = useQueryClient();
@@ -21,7 +22,7 @@ export function RegisterForm({ onCancel }: { onCancel: () => void }) {
     mutationFn: () => api.register({ name: name.trim(), phone: phone.trim(), password }),
     onSuccess: (res) => {
       setToken(res.token);
-      queryClient.setQueryData(['me', res.token], res.user);
+      queryClient.setQueryData(qk('me', res.token), res.user);
       // A new family member's next step is binding an elder: 我的家人 (返回 leads home).
       void Taro.reLaunch({ url: '/packages/family/home/home' });
     },

@@ -48,6 +48,7 @@ import {
 import './meal-booking.scss';
 import { PageTop } from '../../components/page-top';
 import { SlotStates } from './slot-states';
+import { qk } from '../../api/query-keys';
 
 const BOOKING_ROLES = ['elder', 'family', 'worker', 'admin'];
 type DayOffset = 0 | 1 | 2;
@@ -108,24 +109,24 @@ export default function MealBookingPage() {
   const [searchSent, setSearchSent] = useState('');
 
   const ownElder = useQuery({
-    queryKey: ['elder', ownElderId],
+    queryKey: qk('elder', ownElderId),
     queryFn: () => mealApi.elder(ownElderId),
     enabled: !!ownElderId,
   });
   const familyElders = useQuery({
-    queryKey: ['family-elders', token],
+    queryKey: qk('family-elders', token),
     queryFn: mealApi.familyElders,
     enabled: role === 'family',
   });
   const staffElders = useQuery({
-    queryKey: ['elders', token, searchSent],
+    queryKey: qk('elders', token, searchSent),
     queryFn: () => mealApi.searchElders(searchSent),
     enabled: role === 'worker' || role === 'admin',
   });
 
   // Opened for one elder (from the family or worker pages): that elder is preselected.
   const wantedElder = useQuery({
-    queryKey: ['elder', wantElderId],
+    queryKey: qk('elder', wantElderId),
     queryFn: () => mealApi.elder(wantElderId),
     enabled: !!wantElderId && !!role && role !== 'elder',
   });
@@ -139,7 +140,7 @@ export default function MealBookingPage() {
 
   // 和上次一样: the order to repeat (same canteen, meal, dishes and fulfilment).
   const repeatOf = useQuery({
-    queryKey: ['meal-order', repeatId],
+    queryKey: qk('meal-order', repeatId),
     queryFn: () => mealApi.order(repeatId),
     enabled: !!repeatId && !!token,
   });
@@ -162,7 +163,7 @@ export default function MealBookingPage() {
   // ---- 2. Where / when ------------------------------------------------------------------------
   const near = elder?.location;
   const canteens = useQuery({
-    queryKey: ['canteens', near?.lng ?? null, near?.lat ?? null],
+    queryKey: qk('canteens', near?.lng ?? null, near?.lat ?? null),
     queryFn: () => mealApi.canteens(near),
     // For an elder, wait for the profile (its location orders the list nearest first).
     enabled: !!elderId && !(role === 'elder' && ownElder.isPending),
@@ -182,7 +183,7 @@ export default function MealBookingPage() {
   const today = chinaDate(Date.now());
   // 今天 while one of today's meals is open (published, before its cut-off), e.g. lunch until 10:00.
   const todayMenu = useQuery({
-    queryKey: ['menu', canteenId, today],
+    queryKey: qk('menu', canteenId, today),
     queryFn: () => mealApi.menu(canteenId, today),
     enabled: !!canteenId && !!elderId,
     staleTime: 0,
@@ -200,7 +201,7 @@ export default function MealBookingPage() {
   const date = dayOffset === null ? '' : addDays(today, dayOffset);
 
   const menu = useQuery({
-    queryKey: ['menu', canteenId, date],
+    queryKey: qk('menu', canteenId, date),
     queryFn: () => mealApi.menu(canteenId, date),
     enabled: !!canteenId && !!elderId && !!date,
     staleTime: 0,
@@ -278,7 +279,7 @@ export default function MealBookingPage() {
 
   // ---- The meal the elder already has (any canteen): said first, a second one only on purpose --
   const dayOrders = useQuery({
-    queryKey: ['meal-orders', elderId, date],
+    queryKey: qk('meal-orders', elderId, date),
     queryFn: () => mealApi.ordersOn(elderId, date),
     enabled: !!elderId && !!date,
     staleTime: 0,
@@ -292,7 +293,7 @@ export default function MealBookingPage() {
   // ---- 4. Price (the server's quote for exactly this selection) -------------------------------
   const [result, setResult] = useState<MealOrder | null>(null);
   const quote = useQuery({
-    queryKey: ['quote', body],
+    queryKey: qk('quote', body),
     queryFn: () => mealApi.quote(body!),
     enabled: !!body && !result,
     staleTime: 0,
@@ -300,7 +301,7 @@ export default function MealBookingPage() {
 
   // ---- 付款方式: 助餐卡 (the card's balance shown) or 到店付 -----------------------------------------
   const card = useQuery({
-    queryKey: ['meal-card', elderId],
+    queryKey: qk('meal-card', elderId),
     queryFn: () => cardApi.card(elderId),
     enabled: !!elderId,
     staleTime: 0,
@@ -328,10 +329,10 @@ export default function MealBookingPage() {
     onSuccess: (order) => {
       attempt.current = null;
       setResult(order);
-      void queryClient.invalidateQueries({ queryKey: ['meal-card'] });
-      void queryClient.invalidateQueries({ queryKey: ['menu'] });
-      void queryClient.invalidateQueries({ queryKey: ['quote'] });
-      void queryClient.invalidateQueries({ queryKey: ['meal-orders'] });
+      void queryClient.invalidateQueries({ queryKey: qk('meal-card') });
+      void queryClient.invalidateQueries({ queryKey: qk('menu') });
+      void queryClient.invalidateQueries({ queryKey: qk('quote') });
+      void queryClient.invalidateQueries({ queryKey: qk('meal-orders') });
       void Taro.pageScrollTo({ scrollTop: 0, duration: 0 }).catch(() => undefined);
     },
     onError: (err) => {
@@ -342,12 +343,12 @@ export default function MealBookingPage() {
       if (err instanceof ApiError && err.code === 'ALREADY_BOOKED') {
         // Booked meanwhile (another device, a family member): the same choice as before.
         setBookedId(String(err.details.orderId ?? '-'));
-        void queryClient.invalidateQueries({ queryKey: ['meal-orders'] });
+        void queryClient.invalidateQueries({ queryKey: qk('meal-orders') });
         return;
       }
       if (err instanceof ApiError && err.status === 409) {
-        void queryClient.invalidateQueries({ queryKey: ['menu', canteenId, date] });
-        void queryClient.invalidateQueries({ queryKey: ['quote'] });
+        void queryClient.invalidateQueries({ queryKey: qk('menu', canteenId, date) });
+        void queryClient.invalidateQueries({ queryKey: qk('quote') });
       }
     },
   });

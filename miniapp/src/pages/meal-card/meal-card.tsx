@@ -28,6 +28,7 @@ import { chinaTime, dateLabel, chinaDate, formatYuan } from '../../format';
 import { roleLabel } from '../../roles';
 import './meal-card.scss';
 import { PageTop } from '../../components/page-top';
+import { qk } from '../../api/query-keys';
 
 const FAMILY_AMOUNTS = [5000, 10000, 20000];
 
@@ -229,12 +230,12 @@ export default function MealCardPage() {
     params.elderId || (role === 'elder' ? ((me.data?.elderId as string | undefined) ?? '') : '');
 
   const elder = useQuery({
-    queryKey: ['elder', elderId],
+    queryKey: qk('elder', elderId),
     queryFn: () => mealApi.elder(elderId),
     enabled: !!elderId && !!token,
   });
   const card = useQuery({
-    queryKey: ['meal-card', elderId],
+    queryKey: qk('meal-card', elderId),
     queryFn: () => cardApi.card(elderId),
     enabled: !!elderId && !!token,
     staleTime: 0,
@@ -250,7 +251,7 @@ export default function MealCardPage() {
     return () => clearTimeout(timer);
   }, [waiting, card]);
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['meal-card', elderId] });
+    void queryClient.invalidateQueries({ queryKey: qk('meal-card', elderId) });
     setWaiting(role === 'family' ? 5 : 0);
   };
 

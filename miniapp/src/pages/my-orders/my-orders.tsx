@@ -20,6 +20,7 @@ import { chinaDate, cutoffText, dateLabel, formatYuan, fulfilmentLabel, slotLabe
 import { roleLabel } from '../../roles';
 import './my-orders.scss';
 import { PageTop } from '../../components/page-top';
+import { qk } from '../../api/query-keys';
 
 const SLOT_ORDER: Record<string, number> = { breakfast: 0, lunch: 1, dinner: 2 };
 const mealKey = (o: MealOrder) => `${o.date}:${SLOT_ORDER[o.slot] ?? 9}`;
@@ -52,14 +53,14 @@ export default function MyOrdersPage() {
     role === 'elder' ? ((me.data?.elderId as string | undefined) ?? '') : (params.elderId ?? '');
 
   const orders = useQuery({
-    queryKey: ['meal-orders', elderId],
+    queryKey: qk('meal-orders', elderId),
     queryFn: () => mealApi.orders(elderId),
     enabled: !!elderId,
     staleTime: 0,
   });
-  const canteens = useQuery({ queryKey: ['canteens', null, null], queryFn: () => mealApi.canteens() });
+  const canteens = useQuery({ queryKey: qk('canteens', null, null), queryFn: () => mealApi.canteens() });
   const elder = useQuery({
-    queryKey: ['elder', elderId],
+    queryKey: qk('elder', elderId),
     queryFn: () => mealApi.elder(elderId),
     enabled: !!elderId && role !== 'elder',
   });
@@ -74,8 +75,8 @@ export default function MyOrdersPage() {
     onSuccess: (order) => {
       setAsking(null);
       setDone(order);
-      void queryClient.invalidateQueries({ queryKey: ['meal-orders'] });
-      void queryClient.invalidateQueries({ queryKey: ['menu'] });
+      void queryClient.invalidateQueries({ queryKey: qk('meal-orders') });
+      void queryClient.invalidateQueries({ queryKey: qk('menu') });
     },
   });
 

@@ -7,17 +7,18 @@ import { goHome, profileGate } from '../../components/profile-gate';
 import { Tap } from '../../components/tap';
 import '../../components/care.scss';
 import { PageTop } from '../../components/page-top';
+import { qk } from '../../api/query-keys';
 
 export default function NotificationsPage() {
   const { token, me } = useProfile();
   const qc = useQueryClient();
   const list = useQuery({
-    queryKey: ['notices'],
+    queryKey: qk('notices'),
     queryFn: noticeApi.list,
     enabled: !!me.data,
     refetchInterval: 5000,
   });
-  const refresh = () => qc.invalidateQueries({ queryKey: ['notices'] });
+  const refresh = () => qc.invalidateQueries({ queryKey: qk('notices') });
   const read = useMutation({ mutationFn: noticeApi.read, onSuccess: refresh });
   const readAll = useMutation({ mutationFn: noticeApi.readAll, onSuccess: refresh });
   const gate = profileGate({

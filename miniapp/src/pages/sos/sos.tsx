@@ -14,6 +14,7 @@ import { CallLink, Tap } from '../../components/tap';
 import { useMyElders } from '../../components/use-my-elders';
 import '../../components/care.scss';
 import { PageTop } from '../../components/page-top';
+import { qk } from '../../api/query-keys';
 
 /** A mistaken press is cancelled while nobody has taken it yet; one in-page confirmation. */
 function CancelAlarm({ sos }: { sos: Sos }) {
@@ -23,12 +24,12 @@ function CancelAlarm({ sos }: { sos: Sos }) {
     mutationFn: () => sosApi.cancel(sos.id),
     // The card shows 已取消 at once: no second 取消呼叫 button while the list is re-read.
     onSuccess: (cancelled) =>
-      qc.setQueryData<{ items: Sos[] }>(['sos-mine'], (old) =>
+      qc.setQueryData<{ items: Sos[] }>(qk('sos-mine'), (old) =>
         old ? { ...old, items: old.items.map((s) => (s.id === cancelled.id ? cancelled : s)) } : old,
       ),
     onSettled: () => {
       setAsking(false);
-      void qc.invalidateQueries({ queryKey: ['sos-mine'] });
+      void qc.invalidateQueries({ queryKey: qk('sos-mine') });
     },
   });
   return (
@@ -89,7 +90,7 @@ export default function SosPage() {
   const { ready, elders } = useMyElders(me.data, '我');
   const [confirming, setConfirming] = useState<string | null>(null);
   const alarms = useQuery({
-    queryKey: ['sos-mine'],
+    queryKey: qk('sos-mine'),
     queryFn: () => sosApi.list(),
     enabled: ready,
     refetchInterval: 3000,
@@ -98,7 +99,7 @@ export default function SosPage() {
     mutationFn: (elderId: string) => sosApi.raise(elderId),
     onSuccess: () => {
       setConfirming(null);
-      void qc.invalidateQueries({ queryKey: ['sos-mine'] });
+      void qc.invalidateQueries({ queryKey: qk('sos-mine') });
     },
   });
 

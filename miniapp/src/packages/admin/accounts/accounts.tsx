@@ -12,6 +12,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
 import { ROLE_LABELS, type Role } from '../../../roles';
+import { qk } from '../../../api/query-keys';
 
 const ROLE_CHOICES: (Role | '')[] = ['', 'worker', 'canteen_staff', 'provider', 'family', 'elder', 'admin'];
 
@@ -29,7 +30,7 @@ function AccountRow(props: { account: Account; step: Step; setStep: (s: Step) =>
       setDone(u.disabled ? `已停用 ${u.name}：他的登录已失效` : `已启用 ${u.name}：可以重新登录`);
       setStep(null);
       setReason('');
-      void qc.invalidateQueries({ queryKey: ['accounts'] });
+      void qc.invalidateQueries({ queryKey: qk('accounts') });
     },
   });
   const reset = useMutation({
@@ -132,7 +133,7 @@ export default function AccountsPage() {
   const [q, setQ] = useState('');
   const [step, setStep] = useState<Step>(null);
   const list = useQuery({
-    queryKey: ['accounts', role, q],
+    queryKey: qk('accounts', role, q),
     queryFn: () => officeApi.accounts(role, q),
     enabled: me.data?.role === 'admin',
   });

@@ -19,6 +19,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, Empty, ErrorBox, Field, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
 import { chinaDate } from '../../../format';
+import { qk } from '../../../api/query-keys';
 
 const PERIODS = [
   { days: 1, label: '今天' },
@@ -80,7 +81,7 @@ export default function AuditPage() {
     to: today,
   };
   const log = useInfiniteQuery({
-    queryKey: ['audit', filters],
+    queryKey: qk('audit', filters),
     queryFn: ({ pageParam }) => officeApi.audit(filters, pageParam || undefined),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextBefore,

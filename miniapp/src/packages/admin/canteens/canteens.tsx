@@ -25,6 +25,7 @@ import {
 import { FULFILMENT_LABELS, formatYuan, slotLabel, type Fulfilment, type Slot } from '../../../format';
 import { PageTop } from '../../../components/page-top';
 import '../catalogue.scss';
+import { qk } from '../../../api/query-keys';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const DEFAULT_CUTOFF: Record<Slot, string> = { breakfast: '20:00', lunch: '10:00', dinner: '15:00' };
@@ -182,7 +183,7 @@ export default function CanteensPage() {
   const { token, me } = useProfile();
   const isAdmin = me.data?.role === 'admin';
   const canteens = useQuery({
-    queryKey: ['admin-canteens', token],
+    queryKey: qk('admin-canteens', token),
     queryFn: adminApi.canteens,
     enabled: isAdmin,
   });
@@ -214,7 +215,7 @@ export default function CanteensPage() {
             onSaved={(c) => {
               setSaved(`已保存「${c.name}」的设置。`);
               setPickedId('');
-              void queryClient.invalidateQueries({ queryKey: ['admin-canteens'] });
+              void queryClient.invalidateQueries({ queryKey: qk('admin-canteens') });
             }}
           />
           <Btn className="btn--secondary" onClick={() => setPickedId('')}>

@@ -18,6 +18,7 @@ import type { ChartOption } from './echarts';
 import { PERIODS, rangeOf, type PeriodKey } from './periods';
 import './figures.scss';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 const pct = (r: number | null) => (r === null ? '暂无评价' : `${Math.round(r * 1000) / 10}%`);
 const secs = (s: number | null) => (s === null ? '暂无' : `${Math.round(s)} 秒`);
@@ -299,22 +300,22 @@ export default function FiguresPage() {
   const { from, to } = rangeOf(period, chinaDate(Date.now()));
   const opts = { enabled: allowed };
   const summary = useQuery({
-    queryKey: ['summary', from, to],
+    queryKey: qk('summary', from, to),
     queryFn: () => reportsApi.summary(from, to),
     ...opts,
   });
   const trends = useQuery({
-    queryKey: ['trends', from, to, by],
+    queryKey: qk('trends', from, to, by),
     queryFn: () => reportsApi.trends(from, to, by),
     ...opts,
   });
   const side = useQuery({
-    queryKey: ['communities', from, to],
+    queryKey: qk('communities', from, to),
     queryFn: () => reportsApi.communities(from, to),
     ...opts,
   });
   const funders = useQuery({
-    queryKey: ['funders', from, to],
+    queryKey: qk('funders', from, to),
     queryFn: () => reportsApi.funders(from, to),
     ...opts,
   });

@@ -16,6 +16,7 @@ import { Chart } from '../figures/chart';
 import type { ChartOption } from '../figures/echarts';
 import { PERIODS, rangeOf, type PeriodKey } from '../figures/periods';
 import '../figures/figures.scss';
+import { qk } from '../../../api/query-keys';
 
 const TEXT = { color: '#1a1a1a', fontSize: 16 };
 const pct = (r: number | null) => (r === null ? '暂无签到' : `${Math.round(r * 100)}%`);
@@ -74,12 +75,12 @@ function Ranking({ items }: { items: ProviderQuality[] }) {
 function SampleShare() {
   const qc = useQueryClient();
   const current = useQuery({
-    queryKey: ['follow-up-settings'],
+    queryKey: qk('follow-up-settings'),
     queryFn: reportsApi.followUpSettings,
   });
   const save = useMutation({
     mutationFn: reportsApi.setFollowUpShare,
-    onSuccess: (data) => qc.setQueryData(['follow-up-settings'], data),
+    onSuccess: (data) => qc.setQueryData(qk('follow-up-settings'), data),
   });
   const share = current.data?.sampleShare;
   return (
@@ -115,7 +116,7 @@ export default function QualityPage() {
   const [period, setPeriod] = useState<PeriodKey>('month');
   const { from, to } = rangeOf(period, chinaDate(Date.now()));
   const report = useQuery({
-    queryKey: ['provider-quality', from, to],
+    queryKey: qk('provider-quality', from, to),
     queryFn: () => reportsApi.providers(from, to),
     enabled: allowed,
   });

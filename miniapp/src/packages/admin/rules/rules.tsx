@@ -27,6 +27,7 @@ import {
 import { addDays, chinaDate, formatYuan, funderLabel } from '../../../format';
 import { PageTop } from '../../../components/page-top';
 import './rules.scss';
+import { qk } from '../../../api/query-keys';
 
 type BenefitType = RuleBody['benefit']['type'];
 type Group = keyof typeof GROUP_LABELS;
@@ -278,7 +279,7 @@ function validityText(r: Partial<RuleBody>): string {
 
 function Versions({ rule }: { rule: Rule }) {
   const versions = useQuery({
-    queryKey: ['rule-versions', rule.id, rule.version],
+    queryKey: qk('rule-versions', rule.id, rule.version),
     queryFn: () => adminApi.ruleVersions(rule.id),
   });
   if (versions.isPending) return <Loading what="历史版本" />;
@@ -313,7 +314,7 @@ function RuleCard({ rule, today, onEdit }: { rule: Rule; today: string; onEdit: 
     mutationFn: () => adminApi.changeRule(rule.id, { validTo: today, reason: '管理员结束规则' }),
     onSuccess: () => {
       setConfirming(false);
-      void queryClient.invalidateQueries({ queryKey: ['rules'] });
+      void queryClient.invalidateQueries({ queryKey: qk('rules') });
     },
   });
   const endable = rule.validFrom <= today && (!rule.validTo || rule.validTo > today);
@@ -381,7 +382,7 @@ export default function RulesPage() {
   const { token, me } = useProfile();
   const isAdmin = me.data?.role === 'admin';
   const rules = useQuery({
-    queryKey: ['rules', token],
+    queryKey: qk('rules', token),
     queryFn: adminApi.rules,
     enabled: isAdmin,
   });
@@ -417,7 +418,7 @@ export default function RulesPage() {
             onSaved={(r) => {
               setSaved(r);
               setEditing(null);
-              void queryClient.invalidateQueries({ queryKey: ['rules'] });
+              void queryClient.invalidateQueries({ queryKey: qk('rules') });
             }}
           />
           <Btn className="btn--secondary" onClick={() => setEditing(null)}>

@@ -16,13 +16,14 @@ import { Empty, ErrorBox, HomeButton, Loading, Section } from '../../../componen
 import { PageTop } from '../../../components/page-top';
 import { PackageAdmin } from '../../../components/package-admin';
 import '../../../components/price-row.scss';
+import { qk } from '../../../api/query-keys';
 
 export default function ServicesPage() {
   const queryClient = useQueryClient();
   const { token, me } = useProfile();
   const isAdmin = me.data?.role === 'admin';
   const items = useQuery({
-    queryKey: ['admin-service-items', token],
+    queryKey: qk('admin-service-items', token),
     queryFn: adminApi.serviceItems,
     enabled: isAdmin,
   });
@@ -61,7 +62,7 @@ export default function ServicesPage() {
             change={(body) => adminApi.changeServiceItem(i.id, body)}
             onChanged={(words) => {
               setDone(words);
-              void queryClient.invalidateQueries({ queryKey: ['admin-service-items'] });
+              void queryClient.invalidateQueries({ queryKey: qk('admin-service-items') });
             }}
           />
         ))}

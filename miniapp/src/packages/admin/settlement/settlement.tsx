@@ -24,6 +24,7 @@ import { chinaDate, formatYuan, funderLabel } from '../../../format';
 import { PageTop } from '../../../components/page-top';
 import { downloadFile } from '../../../api/download';
 import { plainError } from '../../../api/client';
+import { qk } from '../../../api/query-keys';
 
 /**
  * 下载 Excel / CSV: the same month's settlement as files for the finance office. The CSV only in
@@ -79,7 +80,7 @@ export default function SettlementPage() {
   const { token, me } = useProfile();
   const role = me.data?.role;
   const canteens = useQuery({
-    queryKey: ['canteens', null, null],
+    queryKey: qk('canteens', null, null),
     queryFn: () => mealApi.canteens(),
     enabled: role === 'admin',
   });
@@ -89,7 +90,7 @@ export default function SettlementPage() {
   const [back, setBack] = useState(0);
   const month = monthOf(today, back);
   const report = useQuery({
-    queryKey: ['settlement', canteenId, month],
+    queryKey: qk('settlement', canteenId, month),
     queryFn: () => adminApi.settlement(canteenId, month),
     enabled: !!canteenId,
     staleTime: 0,

@@ -15,6 +15,7 @@ import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section, HomeButton } fro
 import { chinaDate, dateLabel, formatYuan, slotLabel } from '../../../format';
 import { roleLabel } from '../../../roles';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 export default function FamilyHomePage() {
   const queryClient = useQueryClient();
@@ -22,7 +23,7 @@ export default function FamilyHomePage() {
   const isFamily = me.data?.role === 'family';
 
   const elders = useQuery({
-    queryKey: ['family-elders', token],
+    queryKey: qk('family-elders', token),
     queryFn: familyApi.elders,
     enabled: isFamily,
   });
@@ -35,7 +36,7 @@ export default function FamilyHomePage() {
   const chosen = elders.data?.items.find((e) => e.id === chosenId);
 
   const orders = useQuery({
-    queryKey: ['meal-orders', chosenId],
+    queryKey: qk('meal-orders', chosenId),
     queryFn: () => mealApi.orders(chosenId),
     enabled: !!chosenId,
     staleTime: 0,
@@ -48,7 +49,7 @@ export default function FamilyHomePage() {
     onSuccess: (res) => {
       setCode('');
       setChosenId(res.elderId);
-      void queryClient.invalidateQueries({ queryKey: ['family-elders'] });
+      void queryClient.invalidateQueries({ queryKey: qk('family-elders') });
     },
     onError: (err) => setCodeError(err.message),
   });

@@ -17,6 +17,7 @@ import { Timeline } from '../../../components/visit-parts';
 import { chinaDate } from '../../../format';
 import '../../../components/care.scss';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 async function currentLocation(): Promise<{ lng: number; lat: number } | undefined> {
   try {
@@ -37,7 +38,7 @@ function DeclineBox({ visit }: { visit: Visit }) {
   const [reason, setReason] = useState('');
   const decline = useMutation({
     mutationFn: () => serviceApi.act(visit.id, 'decline', { reason: reason.trim() }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['provider-visits'] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk('provider-visits') }),
   });
   if (!open) return <Tap label={`退回：${visit.elderName}`} kind="secondary" onTap={() => setOpen(true)} />;
   return (
@@ -72,7 +73,7 @@ function VisitCard({ visit }: { visit: Visit }) {
       }
       return serviceApi.act(visit.id, action, action === 'check-out' && notes ? { notes } : {});
     },
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['provider-visits'] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk('provider-visits') }),
   });
   return (
     <View className="care__card" aria-label={`${visit.elderName} ${visit.item.name}`}>
@@ -132,7 +133,7 @@ export default function ProviderVisitsPage() {
   const { token, me } = useProfile();
   const ready = me.data?.role === 'provider';
   const visits = useQuery({
-    queryKey: ['provider-visits'],
+    queryKey: qk('provider-visits'),
     queryFn: () => serviceApi.list(),
     enabled: ready,
     refetchInterval: 5000,

@@ -23,6 +23,7 @@ import { Btn, CanteenChoices, Choice, Empty, HomeButton, QueryState, Section } f
 import { addDays, chinaDate, chinaTime, dateLabel, formatYuan, slotLabel, type Slot } from '../../../format';
 import { PageTop } from '../../../components/page-top';
 import './delivery.scss';
+import { qk } from '../../../api/query-keys';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const OUTCOMES: DeliveryOutcome[] = ['delivered', 'not_home', 'unwell'];
@@ -112,7 +113,7 @@ export default function DeliveryPage() {
   const date = addDays(today, dayOffset);
   const [slot, setSlot] = useState<Slot>(slotNow);
   const list = useQuery({
-    queryKey: ['deliveries', canteenId, date, slot],
+    queryKey: qk('deliveries', canteenId, date, slot),
     queryFn: () => deliveryApi.list(canteenId, date, slot),
     enabled: !!canteenId,
     staleTime: 0,
@@ -173,7 +174,9 @@ export default function DeliveryPage() {
                   key={d.orderId}
                   d={d}
                   canMark={role === 'canteen_staff'}
-                  onMarked={() => void queryClient.invalidateQueries({ queryKey: ['deliveries', canteenId] })}
+                  onMarked={() =>
+                    void queryClient.invalidateQueries({ queryKey: qk('deliveries', canteenId) })
+                  }
                 />
               ))}
             </View>

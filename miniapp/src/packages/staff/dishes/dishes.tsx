@@ -15,6 +15,7 @@ import { PriceRow } from '../../../components/price-row';
 import { CanteenChoices, Empty, ErrorBox, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
 import '../../../components/price-row.scss';
+import { qk } from '../../../api/query-keys';
 
 export default function DishesPage() {
   const queryClient = useQueryClient();
@@ -22,7 +23,7 @@ export default function DishesPage() {
   const role = me.data?.role;
   const { canteenId, canteens, pick: setAdminCanteenId } = useWorkingCanteen(me.data);
   const dishes = useQuery({
-    queryKey: ['all-dishes', canteenId],
+    queryKey: qk('all-dishes', canteenId),
     queryFn: () => staffApi.allDishes(canteenId),
     enabled: !!canteenId,
   });
@@ -73,8 +74,8 @@ export default function DishesPage() {
             change={(body) => staffApi.changeDish(canteenId, d.id, body)}
             onChanged={(words) => {
               setDone(words);
-              void queryClient.invalidateQueries({ queryKey: ['all-dishes', canteenId] });
-              void queryClient.invalidateQueries({ queryKey: ['dishes', canteenId] });
+              void queryClient.invalidateQueries({ queryKey: qk('all-dishes', canteenId) });
+              void queryClient.invalidateQueries({ queryKey: qk('dishes', canteenId) });
             }}
           />
         ))}

@@ -14,6 +14,7 @@ import { CanteenChoices, Choice, Empty, HomeButton, QueryState, Section } from '
 import '../../../components/standing-orders.scss';
 import { addDays, chinaDate, dateLabel, slotLabel } from '../../../format';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 function SlotForecast({ s }: { s: ForecastSlot }) {
   return (
@@ -49,7 +50,7 @@ export default function ForecastPage() {
   const [dayOffset, setDayOffset] = useState<1 | 2>(1);
   const date = addDays(chinaDate(Date.now()), dayOffset);
   const forecast = useQuery({
-    queryKey: ['forecast', canteenId, date],
+    queryKey: qk('forecast', canteenId, date),
     queryFn: () => standingApi.forecast(canteenId, date),
     enabled: !!canteenId,
     staleTime: 0,

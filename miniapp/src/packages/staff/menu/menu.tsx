@@ -25,6 +25,7 @@ import {
 import { addDays, chinaDate, dateLabel, formatYuan, slotLabel, type Slot } from '../../../format';
 import './menu.scss';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 const SLOTS: Slot[] = ['breakfast', 'lunch', 'dinner'];
 const STEP = 5;
@@ -47,12 +48,12 @@ export default function MenuPage() {
   const [slot, setSlot] = useState<Slot>('lunch');
 
   const dishes = useQuery({
-    queryKey: ['dishes', canteenId],
+    queryKey: qk('dishes', canteenId),
     queryFn: () => staffApi.dishes(canteenId),
     enabled: !!canteenId,
   });
   const day = useQuery({
-    queryKey: ['menu', canteenId, date],
+    queryKey: qk('menu', canteenId, date),
     queryFn: () => staffApi.menu(canteenId, date),
     enabled: !!canteenId,
     staleTime: 0,
@@ -97,7 +98,7 @@ export default function MenuPage() {
     mutationFn: () => staffApi.publish(canteenId, date, slot, { items }),
     onSuccess: () => {
       setCopied('');
-      void queryClient.invalidateQueries({ queryKey: ['menu', canteenId, date] });
+      void queryClient.invalidateQueries({ queryKey: qk('menu', canteenId, date) });
     },
   });
 

@@ -23,6 +23,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { Btn, cls, Empty, ErrorBox, Field, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
 import './assess.scss';
+import { qk } from '../../../api/query-keys';
 
 type Scores = Record<string, number>;
 
@@ -73,12 +74,12 @@ export default function AssessPage() {
   const elderId = String((useRouter().params as Record<string, string | undefined>).elderId ?? '');
   const allowed = role === 'worker' || role === 'admin';
   const elder = useQuery({
-    queryKey: ['elder', elderId],
+    queryKey: qk('elder', elderId),
     queryFn: () => workerApi.elder(elderId),
     enabled: allowed && !!elderId,
   });
   const history = useQuery({
-    queryKey: ['assessments', elderId],
+    queryKey: qk('assessments', elderId),
     queryFn: () => workerApi.assessments(elderId),
     enabled: allowed && !!elderId,
   });
@@ -93,9 +94,9 @@ export default function AssessPage() {
         ...(notes.trim() ? { notes: notes.trim() } : {}),
       }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['assessments', elderId] });
-      void queryClient.invalidateQueries({ queryKey: ['elder', elderId] });
-      void queryClient.invalidateQueries({ queryKey: ['elders'] });
+      void queryClient.invalidateQueries({ queryKey: qk('assessments', elderId) });
+      void queryClient.invalidateQueries({ queryKey: qk('elder', elderId) });
+      void queryClient.invalidateQueries({ queryKey: qk('elders') });
     },
   });
 

@@ -27,6 +27,7 @@ import {
 import { addDays, chinaDate, cutoffText, dateLabel, formatYuan, slotLabel, type Slot } from '../../../format';
 import './batch.scss';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 /** One result line in words. */
 function resultText(r: BatchResult): string {
@@ -43,13 +44,13 @@ export default function BatchPage() {
   const allowed = role === 'worker' || role === 'admin';
 
   const elders = useQuery({
-    queryKey: ['elders', token, ''],
+    queryKey: qk('elders', token, ''),
     queryFn: () => workerApi.search(''),
     enabled: allowed,
   });
   const [ticked, setTicked] = useState<string[]>([]);
   const canteens = useQuery({
-    queryKey: ['canteens', null, null],
+    queryKey: qk('canteens', null, null),
     queryFn: () => mealApi.canteens(),
     enabled: allowed,
   });
@@ -58,7 +59,7 @@ export default function BatchPage() {
   const today = chinaDate(Date.now());
   const date = addDays(today, dayOffset);
   const menu = useQuery({
-    queryKey: ['menu', canteenId, date],
+    queryKey: qk('menu', canteenId, date),
     queryFn: () => mealApi.menu(canteenId, date),
     enabled: !!canteenId,
     staleTime: 0,
@@ -73,7 +74,7 @@ export default function BatchPage() {
 
   // Who already has this meal (any canteen): marked, and skipped by the server.
   const dayOrders = useQuery({
-    queryKey: ['meal-orders', 'day', token, date],
+    queryKey: qk('meal-orders', 'day', token, date),
     queryFn: () => mealApi.dayOrders(date),
     enabled: allowed && !!slot,
     staleTime: 0,
@@ -88,7 +89,7 @@ export default function BatchPage() {
   // Each elder's price (ages and eligibility differ), from the server.
   const quotes = useQueries({
     queries: ticked.map((elderId) => ({
-      queryKey: ['quote', { elderId, canteenId, date, slot, items, fulfilment }],
+      queryKey: qk('quote', { elderId, canteenId, date, slot, items, fulfilment }),
       queryFn: () => mealApi.quote({ elderId, canteenId, date, slot: slot as Slot, items, fulfilment }),
       enabled: ready,
       staleTime: 0,

@@ -25,6 +25,7 @@ import { Btn, Choice, Field } from '../../../components/ui';
 import { plainError } from '../../../api/client';
 import '../../../components/care.scss';
 import './care.scss';
+import { qk } from '../../../api/query-keys';
 
 const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 const daysText = (days: number[]) =>
@@ -50,7 +51,7 @@ function Answer({ item, again }: { item: CareCallItem; again?: boolean }) {
       careApi.record({ elderId: item.elderId, outcome, ...(notes.trim() ? { notes: notes.trim() } : {}) }),
     onSuccess: () => {
       setNotes('');
-      void qc.invalidateQueries({ queryKey: ['care-calls'] });
+      void qc.invalidateQueries({ queryKey: qk('care-calls') });
     },
   });
   const done = record.data;
@@ -145,8 +146,8 @@ function AddToPlan({ s }: { s: CareSuggestion }) {
   const add = useMutation({
     mutationFn: () => careApi.savePlan({ elderId: s.elderId, weekdays: days }),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['care-plans'] });
-      void qc.invalidateQueries({ queryKey: ['care-calls'] });
+      void qc.invalidateQueries({ queryKey: qk('care-plans') });
+      void qc.invalidateQueries({ queryKey: qk('care-calls') });
     },
   });
   const toggle = (d: number) =>
@@ -186,8 +187,8 @@ function PlanRow({ p }: { p: CarePlan }) {
   const end = useMutation({
     mutationFn: () => careApi.endPlan(p.elderId),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['care-plans'] });
-      void qc.invalidateQueries({ queryKey: ['care-calls'] });
+      void qc.invalidateQueries({ queryKey: qk('care-plans') });
+      void qc.invalidateQueries({ queryKey: qk('care-calls') });
     },
   });
   return (
@@ -229,18 +230,18 @@ export default function CareCallsPage() {
   const ready = me.data?.role === 'worker';
   const [showPlans, setShowPlans] = useState(false);
   const today = useQuery({
-    queryKey: ['care-calls', 'today'],
+    queryKey: qk('care-calls', 'today'),
     queryFn: () => careApi.calls(),
     enabled: ready,
     refetchInterval: 15000,
   });
   const date = today.data?.date ?? '';
   const yesterday = useQuery({
-    queryKey: ['care-calls', 'yesterday', date],
+    queryKey: qk('care-calls', 'yesterday', date),
     queryFn: () => careApi.calls(addDays(date, -1)),
     enabled: ready && !!date,
   });
-  const plans = useQuery({ queryKey: ['care-plans'], queryFn: careApi.plans, enabled: ready });
+  const plans = useQuery({ queryKey: qk('care-plans'), queryFn: careApi.plans, enabled: ready });
   const gate = profileGate({
     title: '主动关怀',
     pageClass: 'carecall',

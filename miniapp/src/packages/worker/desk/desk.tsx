@@ -19,6 +19,7 @@ import { SosPanel } from './sos-panel';
 import { DispatchPanel } from './dispatch-panel';
 import { ReviewPanel } from './review-panel';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 function FollowUpCard({ task }: { task: FollowUpTask }) {
   const visit = task.visit as Visit;
@@ -28,7 +29,7 @@ function FollowUpCard({ task }: { task: FollowUpTask }) {
   const save = useMutation({
     mutationFn: () =>
       serviceApi.act(visit.id, 'follow-up', { satisfied: Boolean(satisfied), ...(notes ? { notes } : {}) }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-follow-ups'] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk('desk-follow-ups') }),
   });
   return (
     <View
@@ -75,7 +76,7 @@ export default function WorkerDeskPage() {
   const { token, me } = useProfile();
   const ready = me.data?.role === 'worker' || me.data?.role === 'admin';
   const visits = useQuery({
-    queryKey: ['desk-visits'],
+    queryKey: qk('desk-visits'),
     queryFn: async () => {
       const lists = await Promise.all(['requested', 'rejected'].map((s) => serviceApi.list(`?status=${s}`)));
       return lists.flatMap((l) => l.items);
@@ -85,7 +86,7 @@ export default function WorkerDeskPage() {
   });
   // 回访: the visits rated 3 or less and those sampled at random, newest first.
   const followUps = useQuery({
-    queryKey: ['desk-follow-ups'],
+    queryKey: qk('desk-follow-ups'),
     queryFn: followUpApi.open,
     enabled: ready,
     refetchInterval: 5000,

@@ -9,13 +9,14 @@ import { Text, View } from '@tarojs/components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { chinaDateTime, serviceApi, type Suggestion, type Visit } from '../../../api/services';
 import { Tap } from '../../../components/tap';
+import { qk } from '../../../api/query-keys';
 
 function DispatchCard({ visit, onDone }: { visit: Visit; onDone: (words: string) => void }) {
   const qc = useQueryClient();
   const [more, setMore] = useState(false);
   const [chosen, setChosen] = useState<Suggestion | null>(null);
   const suggestions = useQuery({
-    queryKey: ['suggestions', visit.day, visit.item.id],
+    queryKey: qk('suggestions', visit.day, visit.item.id),
     queryFn: () => serviceApi.suggestions(visit.day, visit.item.id),
   });
   const dispatch = useMutation({
@@ -24,7 +25,7 @@ function DispatchCard({ visit, onDone }: { visit: Visit; onDone: (words: string)
       onDone(
         `已派单给 ${p.name}：${visit.item.name} · ${visit.elderName}，${chinaDateTime(visit.scheduledAt)}`,
       );
-      return qc.invalidateQueries({ queryKey: ['desk-visits'] });
+      return qc.invalidateQueries({ queryKey: qk('desk-visits') });
     },
   });
   const all = suggestions.data?.items ?? [];

@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { chinaDateTime, serviceApi, type Visit } from '../../../api/services';
 import { Tap } from '../../../components/tap';
 import { Timeline } from '../../../components/visit-parts';
+import { qk } from '../../../api/query-keys';
 
 function ReviewCard({ visit, onDone }: { visit: Visit; onDone: (words: string) => void }) {
   const qc = useQueryClient();
@@ -19,7 +20,7 @@ function ReviewCard({ visit, onDone }: { visit: Visit; onDone: (words: string) =
       onDone(
         `${visit.item.name} · ${visit.elderName}：${approve ? '已审核通过，计入服务并结算' : '已审核不通过，不结算'}`,
       );
-      return qc.invalidateQueries({ queryKey: ['desk-reviews'] });
+      return qc.invalidateQueries({ queryKey: qk('desk-reviews') });
     },
   });
   return (
@@ -64,7 +65,7 @@ function ReviewCard({ visit, onDone }: { visit: Visit; onDone: (words: string) =
 export function ReviewPanel({ enabled }: { enabled: boolean }) {
   const [done, setDone] = useState('');
   const reviews = useQuery({
-    queryKey: ['desk-reviews'],
+    queryKey: qk('desk-reviews'),
     queryFn: serviceApi.reviews,
     enabled,
     refetchInterval: 5000,

@@ -9,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ALARM_SOURCE_LABELS, SOS_OUTCOME_LABELS } from '@yiyangtong/shared/src/labels';
 import { chinaDateTime, sosApi, type Sos, type SosOutcome } from '../../../api/services';
 import { CallLink, Tap } from '../../../components/tap';
+import { qk } from '../../../api/query-keys';
 
 const CARE_LEVELS: Record<string, string> = {
   intact: '能力完好',
@@ -26,7 +27,7 @@ function Resolve({ sos }: { sos: Sos }) {
   const [confirming, setConfirming] = useState(false);
   const resolve = useMutation({
     mutationFn: () => sosApi.resolve(sos.id, outcome as SosOutcome, notes.trim() || undefined),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-sos'] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk('desk-sos') }),
   });
   const chosen = outcome ? SOS_OUTCOME_LABELS[outcome] : '';
   if (confirming && outcome)
@@ -78,7 +79,7 @@ function SosCard({ sos }: { sos: Sos }) {
   const qc = useQueryClient();
   const ack = useMutation({
     mutationFn: () => sosApi.ack(sos.id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['desk-sos'] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk('desk-sos') }),
   });
   return (
     <View
@@ -139,7 +140,7 @@ function SosCard({ sos }: { sos: Sos }) {
 /** Open and taken alarms of the worker's community, re-read every 3 seconds. */
 export function SosPanel({ enabled }: { enabled: boolean }) {
   const sos = useQuery({
-    queryKey: ['desk-sos'],
+    queryKey: qk('desk-sos'),
     queryFn: async () => {
       const [open, acked] = await Promise.all([
         sosApi.list('?status=open'),

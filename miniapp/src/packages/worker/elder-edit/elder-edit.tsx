@@ -24,6 +24,7 @@ import {
   Section,
 } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 type Group = keyof typeof GROUP_LABELS;
 
@@ -42,8 +43,8 @@ function EditForm({ elder, admin }: { elder: ElderRecord; admin: boolean }) {
   const save = useMutation({
     mutationFn: (body: UpdateElderBody) => workerApi.update(elder.id, body),
     onSuccess: (saved) => {
-      queryClient.setQueryData(['elder', elder.id], saved);
-      void queryClient.invalidateQueries({ queryKey: ['elders'] });
+      queryClient.setQueryData(qk('elder', elder.id), saved);
+      void queryClient.invalidateQueries({ queryKey: qk('elders') });
       setPhone('');
       setIdCardNo('');
     },
@@ -147,7 +148,7 @@ export default function ElderEditPage() {
   const [elderId, setElderId] = useState('');
   useEffect(() => setElderId(Taro.getCurrentInstance().router?.params?.elderId ?? ''), []);
   const elder = useQuery({
-    queryKey: ['elder', elderId],
+    queryKey: qk('elder', elderId),
     queryFn: () => workerApi.elder(elderId),
     enabled: Boolean(elderId) && (role === 'worker' || role === 'admin'),
   });

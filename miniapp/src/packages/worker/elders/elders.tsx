@@ -15,6 +15,7 @@ import { Btn, Choice, Empty, ErrorBox, Field, Loading, Section, HomeButton } fro
 import { CARE_LEVEL_LABELS, GROUP_LABELS } from '@yiyangtong/shared/src/labels';
 import './elders.scss';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 function LoginForm({ elder }: { elder: ElderRecord }) {
   const [phone, setPhone] = useState('');
@@ -80,10 +81,10 @@ const REASON_WORDS: Record<string, string> = {
 function TransferForm({ elder }: { elder: ElderRecord }) {
   const queryClient = useQueryClient();
   const [to, setTo] = useState('');
-  const communities = useQuery({ queryKey: ['communities'], queryFn: () => workerApi.communities() });
+  const communities = useQuery({ queryKey: qk('communities'), queryFn: () => workerApi.communities() });
   const move = useMutation({
     mutationFn: () => workerApi.transfer(elder.id, to),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'], refetchType: 'none' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: qk('elders'), refetchType: 'none' }),
   });
   const target = communities.data?.items.find((c) => c.id === to);
   if (move.isSuccess)
@@ -116,7 +117,7 @@ function Reinstate({ elder }: { elder: ElderRecord }) {
   const back = useMutation({
     mutationFn: () => workerApi.reinstate(elder.id),
     // Marked stale, not re-read now: the card stays to say what was done (the list changes next time).
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'], refetchType: 'none' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: qk('elders'), refetchType: 'none' }),
   });
   if (back.isSuccess)
     return <Text className="ok-box">已恢复 {elder.name}：重新在册，登录恢复（已取消的餐不会恢复）。</Text>;
@@ -243,7 +244,7 @@ export default function EldersPage() {
   const [sent, setSent] = useState('');
   const [retired, setRetired] = useState(false);
   const list = useQuery({
-    queryKey: ['elders', token, sent, retired],
+    queryKey: qk('elders', token, sent, retired),
     queryFn: () => (retired ? workerApi.retired() : workerApi.search(sent)),
     enabled: role === 'worker' || role === 'admin',
   });

@@ -14,6 +14,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { Btn, Empty, ErrorBox, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
 import { formatYuan } from '../../../format';
+import { qk } from '../../../api/query-keys';
 
 function Collect({ elderId, p }: { elderId: string; p: ElderPackage }) {
   const qc = useQueryClient();
@@ -23,7 +24,7 @@ function Collect({ elderId, p }: { elderId: string; p: ElderPackage }) {
         packageId: p.packageId,
         month: p.month,
       }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['elder-packages', elderId] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk('elder-packages', elderId) }),
   });
   return (
     <View>
@@ -46,7 +47,7 @@ export default function WorkerPackagesPage() {
   useEffect(() => setElderId(Taro.getCurrentInstance().router?.params?.elderId ?? ''), []);
   const allowed = Boolean(elderId) && (role === 'worker' || role === 'admin');
   const packages = useQuery({
-    queryKey: ['elder-packages', elderId],
+    queryKey: qk('elder-packages', elderId),
     queryFn: () => packageApi.ofElder(elderId),
     enabled: allowed,
   });

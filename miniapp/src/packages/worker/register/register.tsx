@@ -24,6 +24,7 @@ import {
   type DietChoice,
 } from './extra-fields';
 import { PageTop } from '../../../components/page-top';
+import { qk } from '../../../api/query-keys';
 
 type Group = keyof typeof GROUP_LABELS;
 
@@ -78,7 +79,7 @@ export default function RegisterElderPage() {
 
   const register = useMutation({
     mutationFn: (body: CreateElderBody) => workerApi.register(body),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['elders'] }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: qk('elders') }),
     onError: (err) => {
       if (err instanceof ApiError && Object.keys(err.fields).length) setProblems(err.fields);
     },

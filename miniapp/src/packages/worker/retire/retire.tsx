@@ -15,6 +15,7 @@ import { profileGate } from '../../../components/profile-gate';
 import { Btn, Choice, ErrorBox, Field, HomeButton, Loading, Section } from '../../../components/ui';
 import { PageTop } from '../../../components/page-top';
 import { chinaDate, formatYuan } from '../../../format';
+import { qk } from '../../../api/query-keys';
 
 type Reason = Retirement['reason'];
 type Payout = Retirement['payoutMethod'];
@@ -88,8 +89,8 @@ function RetireForm({ elder, preview }: { elder: ElderRecord; preview: Retiremen
         payout: { method: payout },
       }),
     onSuccess: (done) => {
-      queryClient.setQueryData(['elder', elder.id], done);
-      void queryClient.invalidateQueries({ queryKey: ['elders'] });
+      queryClient.setQueryData(qk('elder', elder.id), done);
+      void queryClient.invalidateQueries({ queryKey: qk('elders') });
     },
     onError: (err) => {
       if (err instanceof ApiError && Object.keys(err.fields).length) setProblems(err.fields);
@@ -152,12 +153,12 @@ export default function RetirePage() {
   useEffect(() => setElderId(Taro.getCurrentInstance().router?.params?.elderId ?? ''), []);
   const allowed = Boolean(elderId) && (role === 'worker' || role === 'admin');
   const elder = useQuery({
-    queryKey: ['elder', elderId],
+    queryKey: qk('elder', elderId),
     queryFn: () => workerApi.elder(elderId),
     enabled: allowed,
   });
   const preview = useQuery({
-    queryKey: ['retirement-preview', elderId],
+    queryKey: qk('retirement-preview', elderId),
     queryFn: () => workerApi.retirementPreview(elderId),
     enabled: allowed,
   });
