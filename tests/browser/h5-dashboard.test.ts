@@ -4,7 +4,7 @@
 // range, counted by meal date (a meal booked ahead for later this month is in 本月), no
 // horizontal scroll, axe and the 适老化 checks on each state; a worker sees their community only.
 import type { Browser, Page } from 'playwright-core';
-import { addDays, chinaDate } from '@yiyangtong/shared';
+import { addDays, ALARM_SOURCE_LABELS, chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
   checkPage,
@@ -74,6 +74,20 @@ beforeAll(async () => {
   // An alarm in community B, answered.
   const sos = await server.api.post('/api/sos', { elderId: elderB.id }, { token: workerB.token });
   await server.api.post(`/api/sos/${sos.body.id}/ack`, {}, { token: workerB.token });
+  // A care call in community B that finds another elder unwell: a care_call alarm, one escalation.
+  const elderB2 = await f.elder(workerB.token, commB.id, { name: '孙玉梅', birthDate: '1940-05-01' });
+  const plan = await server.api.post(
+    '/api/care-plans',
+    { elderId: elderB2.id, weekdays: [1, 2, 3, 4, 5, 6, 7] },
+    { token: workerB.token },
+  );
+  expect(plan.status).toBeLessThan(300);
+  const call = await server.api.post(
+    '/api/care-calls',
+    { elderId: elderB2.id, outcome: 'unwell', notes: '说头晕' },
+    { token: workerB.token },
+  );
+  expect(call.status).toBeLessThan(300);
 });
 
 afterAll(async () => {
@@ -111,6 +125,14 @@ async function expectDashboard(page: Page, token: string, what: string, communit
   expect(await kpi(page, '助餐补贴').textContent()).toBe(yuan(summary.subsidyTotal));
   expect(await kpi(page, '紧急呼叫').textContent()).toBe(`${summary.sosCount} 次`);
   expect(await kpi(page, '上门服务').textContent()).toBe(`${summary.serviceOrders} 单`);
+  // 关怀与回访: alarms by who raised them (the care call's among them) and the 回访 tasks.
+  for (const src of ['elder', 'care_call', 'delivery'] as const)
+    expect(await kpi(page, `呼叫来源：${ALARM_SOURCE_LABELS[src]}`).textContent()).toBe(
+      `${summary.sosBySource[src]} 次`,
+    );
+  expect(summary.sosBySource.care_call).toBe(1);
+  expect(await kpi(page, '回访任务').textContent()).toBe(`${summary.followUpTasks} 个`);
+  expect(await kpi(page, '已回访').textContent()).toBe(`${summary.followUpTasksDone} 个`);
   // 4 trend charts, the communities, the funders when there is a subsidy (no ratings yet:
   // satisfaction is text only).
   const charts = summary.subsidyTotal > 0 ? 6 : 5;
@@ -179,6 +201,18 @@ test('a worker sees their own community only', async () => {
     await page.goto(`${server.baseUrl}/#/packages/admin/figures/figures`);
     await textOn(page, '本社区数据').waitFor();
     await expectDashboard(page, workerB.token, '本社区数据 (worker)', 1);
+    // The community's care calls this month, as the care-call figures answer.
+    const calls = (
+      await server.api.get(`/api/care-calls/summary?from=${month.from}&to=${month.to}`, {
+        token: workerB.token,
+      })
+    ).body;
+    expect(calls).toMatchObject({ made: 1, reached: 1, escalated: 1 });
+    await kpi(page, '关怀电话已打').waitFor();
+    expect(await kpi(page, '关怀电话应打').textContent()).toBe(`${calls.due} 个`);
+    expect(await kpi(page, '关怀电话已打').textContent()).toBe('1 个');
+    expect(await kpi(page, '转为紧急呼叫').textContent()).toBe('1 个');
+    expect(await kpi(page, '漏打').textContent()).toBe(`${calls.missed} 个`);
     expect(await page.getByText('关上社区', { exact: false }).filter({ visible: true }).count()).toBe(0);
     await expectNoPopups(o);
   } finally {

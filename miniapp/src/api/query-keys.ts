@@ -14,6 +14,7 @@ export type QueryName =
   | 'canteens'
   | 'care-calls'
   | 'care-plans'
+  | 'care-summary'
   | 'communities'
   | 'deliveries'
   | 'desk-follow-ups'

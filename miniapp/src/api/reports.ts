@@ -14,6 +14,14 @@ export interface Figures {
   sosMedianAckSeconds: number | null;
 }
 
+/** What GET /api/reports/summary adds to the figures: alarms by source and the 回访 tasks. */
+export interface SummaryFigures extends Figures {
+  sosBySource: Record<'elder' | 'care_call' | 'delivery', number>;
+  followUpTasks: number;
+  followUpTasksDone: number;
+  followUpTasksSatisfied: number;
+}
+
 export interface TrendPoint extends Figures {
   start: string;
   end: string;
@@ -47,7 +55,7 @@ export const reportsApi = {
   setFollowUpShare: (sampleShare: number) =>
     request<{ sampleShare: number }>('PUT', '/api/follow-ups/settings', { sampleShare }),
   summary: (from: string, to: string) =>
-    request<Figures & { serviceOrders: number }>('GET', `/api/reports/summary?from=${from}&to=${to}`),
+    request<SummaryFigures>('GET', `/api/reports/summary?from=${from}&to=${to}`),
   trends: (from: string, to: string, by: 'day' | 'week') =>
     request<{ by: 'day' | 'week'; points: TrendPoint[] }>(
       'GET',

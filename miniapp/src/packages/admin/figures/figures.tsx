@@ -9,7 +9,15 @@ import { useMemo, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { useQuery } from '@tanstack/react-query';
 import { useProfile } from '../../../api/profile';
-import { reportsApi, type CommunityFigures, type Figures, type TrendPoint } from '../../../api/reports';
+import { ALARM_SOURCE_LABELS } from '@yiyangtong/shared/src/labels';
+import { careApi, type CareSummary } from '../../../api/care';
+import {
+  reportsApi,
+  type CommunityFigures,
+  type Figures,
+  type SummaryFigures,
+  type TrendPoint,
+} from '../../../api/reports';
 import { profileGate } from '../../../components/profile-gate';
 import { Choice, ErrorBox, HomeButton, Loading, Section } from '../../../components/ui';
 import { chinaDate, fenToYuan, formatYuan, funderLabel } from '../../../format';
@@ -72,6 +80,38 @@ function KeyFigures({ s }: { s: Figures }) {
       <Card label="紧急呼叫" value={`${s.sosCount} 次`} />
       <Card label="响应用时中位数" value={secs(s.sosMedianAckSeconds)} />
     </View>
+  );
+}
+
+/**
+ * Care that reaches out: who raised the alarms (the elder, a care call, a courier), the 回访
+ * tasks, and for a worker their community's care calls (due, made, reached, escalated, missed).
+ */
+function CareFigures({ s, calls }: { s: SummaryFigures; calls?: CareSummary }) {
+  return (
+    <Section title="关怀与回访" className="panel">
+      <View className="kpis">
+        {(['elder', 'care_call', 'delivery'] as const).map((src) => (
+          <Card
+            key={src}
+            label={`呼叫来源：${ALARM_SOURCE_LABELS[src]}`}
+            value={`${s.sosBySource?.[src] ?? 0} 次`}
+          />
+        ))}
+        <Card label="回访任务" value={`${s.followUpTasks ?? 0} 个`} />
+        <Card label="已回访" value={`${s.followUpTasksDone ?? 0} 个`} />
+        <Card label="回访满意" value={`${s.followUpTasksSatisfied ?? 0} 个`} />
+      </View>
+      {calls && (
+        <View className="kpis">
+          <Card label="关怀电话应打" value={`${calls.due} 个`} />
+          <Card label="关怀电话已打" value={`${calls.made} 个`} />
+          <Card label="关怀电话接通" value={`${calls.reached} 个`} />
+          <Card label="转为紧急呼叫" value={`${calls.escalated} 个`} />
+          <Card label="漏打" value={`${calls.missed} 个`} />
+        </View>
+      )}
+    </Section>
   );
 }
 
@@ -314,6 +354,12 @@ export default function FiguresPage() {
     queryFn: () => reportsApi.communities(from, to),
     ...opts,
   });
+  // Care-call figures are per community: shown to a worker for their own (district-wide they are not kept).
+  const careCalls = useQuery({
+    queryKey: qk('care-summary', from, to),
+    queryFn: () => careApi.summary(from, to),
+    enabled: role === 'worker',
+  });
   const funders = useQuery({
     queryKey: qk('funders', from, to),
     queryFn: () => reportsApi.funders(from, to),
@@ -348,6 +394,7 @@ export default function FiguresPage() {
       {pending && <Loading what="数据" />}
       {failed && <ErrorBox message={failed.error?.message ?? '加载失败'} onRetry={() => failed.refetch()} />}
       {summary.data && <KeyFigures s={summary.data} />}
+      {summary.data && <CareFigures s={summary.data} calls={careCalls.data} />}
       <View className="figures__choices">
         <Choice selected={by === 'day'} label="按日" onClick={() => setBy('day')} />
         <Choice selected={by === 'week'} label="按周" onClick={() => setBy('week')} />
