@@ -11,3 +11,4 @@ export * from './standing-orders';
 export * from './assessment';
 export * from './settlement';
 export * from './provider-quality';
+export * from './state-machine';

@@ -133,7 +133,7 @@ async function cancelMeals(elderId: string, by: Actor, now: Date): Promise<numbe
     }
     if (!isCancellable(order, now)) continue;
     try {
-      const cancelled = await transition(order, ['placed', 'confirmed'], 'cancelled', by, now, {
+      const cancelled = await transition(order, 'cancel', by, now, {
         pendingRelease: true,
         liveSlot: freeSlotKey(String(order._id)),
       });

@@ -121,7 +121,7 @@ export async function recordDelivery(
             },
           };
     try {
-      const served = await transition(order, ['placed', 'confirmed'], 'served', actor, now, {
+      const served = await transition(order, 'serve', actor, now, {
         ...collect,
         delivery: { ...delivery, ...(order.delivery?.sosId ? { sosId: order.delivery.sosId } : {}) },
       });

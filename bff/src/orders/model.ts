@@ -1,7 +1,8 @@
 import mongoose, { Schema } from 'mongoose';
 import type { Fulfilment, Pricing, Role, Slot } from '@yiyangtong/shared';
 
-export type MealOrderStatus = 'placed' | 'confirmed' | 'served' | 'cancelled';
+import type { MealOrderStatus } from '@yiyangtong/shared';
+export type { MealOrderStatus };
 
 export interface OrderLine {
   dishId: string;

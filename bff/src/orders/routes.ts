@@ -162,7 +162,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     params: IdParamsSchema,
     handler: async ({ params, actor }) => {
       const order = await loadOrderFor(actor, params.id);
-      return orderView(await transition(order, ['placed'], 'confirmed', actor, clock()), actor);
+      return orderView(await transition(order, 'confirm', actor, clock()), actor);
     },
   });
 
@@ -281,10 +281,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
                 collectedBy: { userId: actor.id, role: actor.role, name: actor.name },
               },
             };
-      return orderView(
-        await transition(order, ['placed', 'confirmed'], 'served', actor, now, collect),
-        actor,
-      );
+      return orderView(await transition(order, 'serve', actor, now, collect), actor);
     },
   });
 }

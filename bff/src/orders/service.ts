@@ -18,7 +18,15 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
-import { computePricing, type PaymentMethod, type Pricing, type Slot, SLOT_LABELS } from '@yiyangtong/shared';
+import {
+  computePricing,
+  MEAL_ORDER_MACHINE,
+  type MealOrderAction,
+  type PaymentMethod,
+  type Pricing,
+  type Slot,
+  SLOT_LABELS,
+} from '@yiyangtong/shared';
 import { applyEntry, finishPayment, recordEntry, undoPayment } from '../cards/ledger';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
@@ -49,6 +57,7 @@ import {
 } from './model';
 import { objectIdOrNull } from '../db/ids';
 import { assertCanteenOpen, findCanteen, slotCutoff } from '../places/service';
+import { applyTransition } from '../db/transition';
 
 export interface OrderInput {
   elderId: string;
@@ -434,23 +443,21 @@ export async function loadOrderFor(actor: Actor, id: string): Promise<MealOrderD
   return order;
 }
 
-/** Moves an order from one of `from` to `to` (one conditional write), or 409 naming its state. */
+/** Confirms, serves or cancels an order (MEAL_ORDER_MACHINE, one conditional write), or 409 naming its state. */
 export async function transition(
   order: MealOrderDoc,
-  from: MealOrderStatus[],
-  to: MealOrderStatus,
+  action: MealOrderAction,
   actor: Actor,
   at: Date,
   alsoSet: Record<string, unknown> = {},
 ): Promise<MealOrderDoc> {
-  const updated = await conditionalUpdate<MealOrderDoc>(
+  const to = MEAL_ORDER_MACHINE.to(action);
+  const updated = await applyTransition<MealOrderDoc, MealOrderStatus, MealOrderAction>(
     MealOrder,
     String(order._id),
-    { status: { $in: from } },
-    {
-      $set: { ...alsoSet, status: to },
-      $push: { history: { status: to, at, by: { userId: actor.id, role: actor.role } } },
-    },
+    MEAL_ORDER_MACHINE,
+    action,
+    { set: alsoSet, push: { history: { status: to, at, by: { userId: actor.id, role: actor.role } } } },
   );
   if (updated) {
     await onMealTransition(order, updated);
@@ -483,7 +490,7 @@ export async function cancelOrder(actor: Actor, id: string, now: Date): Promise<
   }
   // `pendingRelease` until the money, the portions and the subsidy slot are back: a crash in
   // between leaves it set, and the recovery sweep finishes the job (every step is idempotent).
-  const cancelled = await transition(order, ['placed', 'confirmed'], 'cancelled', actor, now, {
+  const cancelled = await transition(order, 'cancel', actor, now, {
     pendingRelease: true,
     liveSlot: freeSlotKey(String(order._id)),
   });

@@ -19,13 +19,14 @@ import {
   nextStatus,
   REVIEW_STATE_NAMES,
   SERVICE_ACTION_NAMES,
+  SERVICE_MACHINE,
   SERVICE_STATUS_NAMES,
   type Pricing,
   type ServiceAction,
+  type ServiceStatus,
 } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../core/errors';
-import { conditionalUpdate } from '../db/write-lock';
 import { activeRules } from '../discounts/model';
 import { assertBookable, loadElderFor, mayActForElder } from '../elders/access';
 import { Elder, type ElderDoc } from '../elders/model';
@@ -35,6 +36,7 @@ import { Community } from '../places/model';
 import { bumpCounters, serviceStatusChange } from '../reports/counters';
 import { ServiceItem, ServiceOrder, type ServiceItemDoc, type ServiceOrderDoc, type Who } from './model';
 import { objectIdOrNull } from '../db/ids';
+import { applyTransition } from '../db/transition';
 
 export interface ServiceQuoteInput {
   elderId: string;
@@ -252,14 +254,15 @@ export async function step(
       `服务订单${SERVICE_STATUS_NAMES[order.status]}，不能${SERVICE_ACTION_NAMES[action]}`,
     );
   }
-  const updated = await conditionalUpdate<ServiceOrderDoc>(
+  const updated = await applyTransition<ServiceOrderDoc, ServiceStatus, ServiceAction>(
     ServiceOrder,
     String(order._id),
-    { status: order.status },
+    SERVICE_MACHINE,
+    action,
     {
-      $set: { status: to, ...set },
-      ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}),
-      $push: { timeline: { status: to, action, at: now, by: whoOf(actor), ...(note ? { note } : {}) } },
+      set,
+      unset,
+      push: { timeline: { status: to, action, at: now, by: whoOf(actor), ...(note ? { note } : {}) } },
     },
   );
   if (!updated) {

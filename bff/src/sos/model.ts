@@ -2,7 +2,8 @@ import mongoose, { Schema } from 'mongoose';
 import type { AlarmSource, SosOutcome } from '@yiyangtong/shared';
 import type { Who } from '../services/model';
 
-export type SosStatus = 'open' | 'acknowledged' | 'resolved' | 'cancelled';
+import type { AlarmStatus } from '@yiyangtong/shared';
+export type SosStatus = AlarmStatus;
 
 export interface SosDoc {
   _id: mongoose.Types.ObjectId;

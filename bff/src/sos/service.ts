@@ -1,14 +1,22 @@
 /**
  * One-key SOS. Raising inserts the elder's `sos_open/<elderId>` marker first (unique `_id`):
  * a second raise while one is open gets E11000 and returns the open alarm (200), however
- * many processes run. Ack and resolve are conditional writes through the write lock.
+ * many processes run. Ack, resolve and cancel are steps of ALARM_MACHINE (shared/src/state-machine.ts), each one
+ * conditional write (db/transition.ts).
  */
 import mongoose from 'mongoose';
-import { chinaDate, SOS_OVERDUE_MS, type AlarmSource, type SosOutcome } from '@yiyangtong/shared';
+import {
+  ALARM_MACHINE,
+  chinaDate,
+  SOS_OVERDUE_MS,
+  type AlarmAction,
+  type AlarmSource,
+  type AlarmStatus,
+  type SosOutcome,
+} from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { conflict, forbidden, notFound } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
-import { conditionalUpdate } from '../db/write-lock';
 import { loadElderFor, mayActForElder } from '../elders/access';
 import { Elder, type ElderDoc } from '../elders/model';
 import { notify } from '../notifications/notifier';
@@ -18,6 +26,7 @@ import type { Who } from '../services/model';
 import { whoOf } from '../services/service';
 import { Sos, SosOpen, type SosDoc } from './model';
 import { objectIdOrNull } from '../db/ids';
+import { applyTransition } from '../db/transition';
 
 type SosNoticeKind = 'sos_raised' | 'sos_acked' | 'sos_cancelled';
 
@@ -187,21 +196,20 @@ export async function loadSosFor(actor: Actor, id: string): Promise<SosDoc> {
   return sos;
 }
 
+/** One step of ALARM_MACHINE (ack / resolve / cancel) as one conditional write; null if another step came first. */
+const stepAlarm = (id: string, action: AlarmAction, update: Parameters<typeof applyTransition>[4]) =>
+  applyTransition<SosDoc, AlarmStatus, AlarmAction>(Sos, id, ALARM_MACHINE, action, update);
+
 const names = { open: '待响应', acknowledged: '已响应', resolved: '已处理', cancelled: '已取消' } as const;
 
 export async function ackSos(actor: Actor, id: string, now: Date): Promise<SosDoc> {
   const sos = await loadSosFor(actor, id);
   const seconds = Math.max(0, Math.round((now.getTime() - new Date(sos.raisedAt).getTime()) / 1000));
   const by = whoOf(actor);
-  const updated = await conditionalUpdate<SosDoc>(
-    Sos,
-    id,
-    { status: 'open' },
-    {
-      $set: { status: 'acknowledged', ack: { at: now, by, seconds } },
-      $push: { timeline: { status: 'acknowledged', at: now, by } },
-    },
-  );
+  const updated = await stepAlarm(id, 'ack', {
+    set: { ack: { at: now, by, seconds } },
+    push: { timeline: { status: 'acknowledged', at: now, by } },
+  });
   if (!updated) {
     const current = await Sos.findById(sos._id).lean<SosDoc>();
     throw conflict('WRONG_STATE', `这条呼叫${names[current?.status ?? sos.status]}，不能再响应`);
@@ -220,18 +228,10 @@ export async function resolveSos(
   const sos = await loadSosFor(actor, id);
   const by = whoOf(actor);
   const { notes, outcome } = input;
-  const updated = await conditionalUpdate<SosDoc>(
-    Sos,
-    id,
-    { status: 'acknowledged' },
-    {
-      $set: {
-        status: 'resolved',
-        resolution: { at: now, by, ...(notes ? { notes } : {}), ...(outcome ? { outcome } : {}) },
-      },
-      $push: { timeline: { status: 'resolved', at: now, by, ...(notes ? { note: notes } : {}) } },
-    },
-  );
+  const updated = await stepAlarm(id, 'resolve', {
+    set: { resolution: { at: now, by, ...(notes ? { notes } : {}), ...(outcome ? { outcome } : {}) } },
+    push: { timeline: { status: 'resolved', at: now, by, ...(notes ? { note: notes } : {}) } },
+  });
   if (!updated) {
     const current = await Sos.findById(sos._id).lean<SosDoc>();
     throw conflict(
@@ -266,15 +266,10 @@ export async function cancelSos(
   if ((sos.source ?? 'elder') !== 'elder')
     throw conflict('WRONG_STATE', '这条提醒由社区跟进处理，不能取消；社区工作人员会联系您');
   const by = whoOf(actor);
-  const updated = await conditionalUpdate<SosDoc>(
-    Sos,
-    id,
-    { status: 'open' },
-    {
-      $set: { status: 'cancelled', cancellation: { at: now, by, ...(reason ? { reason } : {}) } },
-      $push: { timeline: { status: 'cancelled', at: now, by, ...(reason ? { note: reason } : {}) } },
-    },
-  );
+  const updated = await stepAlarm(id, 'cancel', {
+    set: { cancellation: { at: now, by, ...(reason ? { reason } : {}) } },
+    push: { timeline: { status: 'cancelled', at: now, by, ...(reason ? { note: reason } : {}) } },
+  });
   if (!updated) {
     const current = await Sos.findById(sos._id).lean<SosDoc>();
     const status = current?.status ?? sos.status;

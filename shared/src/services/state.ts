@@ -13,6 +13,7 @@
  * actor may see the order (community, family link, dispatched provider) is checked by the BFF.
  */
 import type { Role } from '../schemas/common';
+import { stateMachine } from '../state-machine';
 
 export const SERVICE_STATUSES = [
   'requested',
@@ -64,7 +65,7 @@ export const SERVICE_ACTION_NAMES: Record<ServiceAction, string> = {
   decline: '退回',
 };
 
-const TRANSITIONS: Record<ServiceAction, { from: readonly ServiceStatus[]; to: ServiceStatus }> = {
+export const SERVICE_MACHINE = stateMachine<ServiceStatus, ServiceAction>({
   dispatch: { from: ['requested', 'rejected'], to: 'dispatched' },
   accept: { from: ['dispatched'], to: 'accepted' },
   reject: { from: ['dispatched'], to: 'rejected' },
@@ -74,7 +75,7 @@ const TRANSITIONS: Record<ServiceAction, { from: readonly ServiceStatus[]; to: S
   follow_up: { from: ['completed', 'rated'], to: 'followed_up' },
   cancel: { from: ['requested', 'dispatched', 'accepted', 'rejected'], to: 'cancelled' },
   decline: { from: ['dispatched', 'accepted'], to: 'requested' },
-};
+});
 
 export const ACTION_ROLES: Record<ServiceAction, readonly Role[]> = {
   dispatch: ['worker', 'admin'],
@@ -90,13 +91,12 @@ export const ACTION_ROLES: Record<ServiceAction, readonly Role[]> = {
 
 /** The states an action may start from. */
 export function fromStates(action: ServiceAction): readonly ServiceStatus[] {
-  return TRANSITIONS[action].from;
+  return SERVICE_MACHINE.from(action);
 }
 
 /** The state after `action` from `status`, or null when the step is illegal. */
 export function nextStatus(status: ServiceStatus, action: ServiceAction): ServiceStatus | null {
-  const t = TRANSITIONS[action];
-  return t.from.includes(status) ? t.to : null;
+  return SERVICE_MACHINE.next(status, action);
 }
 
 /** States in which the visit still occupies its provider that day. */
