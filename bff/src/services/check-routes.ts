@@ -4,7 +4,6 @@
  * cancels before check-in (the provider is told); a worker reviews an exceptional visit
  * (far check-in, too short) — until approved it is neither served in the figures nor billed.
  */
-import { sampleCompletedVisit } from '../follow-ups/service';
 import {
   DeclineBodySchema,
   IdParamsSchema,
@@ -12,17 +11,11 @@ import {
   ReviewBodySchema,
   ReviewsQuerySchema,
 } from '@yiyangtong/shared';
-import type { Actor } from '../core/auth';
-import { conflict, forbidden, validationFailed } from '../core/errors';
+import { validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
-import { recordAudit } from '../audit/record';
-import { conditionalUpdate } from '../db/write-lock';
-import { notify } from '../notifications/notifier';
-import { communityWorkers } from '../notifications/recipients';
-import { finishGiveBack } from '../packages/service';
-import { bumpCounters } from '../reports/counters';
 import { ServiceOrder, type ServiceOrderDoc } from './model';
-import { countedChange, loadVisitFor, step, visitView, whoOf } from './service';
+import { visitView } from './service';
+import { cancelVisit, declineVisit, reviewVisit } from './visit-steps';
 
 export function visitCheckRoutes(api: Api, clock: () => Date): void {
   api.add({
@@ -34,34 +27,8 @@ export function visitCheckRoutes(api: Api, clock: () => Date): void {
     otherStatuses: [409],
     params: IdParamsSchema,
     body: NotesBodySchema,
-    handler: async ({ params, body, actor }) => {
-      const order = await loadVisitFor(actor, params.id);
-      // Booked 用套餐: the visit goes back to the package (once; a provider's decline keeps it),
-      // marked in the cancel's own update so a crash in between is finished by the sweep.
-      const mark = order.elderPackageId ? { packageGiveBack: true } : {};
-      const updated = await step(actor, order, 'cancel', clock(), mark, body.notes);
-      if (order.elderPackageId) await finishGiveBack(updated);
-      await recordAudit(actor, {
-        action: 'service_order.cancel',
-        targetType: 'service_order',
-        targetId: params.id,
-        communityId: order.communityId,
-        changes: [{ field: 'status', before: order.status, after: 'cancelled' }],
-        reason: body.notes,
-      });
-      if (order.provider)
-        await notify([
-          {
-            userId: order.provider.userId,
-            kind: 'visit_cancelled',
-            title: '上门服务已取消',
-            body: `${order.item.name}：${order.elderName}，${order.day}，已由${actor.name}取消，不用上门了`,
-            refType: 'service_order',
-            refId: String(order._id),
-          },
-        ]);
-      return visitView(updated);
-    },
+    handler: async ({ params, body, actor }) =>
+      visitView(await cancelVisit(actor, params.id, clock(), body.notes)),
   });
 
   api.add({
@@ -73,24 +40,8 @@ export function visitCheckRoutes(api: Api, clock: () => Date): void {
     otherStatuses: [404, 409],
     params: IdParamsSchema,
     body: DeclineBodySchema,
-    handler: async ({ params, body, actor }) => {
-      const order = await loadVisitFor(actor, params.id);
-      const updated = await step(actor, order, 'decline', clock(), {}, body.reason, [
-        'provider',
-        'providerUserId',
-      ]);
-      await notify(
-        (await communityWorkers(order.communityId)).map((userId) => ({
-          userId,
-          kind: 'visit_declined' as const,
-          title: '服务人员退回了上门服务，请重新派单',
-          body: `${order.item.name}：${order.elderName}，${order.day}。${actor.name}：${body.reason}`,
-          refType: 'service_order' as const,
-          refId: String(order._id),
-        })),
-      );
-      return visitView(updated);
-    },
+    handler: async ({ params, body, actor }) =>
+      visitView(await declineVisit(actor, params.id, body.reason, clock())),
   });
 
   api.add({
@@ -122,50 +73,6 @@ export function visitCheckRoutes(api: Api, clock: () => Date): void {
     rules: { notes: '不通过时必须写明原因' },
     params: IdParamsSchema,
     body: ReviewBodySchema,
-    handler: async ({ params, body, actor }) => {
-      const order = await loadVisitFor(actor, params.id);
-      assertOwnCommunity(actor, order);
-      if (!body.approve && !body.notes) throw validationFailed({ notes: '不通过时请写明原因' });
-      const now = clock();
-      const state = body.approve ? 'approved' : 'rejected';
-      const review = {
-        ...order.review,
-        state,
-        by: whoOf(actor),
-        at: now,
-        ...(body.notes ? { notes: body.notes } : {}),
-      };
-      const updated = await conditionalUpdate<ServiceOrderDoc>(
-        ServiceOrder,
-        String(order._id),
-        { reviewCommunity: order.communityId },
-        {
-          $set: { review },
-          $unset: { reviewCommunity: 1 },
-          $push: {
-            timeline: {
-              status: order.status,
-              action: 'review',
-              at: now,
-              by: whoOf(actor),
-              note: `${body.approve ? '审核通过' : '审核不通过'}${body.notes ? `：${body.notes}` : ''}`,
-            },
-          },
-        },
-      );
-      if (!updated) throw conflict('NOT_UNDER_REVIEW', '这次服务不在待审核中（可能已有人审核过）');
-      await bumpCounters(order.communityId, order.createdDay, { inc: countedChange(order, updated) });
-      if (body.approve && updated.checkOut && updated.checkOutDay) {
-        await bumpCounters(order.communityId, updated.checkOutDay, {
-          inc: { serviceMinutes: updated.checkOut.durationMin },
-        });
-        await sampleCompletedVisit(updated, now);
-      }
-      return visitView(updated);
-    },
+    handler: async ({ params, body, actor }) => visitView(await reviewVisit(actor, params.id, body, clock())),
   });
-}
-
-function assertOwnCommunity(actor: Actor, order: ServiceOrderDoc): void {
-  if (actor.role === 'worker' && actor.communityId !== order.communityId) throw forbidden();
 }

@@ -1,11 +1,7 @@
-import { afterRating, closeTask, sampleCompletedVisit } from '../follow-ups/service';
 import {
   CheckInBodySchema,
-  chinaDate,
-  CHECK_IN_MAX_DISTANCE_M,
   CreateServiceItemBodySchema,
   CreateServiceOrderBodySchema,
-  distanceMetres,
   DispatchBodySchema,
   FollowUpBodySchema,
   IdParamsSchema,
@@ -13,36 +9,28 @@ import {
   RatingBodySchema,
   ServiceOrderQuerySchema,
   ServiceQuoteBodySchema,
-  visitExceptions,
   OptionalIdempotencyHeadersSchema,
   ServiceItemListQuerySchema,
   UpdateServiceItemBodySchema,
 } from '@yiyangtong/shared';
 import { changesBetween, recordAudit } from '../audit/record';
-import { User } from '../accounts/model';
-import type { Actor } from '../core/auth';
-import { forbidden, notFound, validationFailed } from '../core/errors';
+import { notFound } from '../core/errors';
 import type { Api } from '../core/route';
+import { objectIdOrNull } from '../db/ids';
 import { loadElderFor } from '../elders/access';
-import { Elder } from '../elders/model';
-import { notify } from '../notifications/notifier';
-import { elderAndFamily } from '../notifications/recipients';
-import { bumpCounters } from '../reports/counters';
 import { visitCheckRoutes } from './check-routes';
 import { listVisits } from './list';
+import { ServiceItem, type ServiceItemDoc } from './model';
+import { createVisit, loadVisitFor, quoteVisit, visitView, withElderContact } from './service';
 import { suggestionRoutes } from './suggestions';
-import { ServiceItem, type ServiceItemDoc, type ServiceOrderDoc } from './model';
 import {
-  assertCheckInWindow,
-  createVisit,
-  loadVisitFor,
-  quoteVisit,
-  step,
-  visitView,
-  whoOf,
-  withElderContact,
-} from './service';
-import { objectIdOrNull } from '../db/ids';
+  answerDispatch,
+  checkInVisit,
+  checkOutVisit,
+  dispatchVisit,
+  followUpVisit,
+  rateVisit,
+} from './visit-steps';
 
 const itemView = (i: ServiceItemDoc) => ({
   id: String(i._id),
@@ -57,10 +45,6 @@ const itemView = (i: ServiceItemDoc) => ({
 
 /** What a person sets on a service item (the audit log compares these). */
 const ITEM_FIELDS = ['category', 'name', 'price', 'unit', 'durationMin', 'description', 'retired'] as const;
-
-function assertCommunityStaff(actor: Actor, order: ServiceOrderDoc): void {
-  if (actor.role === 'worker' && actor.communityId !== order.communityId) throw forbidden();
-}
 
 export function serviceRoutes(api: Api, clock: () => Date): void {
   api.add({
@@ -206,34 +190,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     rules: { providerUserId: '必须是已有的服务人员' },
     params: IdParamsSchema,
     body: DispatchBodySchema,
-    handler: async ({ params, body, actor }) => {
-      const order = await loadVisitFor(actor, params.id);
-      assertCommunityStaff(actor, order);
-      const provider = await User.findById(objectIdOrNull(body.providerUserId)).lean();
-      if (!provider || provider.role !== 'provider')
-        throw validationFailed({ providerUserId: '服务人员不存在' });
-      const now = clock();
-      const providerRef = { userId: String(provider._id), name: provider.name };
-      const updated = await step(
-        actor,
-        order,
-        'dispatch',
-        now,
-        { provider: providerRef, providerUserId: providerRef.userId },
-        provider.name,
-      );
-      await notify([
-        {
-          userId: providerRef.userId,
-          kind: 'visit_dispatched',
-          title: '新的上门服务',
-          body: `${updated.item.name}：${updated.elderName}，${updated.day}，${updated.address}`,
-          refType: 'service_order',
-          refId: String(updated._id),
-        },
-      ]);
-      return visitView(updated);
-    },
+    handler: async ({ params, body, actor }) =>
+      visitView(await dispatchVisit(actor, params.id, body.providerUserId, clock())),
   });
 
   for (const [path, action, summary] of [
@@ -249,10 +207,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
       otherStatuses: [409],
       params: IdParamsSchema,
       body: NotesBodySchema,
-      handler: async ({ params, body, actor }) => {
-        const order = await loadVisitFor(actor, params.id);
-        return visitView(await step(actor, order, action, clock(), {}, body.notes));
-      },
+      handler: async ({ params, body, actor }) =>
+        visitView(await answerDispatch(actor, params.id, action, clock(), body.notes)),
     });
   }
 
@@ -266,23 +222,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     otherStatuses: [409],
     params: IdParamsSchema,
     body: CheckInBodySchema,
-    handler: async ({ params, body, actor }) => {
-      const order = await loadVisitFor(actor, params.id);
-      const now = clock();
-      if (order.status === 'accepted') assertCheckInWindow(order, now);
-      const home = body.location
-        ? (await Elder.findById(objectIdOrNull(order.elderId)).lean())?.location
-        : undefined;
-      const distanceM = body.location && home ? distanceMetres(home, body.location) : undefined;
-      const checkIn = {
-        at: now,
-        ...(body.location ? { location: body.location } : {}),
-        ...(distanceM !== undefined ? { distanceM } : {}),
-        farFromHome: distanceM !== undefined && distanceM > CHECK_IN_MAX_DISTANCE_M,
-      };
-      const note = checkIn.farFromHome ? `签到位置距长者住址 ${distanceM} 米` : undefined;
-      return visitView(await step(actor, order, 'check_in', now, { checkIn }, note));
-    },
+    handler: async ({ params, body, actor }) =>
+      visitView(await checkInVisit(actor, params.id, body, clock())),
   });
 
   api.add({
@@ -294,47 +235,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     otherStatuses: [409],
     params: IdParamsSchema,
     body: NotesBodySchema,
-    handler: async ({ params, body, actor }) => {
-      const order = await loadVisitFor(actor, params.id);
-      const now = clock();
-      const started = order.checkIn ? new Date(order.checkIn.at).getTime() : now.getTime();
-      const durationMin = Math.max(0, Math.round((now.getTime() - started) / 60_000));
-      const checkOut = { at: now, durationMin, ...(body.notes ? { notes: body.notes } : {}) };
-      // A far check-in or a visit far shorter than the item is held for a worker's review.
-      const reasons = visitExceptions({
-        distanceM: order.checkIn?.distanceM,
-        durationMin,
-        itemDurationMin: order.item.durationMin,
-      });
-      const review = reasons.length
-        ? { review: { state: 'pending', reasons }, reviewCommunity: order.communityId }
-        : {};
-      const updated = await step(
-        actor,
-        order,
-        'check_out',
-        now,
-        { checkOut, checkOutDay: chinaDate(now), ...review },
-        [body.notes, reasons.length ? `待社区审核：${reasons.join('；')}` : undefined]
-          .filter(Boolean)
-          .join('；') || undefined,
-      );
-      if (!reasons.length) {
-        await bumpCounters(order.communityId, chinaDate(now), { inc: { serviceMinutes: durationMin } });
-        await sampleCompletedVisit(updated, now);
-      }
-      await notify(
-        (await elderAndFamily(order.elderId)).map((userId) => ({
-          userId,
-          kind: 'visit_completed' as const,
-          title: '上门服务已完成',
-          body: `${order.item.name}已完成，用时 ${durationMin} 分钟，请为服务评价`,
-          refType: 'service_order' as const,
-          refId: String(order._id),
-        })),
-      );
-      return visitView(updated);
-    },
+    handler: async ({ params, body, actor }) =>
+      visitView(await checkOutVisit(actor, params.id, clock(), body.notes)),
   });
 
   api.add({
@@ -346,29 +248,7 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     otherStatuses: [409],
     params: IdParamsSchema,
     body: RatingBodySchema,
-    handler: async ({ params, body, actor }) => {
-      const order = await loadVisitFor(actor, params.id);
-      const now = clock();
-      const rating = {
-        score: body.score,
-        at: now,
-        by: whoOf(actor),
-        ...(body.comment ? { comment: body.comment } : {}),
-      };
-      const updated = await step(
-        actor,
-        order,
-        'rate',
-        now,
-        { rating, ratedDay: chinaDate(now) },
-        `${body.score} 分`,
-      );
-      await bumpCounters(order.communityId, chinaDate(now), {
-        inc: { ratings: 1, ratingsGood: body.score >= 4 ? 1 : 0 },
-      });
-      await afterRating(updated, body.score, now);
-      return visitView(updated);
-    },
+    handler: async ({ params, body, actor }) => visitView(await rateVisit(actor, params.id, body, clock())),
   });
 
   api.add({
@@ -380,30 +260,8 @@ export function serviceRoutes(api: Api, clock: () => Date): void {
     otherStatuses: [409],
     params: IdParamsSchema,
     body: FollowUpBodySchema,
-    handler: async ({ params, body, actor }) => {
-      const order = await loadVisitFor(actor, params.id);
-      const now = clock();
-      const followUp = {
-        satisfied: body.satisfied,
-        at: now,
-        by: whoOf(actor),
-        ...(body.notes ? { notes: body.notes } : {}),
-      };
-      const note = `${body.satisfied ? '满意' : '不满意'}${body.notes ? `：${body.notes}` : ''}`;
-      const updated = await step(
-        actor,
-        order,
-        'follow_up',
-        now,
-        { followUp, followUpDay: chinaDate(now) },
-        note,
-      );
-      await bumpCounters(order.communityId, chinaDate(now), {
-        inc: { followUps: 1, followUpsSatisfied: body.satisfied ? 1 : 0 },
-      });
-      await closeTask(updated, followUp);
-      return visitView(updated);
-    },
+    handler: async ({ params, body, actor }) =>
+      visitView(await followUpVisit(actor, params.id, body, clock())),
   });
 
   suggestionRoutes(api);
