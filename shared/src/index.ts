@@ -12,3 +12,4 @@ export * from './assessment';
 export * from './settlement';
 export * from './provider-quality';
 export * from './state-machine';
+export * from './day-sheet';

@@ -22,7 +22,8 @@ import type { ElderDoc } from '../elders/model';
 import { raiseSystemAlarm, eldersById } from '../sos/service';
 import { whoOf } from '../services/service';
 import { MealOrder, type MealOrderDoc } from './model';
-import { loadOrderFor, paymentView, transition } from './service';
+import { counterCollection, loadOrderFor, paymentView, transition } from './service';
+import { recordAudit } from '../audit/record';
 
 /** The slot's delivery orders of one canteen and day (the day sheet's key, filtered here). */
 export async function deliveriesOf(canteenId: string, date: string, slot?: Slot) {
@@ -84,7 +85,7 @@ function alarmReason(order: MealOrderDoc, outcome: 'not_home' | 'unwell', now: D
   return `送餐：${hhmm(now)} 送${SLOT_LABELS[order.slot]}，${what}${more}`;
 }
 
-export async function recordDelivery(
+async function applyDelivery(
   actor: Actor,
   id: string,
   body: { outcome: DeliveryOutcome; notes?: string },
@@ -108,18 +109,7 @@ export async function recordDelivery(
   };
   if (body.outcome === 'delivered') {
     // The counter's check-out: 到店付 is collected at the door, by the courier.
-    const collect =
-      order.payment?.method === 'card'
-        ? {}
-        : {
-            payment: {
-              method: 'counter',
-              amount: order.pricing.payable,
-              status: 'paid',
-              paidAt: now,
-              collectedBy: by,
-            },
-          };
+    const collect = counterCollection(order, by, now);
     try {
       const served = await transition(order, 'serve', actor, now, {
         ...collect,
@@ -160,4 +150,29 @@ export async function recordDelivery(
     );
   }
   return { order: updated, changed: true, alarm: { id: String(sos._id), created } };
+}
+
+/** The courier's result, on the audit log when it changed anything (a repeat of the same result does not). */
+export async function recordDelivery(
+  actor: Actor,
+  id: string,
+  body: { outcome: DeliveryOutcome; notes?: string },
+  now: Date,
+): Promise<{ order: MealOrderDoc; alarm?: { id: string; created: boolean } }> {
+  const { order, changed, alarm } = await applyDelivery(actor, id, body, now);
+  if (changed)
+    await recordAudit(actor, {
+      action: 'meal_order.delivery',
+      targetType: 'meal_order',
+      targetId: id,
+      communityId: order.communityId,
+      changes: [
+        { field: 'delivery', after: body.outcome },
+        ...(body.outcome === 'delivered' ? [{ field: 'status', after: 'served' }] : []),
+      ],
+      reason: `${order.date} ${SLOT_LABELS[order.slot]}送餐${
+        { delivered: '已送达', not_home: '无人应门', unwell: '长者身体不适' }[body.outcome]
+      }${body.notes ? `：${body.notes}` : ''}`,
+    });
+  return { order, ...(alarm ? { alarm } : {}) };
 }

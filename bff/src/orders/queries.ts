@@ -82,3 +82,9 @@ export async function listVisibleOrders(
   const steps = daysNewestFirst(today, DAYS_AHEAD, DAYS_BACK).map((d) => dayKey(actor, d));
   return steps.every(Boolean) ? walk(steps as Filter[]) : [];
 }
+
+/** A canteen's orders of one date (optionally one slot), oldest first: the staff's day sheet. */
+export async function ordersOfCanteenDay(canteenId: string, date: string, slot?: string) {
+  const orders = await find({ canteenDay: `${canteenId}:${date}`, ...(slot ? { slot } : {}) }, 5000);
+  return orders.sort((a, b) => String(a._id).localeCompare(String(b._id)));
+}

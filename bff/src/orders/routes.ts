@@ -1,26 +1,23 @@
 import {
   BatchMealOrderBodySchema,
   CanteenOrdersQuerySchema,
-  chinaDate,
   CreateMealOrderBodySchema,
+  daySheetFigures,
   DeliveryBodySchema,
   IdempotencyHeadersSchema,
   IdParamsSchema,
   MealOrderQuerySchema,
   PickupBodySchema,
   QuoteBodySchema,
-  SLOT_LABELS,
 } from '@yiyangtong/shared';
-import { AppError, conflict } from '../core/errors';
+import { AppError } from '../core/errors';
 import type { Api } from '../core/route';
-import { recordAudit } from '../audit/record';
-import { eldersById } from '../sos/service';
-import { MealOrder, type MealOrderDoc } from './model';
-import { deliveriesOf, deliveryView, recordDelivery } from './delivery';
-import { pickupNotFound } from './pickup-lookup';
-import { listVisibleOrders } from './queries';
-import { cancelOrder, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
 import { assertStaffOf, findCanteen } from '../places/service';
+import { eldersById } from '../sos/service';
+import { deliveriesOf, deliveryView, recordDelivery } from './delivery';
+import { checkOutByCode } from './pickup';
+import { listVisibleOrders, ordersOfCanteenDay } from './queries';
+import { cancelOrderAudited, loadOrderFor, orderView, placeOrder, quotePricing, transition } from './service';
 
 export function orderRoutes(api: Api, clock: () => Date): void {
   api.add({
@@ -139,16 +136,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     otherStatuses: [409],
     params: IdParamsSchema,
     handler: async ({ params, actor }) => {
-      const order = await cancelOrder(actor, params.id, clock());
-      await recordAudit(actor, {
-        action: 'meal_order.cancel',
-        targetType: 'meal_order',
-        targetId: params.id,
-        communityId: order.communityId,
-        changes: [{ field: 'status', after: 'cancelled' }],
-        reason: `${order.date} ${SLOT_LABELS[order.slot]}，应付 ¥${(order.pricing.payable / 100).toFixed(2)}`,
-      });
-      return orderView(order, actor);
+      return orderView(await cancelOrderAudited(actor, params.id, clock()), actor);
     },
   });
 
@@ -177,27 +165,9 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     handler: async ({ params, query, actor }) => {
       assertStaffOf(actor, params.id);
       await findCanteen(params.id);
-      const orders = (
-        await MealOrder.find({
-          canteenDay: `${params.id}:${query.date}`,
-          ...(query.slot ? { slot: query.slot } : {}),
-        })
-          .limit(5000)
-          .lean<MealOrderDoc[]>()
-      ).sort((a, b) => String(a._id).localeCompare(String(b._id)));
-      const totals = new Map<string, { dishId: string; name: string; slot: string; qty: number }>();
-      for (const o of orders) {
-        if (o.status === 'cancelled') continue;
-        for (const i of o.items) {
-          const key = `${o.slot}:${i.dishId}`;
-          const t = totals.get(key) ?? { dishId: i.dishId, name: i.name, slot: o.slot, qty: 0 };
-          t.qty += i.qty;
-          totals.set(key, t);
-        }
-      }
-      const counts = { placed: 0, confirmed: 0, served: 0, cancelled: 0 };
-      for (const o of orders) counts[o.status] += 1;
-      return { items: orders.map((o) => orderView(o, actor)), totals: [...totals.values()], counts };
+      const orders = await ordersOfCanteenDay(params.id, query.date, query.slot);
+      const { totals, counts } = daySheetFigures(orders);
+      return { items: orders.map((o) => orderView(o, actor)), totals, counts };
     },
   });
 
@@ -227,21 +197,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     params: IdParamsSchema,
     body: DeliveryBodySchema,
     handler: async ({ params, body, actor }) => {
-      const { order, changed, alarm } = await recordDelivery(actor, params.id, body, clock());
-      if (changed)
-        await recordAudit(actor, {
-          action: 'meal_order.delivery',
-          targetType: 'meal_order',
-          targetId: params.id,
-          communityId: order.communityId,
-          changes: [
-            { field: 'delivery', after: body.outcome },
-            ...(body.outcome === 'delivered' ? [{ field: 'status', after: 'served' }] : []),
-          ],
-          reason: `${order.date} ${SLOT_LABELS[order.slot]}送餐${
-            { delivered: '已送达', not_home: '无人应门', unwell: '长者身体不适' }[body.outcome]
-          }${body.notes ? `：${body.notes}` : ''}`,
-        });
+      const { order, alarm } = await recordDelivery(actor, params.id, body, clock());
       const elder = (await eldersById([order.elderId])).get(order.elderId);
       return { ...deliveryView(order, elder), ...(alarm ? { alarm } : {}) };
     },
@@ -258,30 +214,7 @@ export function orderRoutes(api: Api, clock: () => Date): void {
     body: PickupBodySchema,
     handler: async ({ params, body, actor }) => {
       assertStaffOf(actor, params.id);
-      const now = clock();
-      const day = body.date ?? chinaDate(now);
-      const found = await MealOrder.findOne({
-        canteenDay: `${params.id}:${day}`,
-        pickupCode: body.code,
-      }).lean<MealOrderDoc>();
-      // assertStaffOf above and the canteen in the key: the order is this caller's to serve.
-      if (!found || found.status === 'cancelled') throw await pickupNotFound(params.id, body.code, day, now);
-      const order = found;
-      if (order.status === 'served') throw conflict('ALREADY_SERVED', '这份餐已经取过了');
-      // 到店付: checking the meal out is taking the money, recorded with who took it.
-      const collect =
-        order.payment?.method === 'card'
-          ? {}
-          : {
-              payment: {
-                method: 'counter',
-                amount: order.pricing.payable,
-                status: 'paid',
-                paidAt: now,
-                collectedBy: { userId: actor.id, role: actor.role, name: actor.name },
-              },
-            };
-      return orderView(await transition(order, 'serve', actor, now, collect), actor);
+      return orderView(await checkOutByCode(actor, params.id, body.code, body.date, clock()), actor);
     },
   });
 }

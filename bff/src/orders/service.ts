@@ -58,6 +58,7 @@ import {
 import { objectIdOrNull } from '../db/ids';
 import { assertCanteenOpen, findCanteen, slotCutoff } from '../places/service';
 import { applyTransition } from '../db/transition';
+import { recordAudit } from '../audit/record';
 
 export interface OrderInput {
   elderId: string;
@@ -573,4 +574,40 @@ export function paymentView(o: MealOrderDoc) {
     status: o.status === 'served' && p.method === 'counter' ? 'paid' : status,
     ...(p.collectedBy ? { collectedBy: p.collectedBy } : {}),
   };
+}
+
+/**
+ * 到店付 is taken when the meal is handed over (at the counter, or at the door by the courier):
+ * the payment to record with the serve, with who took the money. A card order was paid already.
+ */
+export function counterCollection(
+  order: MealOrderDoc,
+  by: { userId: string; role: string; name?: string },
+  now: Date,
+) {
+  return order.payment?.method === 'card'
+    ? {}
+    : {
+        payment: {
+          method: 'counter',
+          amount: order.pricing.payable,
+          status: 'paid',
+          paidAt: now,
+          collectedBy: by,
+        },
+      };
+}
+
+/** A person cancels an order (before the cut-off): cancelled as cancelOrder does, and on the audit log. */
+export async function cancelOrderAudited(actor: Actor, id: string, now: Date): Promise<MealOrderDoc> {
+  const order = await cancelOrder(actor, id, now);
+  await recordAudit(actor, {
+    action: 'meal_order.cancel',
+    targetType: 'meal_order',
+    targetId: id,
+    communityId: order.communityId,
+    changes: [{ field: 'status', after: 'cancelled' }],
+    reason: `${order.date} ${SLOT_LABELS[order.slot]}，应付 ¥${(order.pricing.payable / 100).toFixed(2)}`,
+  });
+  return order;
 }
