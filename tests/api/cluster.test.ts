@@ -143,6 +143,8 @@ test('two workers on one port share the orders, the last portions are sold once,
   }
   expect(replaced.map((w) => w.pid)).not.toContain(workers[0].pid);
   expect(replaced).toHaveLength(2);
+  // The primary's log line travels through a pipe: it may arrive after the new worker shows in ps.
+  for (let i = 0; i < 50 && !output.includes('a worker died; starting another'); i++) await sleep(100);
   expect(output).toContain('a worker died; starting another');
   for (let i = 0; i < 6; i++) expect(await healthStatus()).toBe(200);
 
