@@ -39,13 +39,14 @@ import { AppError, conflict } from '../core/errors';
 import { monthsNewestFirst } from '../db/newest-first';
 import { conditionalUpdate } from '../db/write-lock';
 import { notify } from '../notifications/notifier';
-import { freeSlotKey, MealOrder, type MealOrderDoc } from '../orders/model';
+import { freeSlotKey, type MealOrderDoc } from '../orders/model';
 import { recoveryGraceMs } from '../orders/recovery-config';
 import { finishCancellation, transition } from '../orders/service';
 import { ServiceOrder, type ServiceOrderDoc } from '../services/model';
 import { step } from '../services/service';
 import { StandingOrder, type StandingOrderDoc } from '../standing-orders/model';
 import { Elder, type ElderDoc, type Retirement } from './model';
+import { ordersOfElderMonth } from '../orders/queries';
 
 /** Meals are booked at most this far ahead (menus ~a week, standing orders a few days): the months searched. */
 const DAYS_AHEAD = 120;
@@ -64,13 +65,7 @@ const asActor = (by: Retirement['by']): Actor => ({
 /** The elder's meals still to come whose cut-off has not passed (placed or confirmed). */
 async function cancellableMeals(elderId: string, now: Date): Promise<MealOrderDoc[]> {
   const months = monthsNewestFirst(chinaDate(now), DAYS_AHEAD, MONTHS);
-  const lists = await Promise.all(
-    months.map((m) =>
-      MealOrder.find({ elderMonth: `${elderId}:${m}` })
-        .limit(5000)
-        .lean<MealOrderDoc[]>(),
-    ),
-  );
+  const lists = await Promise.all(months.map((m) => ordersOfElderMonth(elderId, m)));
   return lists.flat();
 }
 

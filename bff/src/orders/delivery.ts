@@ -24,14 +24,11 @@ import { whoOf } from '../services/service';
 import { MealOrder, type MealOrderDoc } from './model';
 import { counterCollection, loadOrderFor, paymentView, transition } from './service';
 import { recordAudit } from '../audit/record';
+import { ordersOfCanteenDay } from './queries';
 
 /** The slot's delivery orders of one canteen and day (the day sheet's key, filtered here). */
 export async function deliveriesOf(canteenId: string, date: string, slot?: Slot) {
-  const orders = (
-    await MealOrder.find({ canteenDay: `${canteenId}:${date}`, ...(slot ? { slot } : {}) })
-      .limit(5000)
-      .lean<MealOrderDoc[]>()
-  )
+  const orders = (await ordersOfCanteenDay(canteenId, date, slot))
     .filter((o) => o.fulfilment === 'delivery' && o.status !== 'cancelled')
     .sort(
       (a, b) =>

@@ -5,14 +5,11 @@
  */
 import { addDays, chinaDate, SLOT_LABELS } from '@yiyangtong/shared';
 import { AppError, notFound } from '../core/errors';
-import { MealOrder, type MealOrderDoc } from './model';
+import { orderByPickupCode } from './queries';
 
 export async function pickupNotFound(canteenId: string, code: string, day: string, now: Date) {
   for (const other of [addDays(day, 1), addDays(day, -1), addDays(day, 2)]) {
-    const o = await MealOrder.findOne({
-      canteenDay: `${canteenId}:${other}`,
-      pickupCode: code,
-    }).lean<MealOrderDoc>();
+    const o = await orderByPickupCode(canteenId, other, code);
     if (!o || o.status === 'cancelled') continue;
     const today = chinaDate(now);
     const rel =

@@ -6,9 +6,10 @@
 import { chinaDate } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { conflict } from '../core/errors';
-import { MealOrder, type MealOrderDoc } from './model';
+import type { MealOrderDoc } from './model';
 import { pickupNotFound } from './pickup-lookup';
 import { counterCollection, transition } from './service';
+import { orderByPickupCode } from './queries';
 
 /** The caller must already be this canteen's staff (assertStaffOf): the canteen is in the key. */
 export async function checkOutByCode(
@@ -19,10 +20,7 @@ export async function checkOutByCode(
   now: Date,
 ): Promise<MealOrderDoc> {
   const day = date ?? chinaDate(now);
-  const order = await MealOrder.findOne({
-    canteenDay: `${canteenId}:${day}`,
-    pickupCode: code,
-  }).lean<MealOrderDoc>();
+  const order = await orderByPickupCode(canteenId, day, code);
   if (!order || order.status === 'cancelled') throw await pickupNotFound(canteenId, code, day, now);
   if (order.status === 'served') throw conflict('ALREADY_SERVED', '这份餐已经取过了');
   const by = { userId: actor.id, role: actor.role, name: actor.name };

@@ -83,8 +83,22 @@ export async function listVisibleOrders(
   return steps.every(Boolean) ? walk(steps as Filter[]) : [];
 }
 
-/** A canteen's orders of one date (optionally one slot), oldest first: the staff's day sheet. */
+// The keyed reads other domains use: they ask for "this canteen's day" and never build a key.
+
+/** A canteen's orders of one date (optionally one slot), oldest first: day sheet, deliveries, forecast. */
 export async function ordersOfCanteenDay(canteenId: string, date: string, slot?: string) {
-  const orders = await find({ canteenDay: `${canteenId}:${date}`, ...(slot ? { slot } : {}) }, 5000);
+  const orders = await find({ canteenDay: `${canteenId}:${date}`, ...(slot ? { slot } : {}) }, 10_000);
   return orders.sort((a, b) => String(a._id).localeCompare(String(b._id)));
 }
+
+/** The order with this 取餐码 on a canteen's day (codes are unique per canteen and day). */
+export const orderByPickupCode = (canteenId: string, date: string, code: string) =>
+  MealOrder.findOne({ canteenDay: `${canteenId}:${date}`, pickupCode: code }).lean<MealOrderDoc>();
+
+/** A canteen's orders of one month (YYYY-MM, by meal date): the settlement. */
+export const ordersOfCanteenMonth = (canteenId: string, month: string) =>
+  MealOrder.find({ canteenMonth: `${canteenId}:${month}` }).lean<MealOrderDoc[]>();
+
+/** An elder's orders of one month (YYYY-MM, by meal date). */
+export const ordersOfElderMonth = (elderId: string, month: string) =>
+  find({ elderMonth: `${elderId}:${month}` }, 5000);

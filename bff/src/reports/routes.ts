@@ -1,13 +1,14 @@
 import { SettlementQuerySchema, settlementSums, SummaryQuerySchema } from '@yiyangtong/shared';
 import { forbidden, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
-import { MealOrder, type MealOrderDoc } from '../orders/model';
+import type { MealOrderDoc } from '../orders/model';
 import { summary } from './summary';
 import { CardEntry, type CardEntryDoc } from '../cards/model';
 import { paymentView } from '../orders/service';
 import { dashboardRoutes } from './dashboard-routes';
 import { settlementExportRoutes, settlementOrder } from './settlement-export';
 import { assertStaffOf, findCanteen } from '../places/service';
+import { ordersOfCanteenMonth } from '../orders/queries';
 
 export function reportRoutes(api: Api): void {
   dashboardRoutes(api);
@@ -48,7 +49,7 @@ export function reportRoutes(api: Api): void {
       // One equality key per canteen and month (index-backed); cancelled orders are not settled.
       const canteenMonth = `${query.canteenId}:${query.month}`;
       const [monthOrders, ledger] = await Promise.all([
-        MealOrder.find({ canteenMonth }).lean<MealOrderDoc[]>(),
+        ordersOfCanteenMonth(query.canteenId, query.month),
         CardEntry.find({ canteenMonth }).lean<CardEntryDoc[]>(),
       ]);
       const sums = settlementSums(monthOrders.map(settlementOrder));

@@ -20,8 +20,9 @@ import type { Actor } from '../core/auth';
 import { FileBody, type Api } from '../core/route';
 import { idCardCipher } from '../elders/idcard-crypto';
 import { Elder, type ElderDoc } from '../elders/model';
-import { MealOrder, type MealOrderDoc } from '../orders/model';
+import type { MealOrderDoc } from '../orders/model';
 import { assertStaffOf, findCanteen } from '../places/service';
+import { ordersOfCanteenMonth } from '../orders/queries';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_TYPE = 'text/csv; charset=utf-8';
@@ -50,7 +51,7 @@ async function monthData(actor: Actor, canteenId: string, month: string): Promis
   assertStaffOf(actor, canteenId);
   const canteen = await findCanteen(canteenId);
   // One equality key per canteen and month (index-backed), as the JSON settlement.
-  const orders = await MealOrder.find({ canteenMonth: `${canteenId}:${month}` }).lean<MealOrderDoc[]>();
+  const orders = await ordersOfCanteenMonth(canteenId, month);
   const sums = settlementSums(orders.map(settlementOrder));
   // Each elder read once by _id (an $in list is not index-backed on FerretDB), a few at a time.
   const elderIds = [...new Set(sums.lines.map((l) => l.elderId))];

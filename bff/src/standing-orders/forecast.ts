@@ -12,12 +12,12 @@ import { addDays, chinaDate, isPausedOn, resolveStandingItems, SLOTS, type Slot 
 import { Elder, type ElderDoc } from '../elders/model';
 import { getMenu } from '../menus/cache';
 import { menuId } from '../menus/model';
-import { MealOrder, type MealOrderDoc } from '../orders/model';
 import type { CanteenDoc } from '../places/model';
 import { runId, StandingOrder, StandingRun, type StandingOrderDoc, type StandingRunDoc } from './model';
 import { handBooked, wantsMeal } from './scheduler';
 import { slotCutoff } from '../places/service';
 import { objectIdOrNull } from '../db/ids';
+import { ordersOfCanteenDay } from '../orders/queries';
 
 interface DishCount {
   dishId: string;
@@ -30,9 +30,7 @@ interface DishCount {
 export async function forecastDay(canteen: CanteenDoc, date: string, now: Date) {
   const canteenId = String(canteen._id);
   const [orders, standing] = await Promise.all([
-    MealOrder.find({ canteenDay: `${canteenId}:${date}` })
-      .limit(10_000)
-      .lean<MealOrderDoc[]>(),
+    ordersOfCanteenDay(canteenId, date),
     StandingOrder.find({ canteenId, status: 'active' }).limit(10_000).lean<StandingOrderDoc[]>(),
   ]);
   const offered = SLOTS.filter((s) => canteen.slots.some((c) => c.slot === s));

@@ -51,6 +51,7 @@ import {
   type StandingRunDoc,
 } from './model';
 import { slotCutoff } from '../places/service';
+import { ordersOfCanteenDay } from '../orders/queries';
 
 const DAY_MS = 24 * 3600_000;
 /** A meal is due this long before its cut-off. */
@@ -342,10 +343,7 @@ async function materialiseCanteen(
  * order does not add a second one. One read keyed `canteenDay`.
  */
 export async function bookedByHandOn(canteenId: string, date: string): Promise<Set<string>> {
-  const orders = await MealOrder.find({ canteenDay: `${canteenId}:${date}` })
-    .limit(10_000)
-    .lean<MealOrderDoc[]>();
-  return handBooked(orders);
+  return handBooked(await ordersOfCanteenDay(canteenId, date));
 }
 
 export function handBooked(orders: MealOrderDoc[]): Set<string> {
