@@ -17,6 +17,7 @@ const INVARIANTS = [
   'standing-orders',
   'standing-orders-processes', // a BFF killed mid-materialisation: one order each
   'accounts',
+  'brute-force', // failures counted per phone, IP and family user: on MongoDB without a lease
   'families',
   'elder-records', // a retirement: meals cancelled and refunded, the card paid out to 0 with the ledger summing
   'user-accounts', // a disabled account's token refused at once

@@ -4,6 +4,7 @@
  * on that key is refused with 429 and `Retry-After` until the window that began with the first
  * failure has passed. One document per key (`_id`), so several BFF processes share the count.
  */
+import { isDuplicateKeyError } from '../db/errors';
 import { writeLock } from '../db/write-lock';
 import { tooManyRequests } from '../core/errors';
 import { LoginFailure } from './model';
@@ -41,6 +42,7 @@ export async function assertNotLocked(
 }
 
 export async function recordFailure({ key, limit }: AttemptKey, now = Date.now()): Promise<void> {
+  if (writeLock.mode === 'atomic') return recordFailureAtomically(key, limit, now);
   // Read-modify-write of one document: serialised like every conditional write.
   await writeLock.run(`loginfailures:${key}`, async () => {
     const current = await LoginFailure.findById(key).lean();
@@ -53,7 +55,43 @@ export async function recordFailure({ key, limit }: AttemptKey, now = Date.now()
   });
 }
 
+/**
+ * MongoDB (atomic single-document updates): no lease. Count within the window with one
+ * conditional `$inc`; otherwise start a new window by compare-and-set on the old window's
+ * start (or insert the first failure: E11000 means another request did, so count again).
+ */
+async function recordFailureAtomically(key: string, limit: AttemptLimit, now: number): Promise<void> {
+  const windowOpenAfter = new Date(now - limit.windowMs);
+  for (;;) {
+    const counted = await LoginFailure.updateOne(
+      { _id: key, windowStart: { $gt: windowOpenAfter } },
+      { $inc: { count: 1 } },
+    );
+    if (counted.matchedCount) return;
+    const current = await LoginFailure.findById(key).lean();
+    if (!current) {
+      try {
+        await LoginFailure.create({ _id: key, count: 1, windowStart: new Date(now) });
+        return;
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        continue;
+      }
+    }
+    if (current.windowStart.getTime() > windowOpenAfter.getTime()) continue; // reset meanwhile: count in it
+    const restarted = await LoginFailure.updateOne(
+      { _id: key, windowStart: current.windowStart },
+      { $set: { count: 1, windowStart: new Date(now) } },
+    );
+    if (restarted.matchedCount) return;
+  }
+}
+
 export async function clearFailures(key: string): Promise<void> {
+  if (writeLock.mode === 'atomic') {
+    await LoginFailure.deleteOne({ _id: key });
+    return;
+  }
   await writeLock.run(`loginfailures:${key}`, () => LoginFailure.deleteOne({ _id: key }));
 }
 

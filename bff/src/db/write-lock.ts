@@ -8,7 +8,9 @@
  *
  * - 'atomic' (MongoDB, any number of processes): `conditionalUpdate` is the bare
  *   `findOneAndUpdate` with the condition in the filter, which MongoDB guarantees;
- *   `run()` sections (read-modify-write) take a lease document, as in 'database'.
+ *   `run()` sections (read-modify-write) take a lease document, as in 'database'. Only the
+ *   meal-card ledger still needs them there (its section reads an entry and writes the card);
+ *   failed-login counts and pause removal use single atomic updates instead on MongoDB.
  * - 'process' (the embedded FerretDB, which only the process that started it uses): a
  *   promise chain per document key inside this process.
  * - 'database' (FerretDB shared by several processes: `npm run start:cluster`, or any

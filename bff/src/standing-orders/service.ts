@@ -246,19 +246,30 @@ async function cancelMaterialised(
 
 export async function removePause(actor: Actor, id: string, pauseId: string): Promise<StandingOrderDoc> {
   await loadStandingOrderFor(actor, id);
-  // Read and rewrite the list under the document's write lock ($pull by a subdocument field
-  // is not applied by FerretDB v1); conditionalUpdate takes the same lock for the other writes.
-  const updated = await writeLock.run(`${StandingOrder.collection.name}:${id}`, async () => {
+  // MongoDB: one atomic $pull by the pause's id, no lease.
+  // FerretDB v1 does not apply $pull by a subdocument field: read and rewrite the list under the
+  // document's write lock (conditionalUpdate takes the same lock for the other writes).
+  const updated =
+    writeLock.mode === 'atomic'
+      ? await StandingOrder.findOneAndUpdate(
+          { _id: id, status: 'active', 'pauses.id': pauseId },
+          { $pull: { pauses: { id: pauseId } } },
+          { new: true },
+        ).lean<StandingOrderDoc>()
+      : await writeLock.run(`${StandingOrder.collection.name}:${id}`, async () => {
+          const current = await StandingOrder.findById(id).lean<StandingOrderDoc>();
+          if (!current || current.status !== 'active') throw notFound('长期订餐');
+          if (!(current.pauses ?? []).some((p) => p.id === pauseId)) throw notFound('暂停');
+          return StandingOrder.findOneAndUpdate(
+            { _id: id, status: 'active' },
+            { $set: { pauses: current.pauses.filter((p) => p.id !== pauseId) } },
+            { new: true },
+          ).lean<StandingOrderDoc>();
+        });
+  if (!updated) {
     const current = await StandingOrder.findById(id).lean<StandingOrderDoc>();
-    if (!current || current.status !== 'active') throw notFound('长期订餐');
-    if (!(current.pauses ?? []).some((p) => p.id === pauseId)) throw notFound('暂停');
-    return StandingOrder.findOneAndUpdate(
-      { _id: id, status: 'active' },
-      { $set: { pauses: current.pauses.filter((p) => p.id !== pauseId) } },
-      { new: true },
-    ).lean<StandingOrderDoc>();
-  });
-  if (!updated) throw notFound('长期订餐');
+    throw notFound(current?.status === 'active' ? '暂停' : '长期订餐');
+  }
   return updated;
 }
 
