@@ -3,14 +3,13 @@
 // (at a desk, 1366×768, and on a phone); canteen staff change a dish's price and stop selling
 // it on 菜品 (phone). Each change is what the API then shows; axe, announced buttons ≥ 48px,
 // text ≥ 18px and no horizontal scroll on each state; no pop-ups.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   buttonNamed,
   checkPage,
   expectNoPopups,
   expectNoSideScroll,
   expectText,
-  launchChromium,
   openPageAt,
   openPhonePage,
   signIn,
@@ -19,10 +18,10 @@ import {
 } from '../harness/browser';
 import { ServiceFixtures } from '../api/service-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let f: ServiceFixtures;
 let adminToken: string;
 let admin: { phone: string; password: string; name: string };
@@ -31,26 +30,19 @@ let staff: TestUser;
 let staffCanteen: { id: string; name: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  f = new ServiceFixtures(server);
+  f = new ServiceFixtures(suite.server);
   adminToken = await f.adminToken();
-  const me = await server.api.post('/api/auth/login', {
-    phone: server.admin.phone,
-    password: server.admin.password,
+  const me = await suite.server.api.post('/api/auth/login', {
+    phone: suite.server.admin.phone,
+    password: suite.server.admin.password,
   });
-  admin = { ...server.admin, name: me.body.user.name };
+  admin = { ...suite.server.admin, name: me.body.user.name };
   communityId = (await f.community({ name: '关上社区' })).id;
   staffCanteen = await f.canteen(communityId, { name: '世纪城便民食堂' });
   staff = await f.user('canteen_staff', { canteenId: staffCanteen.id, name: '赵红' });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const openPage = (viewport: { width: number; height: number }) => openPageAt(browser, viewport);
+const openPage = (viewport: { width: number; height: number }) => openPageAt(suite.browser, viewport);
 
 async function checkAll(page: Page, what: string): Promise<void> {
   await checkPage(page, what);
@@ -71,7 +63,7 @@ for (const viewport of [
     const o = await openPage(viewport);
     const { page } = o;
     try {
-      await signIn(page, server.baseUrl, admin);
+      await signIn(page, suite.server.baseUrl, admin);
       await buttonNamed(page, '食堂设置').click();
       await buttonNamed(page, `修改设置 ${canteen.name}`).click();
       await checkAll(page, `食堂设置 ${size}`);
@@ -97,7 +89,7 @@ for (const viewport of [
       const card = visible(page.locator('.card').filter({ hasText: canteen.name }));
       await expectText(card, '暂停营业');
       await expectText(card, '午餐当天 09:30 截止');
-      expect((await server.api.get(`/api/canteens/${canteen.id}`)).body).toMatchObject({
+      expect((await suite.server.api.get(`/api/canteens/${canteen.id}`)).body).toMatchObject({
         closed: true,
         slots: [{ slot: 'lunch', cutoff: '09:30' }, { slot: 'dinner' }],
       });
@@ -113,8 +105,9 @@ for (const viewport of [
       await buttonNamed(page, `停用 ${item.name}`).click();
       await textOn(page, `「${item.name}」已停用。`).waitFor();
       await expectText(visible(page.locator('.price-row').filter({ hasText: item.name })), '已停用');
-      const items = (await server.api.get('/api/service-items?includeRetired=true', { token: adminToken }))
-        .body.items;
+      const items = (
+        await suite.server.api.get('/api/service-items?includeRetired=true', { token: adminToken })
+      ).body.items;
       expect(items.find((i: any) => i.id === item.id)).toMatchObject({ price: 7500, retired: true });
       await checkAll(page, `服务项目 已停用 ${size}`);
       await expectNoPopups(o);
@@ -127,10 +120,10 @@ for (const viewport of [
 test('canteen staff on a phone change a dish’s price and stop selling another on 菜品', async () => {
   const fish = await f.dish(staff.token, staffCanteen.id, '清蒸鲈鱼', 900);
   const tofu = await f.dish(staff.token, staffCanteen.id, '麻婆豆腐', 500);
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, staff);
+    await signIn(page, suite.server.baseUrl, staff);
     await buttonNamed(page, '菜品').click();
     await checkAll(page, '菜品');
     await buttonNamed(page, `改价 ${fish.name}`).click();
@@ -144,8 +137,8 @@ test('canteen staff on a phone change a dish’s price and stop selling another 
     await textOn(page, `「${tofu.name}」已停售。`).waitFor();
     await expectText(visible(page.locator('.price-row').filter({ hasText: tofu.name })), '已停售');
     await checkAll(page, '菜品 已停售');
-    const all = (await server.api.get(`/api/canteens/${staffCanteen.id}/dishes?includeRetired=true`)).body
-      .items;
+    const all = (await suite.server.api.get(`/api/canteens/${staffCanteen.id}/dishes?includeRetired=true`))
+      .body.items;
     expect(all.map((d: any) => [d.name, d.price, d.retired])).toEqual([
       ['清蒸鲈鱼', 1050, false],
       ['麻婆豆腐', 500, true],

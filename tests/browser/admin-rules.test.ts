@@ -3,7 +3,7 @@
 // (no pop-up), the rule then says it has ended and the API agrees (validTo today, version 2);
 // 编辑 saves a change with its reason as the next version, and 历史版本 lists both versions.
 // axe, announced buttons ≥ 48px, text ≥ 18px and no horizontal scroll on each state.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -11,41 +11,33 @@ import {
   expectNoPopups,
   expectNoSideScroll,
   expectText,
-  launchChromium,
   openPageAt,
   signIn,
   textOn,
   visible,
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let adminToken: string;
 let admin: { phone: string; password: string; name: string };
 let today: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   today = chinaDate(new Date());
   adminToken = await m.adminToken();
-  const me = await server.api.post('/api/auth/login', {
-    phone: server.admin.phone,
-    password: server.admin.password,
+  const me = await suite.server.api.post('/api/auth/login', {
+    phone: suite.server.admin.phone,
+    password: suite.server.admin.password,
   });
-  admin = { ...server.admin, name: me.body.user.name };
+  admin = { ...suite.server.admin, name: me.body.user.name };
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const openPage = (viewport: { width: number; height: number }) => openPageAt(browser, viewport);
+const openPage = (viewport: { width: number; height: number }) => openPageAt(suite.browser, viewport);
 
 const noSideScroll = expectNoSideScroll;
 
@@ -75,7 +67,7 @@ for (const viewport of [
     const o = await openPage(viewport);
     const { page } = o;
     try {
-      await signIn(page, server.baseUrl, admin);
+      await signIn(page, suite.server.baseUrl, admin);
       await buttonNamed(page, '优惠规则').click();
       const card = ruleCard(page, ending.name);
       await expectText(card, '生效中');
@@ -91,7 +83,7 @@ for (const viewport of [
       await checkPage(page, `优惠规则 结束确认 ${size}`);
       await buttonNamed(page, `不结束 ${ending.name}`).click();
       await buttonNamed(page, `结束 ${ending.name}`).waitFor();
-      let rules = (await server.api.get('/api/discount-rules', { token: adminToken })).body.items;
+      let rules = (await suite.server.api.get('/api/discount-rules', { token: adminToken })).body.items;
       expect(rules.find((r: any) => r.id === ending.id).validTo).toBeUndefined();
 
       await buttonNamed(page, `结束 ${ending.name}`).click();
@@ -104,7 +96,7 @@ for (const viewport of [
       await expectText(card, `至 ${today}`);
       // Ended: no 结束 any more.
       expect(await page.getByRole('button', { name: `结束 ${ending.name}`, exact: true }).count()).toBe(0);
-      rules = (await server.api.get('/api/discount-rules', { token: adminToken })).body.items;
+      rules = (await suite.server.api.get('/api/discount-rules', { token: adminToken })).body.items;
       expect(rules.find((r: any) => r.id === ending.id)).toMatchObject({ validTo: today, version: 2 });
       await checkPage(page, `优惠规则 已结束 ${size}`);
 
@@ -142,9 +134,12 @@ for (const viewport of [
       await checkPage(page, `优惠规则 历史版本 ${size}`);
       await noSideScroll(page, `优惠规则 历史版本 ${size}`);
 
-      const audit = await server.api.get(`/api/audit?targetType=discount_rule&targetId=${changing.id}`, {
-        token: adminToken,
-      });
+      const audit = await suite.server.api.get(
+        `/api/audit?targetType=discount_rule&targetId=${changing.id}`,
+        {
+          token: adminToken,
+        },
+      );
       expect(audit.body.items[0]).toMatchObject({ action: 'discount_rule.update', reason: '区里提高标准' });
       await expectNoPopups(o);
     } finally {

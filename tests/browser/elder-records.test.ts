@@ -6,7 +6,7 @@
 // admin, on a PC screen (1366×768), moves an elder to another community and reinstates the
 // elder retired above.
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -17,7 +17,6 @@ import {
   expectPressed,
   expectText,
   field,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn,
@@ -25,10 +24,10 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let worker: TestUser;
 let admin: string;
@@ -38,9 +37,7 @@ let upcoming: { id: string };
 let otherCommunity: { id: string; name: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   admin = await m.adminToken();
   const community = await m.community({ name: '关上社区' });
   otherCommunity = await m.community({ name: '太和社区' });
@@ -52,7 +49,7 @@ beforeAll(async () => {
   const day = addDays(chinaDate(new Date()), 3);
   const dish = await m.dish(staff.token, canteen.id, '番茄炒蛋', 600);
   await m.putMenu(staff.token, canteen.id, day, 'lunch', [{ dishId: dish.id, quota: 5 }]);
-  const topup = await server.api.post(
+  const topup = await suite.server.api.post(
     `/api/elders/${zhou.id}/card/topups`,
     { amount: 600, method: 'cash' },
     { token: worker.token, headers: { 'idempotency-key': randomUUID() } },
@@ -66,13 +63,13 @@ beforeAll(async () => {
     items: [{ dishId: dish.id, qty: 1 }],
     payment: 'card',
   });
-  const more = await server.api.post(
+  const more = await suite.server.api.post(
     `/api/elders/${zhou.id}/card/topups`,
     { amount: 1200, method: 'cash' },
     { token: worker.token, headers: { 'idempotency-key': randomUUID() } },
   );
   expect(more.status).toBe(201);
-  const standing = await server.api.post(
+  const standing = await suite.server.api.post(
     '/api/standing-orders',
     {
       elderId: zhou.id,
@@ -87,21 +84,17 @@ beforeAll(async () => {
   expect(standing.status).toBe(201);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const btn = buttonNamed;
 const card = (page: Page, name: string) =>
   visible(page.locator('.elders__card').filter({ has: page.getByText(name, { exact: true }) }));
-const elderAsAdmin = async (id: string) => (await server.api.get(`/api/elders/${id}`, { token: admin })).body;
+const elderAsAdmin = async (id: string) =>
+  (await suite.server.api.get(`/api/elders/${id}`, { token: admin })).body;
 
 test('a worker corrects an elder on 修改资料 with one 保存', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, worker);
+    await signIn(page, suite.server.baseUrl, worker);
     await btn(page, '长者名册').click();
     await card(page, '吴建国').getByRole('button', { name: '修改资料 吴建国' }).click();
     await textOn(page, '修改资料：吴建国').waitFor();
@@ -134,10 +127,10 @@ test('a worker corrects an elder on 修改资料 with one 保存', async () => {
 });
 
 test('a worker retires an elder on 退出服务, reading what will happen before the one confirm button', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, worker);
+    await signIn(page, suite.server.baseUrl, worker);
     await btn(page, '长者名册').click();
     await card(page, '周桂兰').getByRole('button', { name: '退出服务 周桂兰' }).click();
     await textOn(page, '退出服务：周桂兰').waitFor();
@@ -174,9 +167,9 @@ test('a worker retires an elder on 退出服务, reading what will happen before
       status: 'retired',
       retirement: { reason: 'moved_away', notes: '随女儿迁往昆明西山区', payoutMethod: 'family' },
     });
-    const order = await server.api.get(`/api/meal-orders/${upcoming.id}`, { token: worker.token });
+    const order = await suite.server.api.get(`/api/meal-orders/${upcoming.id}`, { token: worker.token });
     expect(order.body.status).toBe('cancelled');
-    const cardNow = await server.api.get(`/api/elders/${zhou.id}/card`, { token: worker.token });
+    const cardNow = await suite.server.api.get(`/api/elders/${zhou.id}/card`, { token: worker.token });
     expect(cardNow.body.balance).toBe(0);
 
     // Off the list; on the list of those who left.
@@ -192,7 +185,7 @@ test('a worker retires an elder on 退出服务, reading what will happen before
 });
 
 test('the admin at 1366×768 moves an elder to another community and reinstates the one retired', async () => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const context = await suite.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
@@ -200,7 +193,7 @@ test('the admin at 1366×768 moves an elder to another community and reinstates 
     void d.dismiss();
   });
   try {
-    await signIn(page, server.baseUrl, server.admin);
+    await signIn(page, suite.server.baseUrl, suite.server.admin);
     await btn(page, '长者名册').click();
     const wuCard = card(page, '吴建国');
     await wuCard.getByRole('button', { name: '转社区 吴建国' }).click();
@@ -210,7 +203,7 @@ test('the admin at 1366×768 moves an elder to another community and reinstates 
     await expectText(wuCard, '已把 吴建国 转到 太和社区');
     expect((await elderAsAdmin(wu.id)).communityId).toBe(otherCommunity.id);
     // The old community's worker no longer sees him.
-    expect((await server.api.get(`/api/elders/${wu.id}`, { token: worker.token })).status).toBe(404);
+    expect((await suite.server.api.get(`/api/elders/${wu.id}`, { token: worker.token })).status).toBe(404);
 
     await btn(page, '看已退出的长者').click();
     const zhouCard = card(page, '周桂兰');

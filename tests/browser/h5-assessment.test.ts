@@ -2,7 +2,6 @@
 // 需复评 in the list, opens the assessment, scores the 26 items with big buttons while the
 // running total and level follow, cannot save with items left, saves, and the list then shows
 // the care level from the assessment and no 需复评. axe, announced buttons and ≥18px text on each.
-import type { Browser } from 'playwright-core';
 import { ASSESSMENT_ITEMS } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -10,40 +9,32 @@ import {
   checkPage,
   expectNoPopups,
   expectPressed,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn,
   visible,
 } from '../harness/browser';
 import { Fixtures, type TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let f: Fixtures;
 let worker: TestUser;
 let elder: { id: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  f = new Fixtures(server);
+  f = new Fixtures(suite.server);
   const community = await f.community({ name: '关上社区' });
   worker = await f.user('worker', { communityId: community.id, name: '李敏' });
   elder = await f.elder(worker.token, community.id, { name: '陈玉珍' });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('the worker assesses an elder marked 需复评: running total and level, then the care level in the list', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, worker);
+    await signIn(page, suite.server.baseUrl, worker);
     await buttonNamed(page, '长者名册').click();
     const card = visible(page.locator('.elders__card').filter({ hasText: '陈玉珍' }));
     await card.getByText('需复评').first().waitFor();
@@ -83,9 +74,9 @@ test('the worker assesses an elder marked 需复评: running total and level, th
     await expectNoPopups(o);
 
     // The server agrees, and the elder's care level came from the assessment.
-    const read = await server.api.get(`/api/elders/${elder.id}`, { token: worker.token });
+    const read = await suite.server.api.get(`/api/elders/${elder.id}`, { token: worker.token });
     expect(read.body).toMatchObject({ careLevel: 'mild', reassessmentDue: false });
-    const list = await server.api.get(`/api/elders/${elder.id}/assessments`, { token: worker.token });
+    const list = await suite.server.api.get(`/api/elders/${elder.id}/assessments`, { token: worker.token });
     expect(list.body.items[0]).toMatchObject({ total: 82, level: 'mild' });
 
     await buttonNamed(page, '回到长者名册').click();

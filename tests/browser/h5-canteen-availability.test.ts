@@ -2,7 +2,6 @@
 // size: under each canteen, today's and tomorrow's meals in words and colour — 可订 / 已订完 /
 // 已截止. Tomorrow's lunch is booked out (every dish at 0 portions): it shows 已订完, and the
 // meal cannot be chosen further down; tomorrow's dinner is open and chosen for her instead.
-import type { Browser } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   buttonStarting,
@@ -10,7 +9,6 @@ import {
   contrastOf,
   expectNoPopups,
   expectPressed,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn,
@@ -18,16 +16,14 @@ import {
 } from '../harness/browser';
 import { BASE, type TestUser } from '../api/fixtures';
 import { MealFixtures } from '../api/meal-fixtures';
-import { startTestServer, type TestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let elderUser: TestUser;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  const m = new MealFixtures(server);
+  const m = new MealFixtures(suite.server);
   const comm = await m.community({ name: '关上社区' });
   const canteen = await m.canteen(comm.id, { name: '关上长者食堂', location: BASE }); // lunch 10:00, dinner 15:30
   const staff = await m.user('canteen_staff', { canteenId: canteen.id });
@@ -49,17 +45,12 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('a sold-out meal shows 已订完 under the canteen and cannot be chosen; an open one shows 可订', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const page = o.page;
   page.setDefaultTimeout(15000);
   try {
-    await signIn(page, server.baseUrl, elderUser);
+    await signIn(page, suite.server.baseUrl, elderUser);
     await textOn(page, '订餐').click();
     const states = visible(page.locator('[aria-label="关上长者食堂 各餐能否预订"]'));
     await states.waitFor();

@@ -5,7 +5,7 @@
 // and counts the API returns, confirms one order (API: confirmed), checks out another with
 // its 取餐码 (API: served), and sees inline errors for an unknown and an already-used code.
 // 适老化 checked on the way: text ≥ 18px, buttons ≥ 48px tall, contrast ≥ 4.5:1, no dialogs.
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
   contrastOf,
   expectNoPopups,
@@ -13,7 +13,6 @@ import {
   expectText,
   field,
   hasText,
-  launchChromium,
   openPhonePage,
   type PhonePage,
   smallestTextSize,
@@ -22,14 +21,12 @@ import {
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+const suite = useBrowserSuite({ clock: () => now ?? new Date() });
 
 const CODE_PLACEHOLDER = '输入6位取餐码';
 
-let server: Server;
-let browser: Browser;
 let m: MealFixtures;
 let canteen: { id: string; name: string };
 let staff: TestUser;
@@ -49,10 +46,7 @@ let toServe: Placed; // booked by the worker, take-away
 let cancelled: Placed;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: () => now ?? new Date() });
-  browser = await launchChromium();
-
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   canteen = await m.canteen(community.id, { name: '关上长者食堂' }); // lunch 10:00, dinner 15:30; 堂食/自取
   staff = await m.user('canteen_staff', { canteenId: canteen.id, name: '食堂王师傅' });
@@ -115,11 +109,6 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const text = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
 /** A Taro <Button> (taro-button-core) holding the text; its box is the tap target. */
 const button = (page: Page, s: string) => visible(page.locator('taro-button-core').filter({ hasText: s }));
@@ -127,8 +116,8 @@ const orderRow = (page: Page, elderName: string) =>
   visible(page.locator('.counter__order').filter({ hasText: elderName }));
 
 async function openCounterAs(user: TestUser): Promise<PhonePage> {
-  const { page, dialogs, close } = await openPhonePage(browser);
-  await page.goto(`${server.baseUrl}/`);
+  const { page, dialogs, close } = await openPhonePage(suite.browser);
+  await page.goto(`${suite.server.baseUrl}/`);
   await text(page, '去登录').click();
   await field(page, '请输入手机号').fill(user.phone);
   await field(page, '请输入密码').fill(user.password);
@@ -147,7 +136,7 @@ async function openCounterAs(user: TestUser): Promise<PhonePage> {
 }
 
 async function lunchOrders(): Promise<any> {
-  const res = await server.api.get(`/api/canteens/${canteen.id}/orders?date=${today}&slot=lunch`, {
+  const res = await suite.server.api.get(`/api/canteens/${canteen.id}/orders?date=${today}&slot=lunch`, {
     token: staff.token,
   });
   expect(res.status).toBe(200);
@@ -155,7 +144,7 @@ async function lunchOrders(): Promise<any> {
 }
 
 async function statusOf(orderId: string): Promise<string> {
-  const res = await server.api.get(`/api/meal-orders/${orderId}`, { token: staff.token });
+  const res = await suite.server.api.get(`/api/meal-orders/${orderId}`, { token: staff.token });
   expect(res.status).toBe(200);
   return res.body.status;
 }
@@ -312,7 +301,7 @@ test('staff at the counter: kitchen totals as the API says, confirm one order, c
     await expectText(button(page, '明天'), '✓');
     await text(page, '这一餐还没有订单。').waitFor();
     await expectCounts(page, { placed: 0, confirmed: 0, served: 0, cancelled: 0 });
-    const tomorrow = await server.api.get(
+    const tomorrow = await suite.server.api.get(
       `/api/canteens/${canteen.id}/orders?date=${addDays(today, 1)}&slot=lunch`,
       { token: staff.token },
     );

@@ -4,7 +4,6 @@
 // the second sends an alarm that shows on the worker desk with its reason in words, and the
 // family reads it among their notices; an elder suggested for living alone is added to the plan
 // for today's weekday and appears among today's calls.
-import type { Browser } from 'playwright-core';
 import { chinaDate, isoWeekday } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -12,7 +11,6 @@ import {
   expectNoPopups,
   expectNoSideScroll,
   expectText,
-  launchChromium,
   openPageAt,
   type PhonePage,
   signIn,
@@ -20,7 +18,9 @@ import {
   visible,
 } from '../harness/browser';
 import { Fixtures, type TestUser } from '../api/fixtures';
-import { startTestServer, type TestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
+
+const suite = useBrowserSuite({ clock: () => new Date(Date.now() + shift) });
 
 const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 const VIEWPORTS = [
@@ -28,21 +28,12 @@ const VIEWPORTS = [
   { width: 390, height: 844 },
 ];
 
-let server: TestServer;
-let browser: Browser;
 let f: Fixtures;
 /** The server's clock: a day back while the plans are set up, then real time. */
 let shift = 0;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: () => new Date(Date.now() + shift) });
-  browser = await launchChromium();
-  f = new Fixtures(server);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  f = new Fixtures(suite.server);
 });
 
 interface Scene {
@@ -64,7 +55,7 @@ async function scene(tag: string): Promise<Scene> {
   const well = await elder(`${tag}赵德明`);
   const silent = await elder(`${tag}孙桂英`);
   const alone = await elder(`${tag}李秀兰`);
-  const patched = await server.api.patch(
+  const patched = await suite.server.api.patch(
     `/api/elders/${alone.id}`,
     { livesAlone: true },
     { token: worker.token },
@@ -75,7 +66,7 @@ async function scene(tag: string): Promise<Scene> {
   await f.link(silentLogin.token, silent.id, daughter);
   shift = -24 * 3600_000; // yesterday
   for (const e of [well, silent]) {
-    const res = await server.api.post(
+    const res = await suite.server.api.post(
       '/api/care-plans',
       { elderId: e.id, weekdays: [1, 2, 3, 4, 5, 6, 7] },
       { token: worker.token },
@@ -87,9 +78,9 @@ async function scene(tag: string): Promise<Scene> {
 }
 
 async function open(viewport: { width: number; height: number }, user: TestUser): Promise<PhonePage> {
-  const p = await openPageAt(browser, viewport);
+  const p = await openPageAt(suite.browser, viewport);
   p.page.setDefaultTimeout(15000);
-  await signIn(p.page, server.baseUrl, user);
+  await signIn(p.page, suite.server.baseUrl, user);
   return p;
 }
 
@@ -136,7 +127,7 @@ test.each(VIEWPORTS)(
       await checkPage(page, `care calls after the calls ${tag}`);
 
       // The desk: the alarm with its reason in words.
-      await page.goto(`${server.baseUrl}/#/packages/worker/desk/desk`);
+      await page.goto(`${suite.server.baseUrl}/#/packages/worker/desk/desk`);
       const alarm = visible(page.locator('.care__card--alert', { hasText: s.silent.name }));
       await alarm.waitFor();
       await expectText(alarm, '原因：主动关怀：连续两次未接通');
@@ -156,12 +147,13 @@ test.each(VIEWPORTS)(
       await fam.close();
     }
     // Exactly one alarm, one family notice.
-    const open_ = (await server.api.get('/api/sos?status=open', { token: s.worker.token })).body.items.filter(
-      (a: any) => a.elderId === s.silent.id,
-    );
+    const open_ = (
+      await suite.server.api.get('/api/sos?status=open', { token: s.worker.token })
+    ).body.items.filter((a: any) => a.elderId === s.silent.id);
     expect(open_).toHaveLength(1);
     expect(open_[0]).toMatchObject({ source: 'care_call' });
-    const notices = (await server.api.get('/api/notifications', { token: s.daughter.token })).body.items;
+    const notices = (await suite.server.api.get('/api/notifications', { token: s.daughter.token })).body
+      .items;
     expect(notices.filter((n: any) => n.refType === 'sos')).toHaveLength(1);
   },
 );

@@ -2,13 +2,11 @@
 // the page (no pop-up), "收到现金 ¥200.00，充到 张桂兰 卡上？" before anything is recorded; the
 // fresh entry can be undone (撤销) by the worker who took it, which adds a −¥200.00 entry,
 // marks the first 已撤销 and brings the balance back.
-import type { Browser } from 'playwright-core';
 import {
   buttonNamed as btn,
   checkPage,
   expectNoPopups,
   field,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn as text,
@@ -16,33 +14,26 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let worker: TestUser;
 let elder: { id: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  const m = new MealFixtures(server);
+  const m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   worker = await m.user('worker', { communityId: community.id, name: '王助老员' });
   elder = await m.elder(worker.token, community.id, { name: '张桂兰', groups: [] });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('the amount is confirmed in the page before cash is recorded, and a wrong amount is undone', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, worker);
-    await page.goto(`${server.baseUrl}/#/pages/meal-card/meal-card?elderId=${elder.id}`);
+    await signIn(page, suite.server.baseUrl, worker);
+    await page.goto(`${suite.server.baseUrl}/#/pages/meal-card/meal-card?elderId=${elder.id}`);
     await text(page, '张桂兰 的助餐卡').waitFor();
     const balance = (yuan: string) => visible(page.locator(`.mealcard__balance[aria-label="余额 ${yuan}"]`));
     await balance('¥0.00').waitFor();
@@ -51,9 +42,9 @@ test('the amount is confirmed in the page before cash is recorded, and a wrong a
     await btn(page, '收到现金，充值').click();
     await text(page, '收到现金 ¥200.00，充到 张桂兰 卡上？').waitFor();
     // Nothing recorded yet.
-    expect((await server.api.get(`/api/elders/${elder.id}/card`, { token: worker.token })).body.balance).toBe(
-      0,
-    );
+    expect(
+      (await suite.server.api.get(`/api/elders/${elder.id}/card`, { token: worker.token })).body.balance,
+    ).toBe(0);
     await checkPage(page, '现金充值 (confirming the amount)');
 
     await btn(page, '确认充值 ¥200.00').click();
@@ -66,7 +57,7 @@ test('the amount is confirmed in the page before cash is recorded, and a wrong a
     await balance('¥0.00').waitFor();
     await text(page, '撤销现金充值').waitFor();
     await text(page, '充值（现金）（已撤销）').waitFor();
-    const card = await server.api.get(`/api/elders/${elder.id}/card`, { token: worker.token });
+    const card = await suite.server.api.get(`/api/elders/${elder.id}/card`, { token: worker.token });
     expect(card.body.balance).toBe(0);
     expect(card.body.entries.map((e: { kind: string; amount: number }) => [e.kind, e.amount]).sort()).toEqual(
       [

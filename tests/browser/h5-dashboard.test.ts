@@ -3,14 +3,13 @@
 // numbers and the communities' figures as text equal to what the API answers for the same
 // range, counted by meal date (a meal booked ahead for later this month is in 本月), no
 // horizontal scroll, axe and the 适老化 checks on each state; a worker sees their community only.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, ALARM_SOURCE_LABELS, chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
   checkPage,
   expectNoPopups,
   expectNoSideScroll,
-  launchChromium,
   openPageAt,
   signIn,
   textOn,
@@ -18,10 +17,10 @@ import {
 } from '../harness/browser';
 import { ServiceFixtures } from '../api/service-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let f: ServiceFixtures;
 let workerB: TestUser;
 let month: { from: string; to: string };
@@ -30,9 +29,7 @@ const lastDayOf = (m: string) => addDays(`${addDays(`${m}-28`, 7).slice(0, 7)}-0
 const yuan = (fen: number) => `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  f = new ServiceFixtures(server);
+  f = new ServiceFixtures(suite.server);
   const today = chinaDate(new Date());
   month = { from: `${today.slice(0, 7)}-01`, to: lastDayOf(today.slice(0, 7)) };
   const commA = await f.community({ name: '关上社区' });
@@ -72,17 +69,17 @@ beforeAll(async () => {
       });
     }
   // An alarm in community B, answered.
-  const sos = await server.api.post('/api/sos', { elderId: elderB.id }, { token: workerB.token });
-  await server.api.post(`/api/sos/${sos.body.id}/ack`, {}, { token: workerB.token });
+  const sos = await suite.server.api.post('/api/sos', { elderId: elderB.id }, { token: workerB.token });
+  await suite.server.api.post(`/api/sos/${sos.body.id}/ack`, {}, { token: workerB.token });
   // A care call in community B that finds another elder unwell: a care_call alarm, one escalation.
   const elderB2 = await f.elder(workerB.token, commB.id, { name: '孙玉梅', birthDate: '1940-05-01' });
-  const plan = await server.api.post(
+  const plan = await suite.server.api.post(
     '/api/care-plans',
     { elderId: elderB2.id, weekdays: [1, 2, 3, 4, 5, 6, 7] },
     { token: workerB.token },
   );
   expect(plan.status).toBeLessThan(300);
-  const call = await server.api.post(
+  const call = await suite.server.api.post(
     '/api/care-calls',
     { elderId: elderB2.id, outcome: 'unwell', notes: '说头晕' },
     { token: workerB.token },
@@ -90,12 +87,7 @@ beforeAll(async () => {
   expect(call.status).toBeLessThan(300);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const openPage = (viewport: { width: number; height: number }) => openPageAt(browser, viewport);
+const openPage = (viewport: { width: number; height: number }) => openPageAt(suite.browser, viewport);
 
 /** Waits until `n` charts are drawn, then returns each chart canvas's size. */
 async function chartSizes(page: Page, n: number): Promise<{ w: number; h: number }[]> {
@@ -115,7 +107,7 @@ const kpi = (page: Page, label: string) =>
   );
 
 async function expectDashboard(page: Page, token: string, what: string, communities: number) {
-  const api = async (path: string) => (await server.api.get(path, { token })).body;
+  const api = async (path: string) => (await suite.server.api.get(path, { token })).body;
   const range = `from=${month.from}&to=${month.to}`;
   const summary = await api(`/api/reports/summary?${range}`);
   const side = await api(`/api/reports/communities?${range}`);
@@ -158,8 +150,8 @@ for (const viewport of [
     const o = await openPage(viewport);
     const { page } = o;
     try {
-      const admin = { ...server.admin };
-      await signIn(page, server.baseUrl, admin);
+      const admin = { ...suite.server.admin };
+      await signIn(page, suite.server.baseUrl, admin);
       await buttonNamed(page, '辖区数据').click();
       const summary = await expectDashboard(page, await f.adminToken(), `辖区数据 ${viewport.width}`, 2);
       // Booked ahead this month: the dashboard shows them under 本月, like the settlement.
@@ -175,7 +167,7 @@ for (const viewport of [
       await buttonNamed(page, '近7天').click();
       const today = chinaDate(new Date());
       const week = (
-        await server.api.get(`/api/reports/summary?from=${addDays(today, -6)}&to=${today}`, {
+        await suite.server.api.get(`/api/reports/summary?from=${addDays(today, -6)}&to=${today}`, {
           token: await f.adminToken(),
         })
       ).body;
@@ -196,14 +188,14 @@ test('a worker sees their own community only', async () => {
   const o = await openPage({ width: 390, height: 844 });
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, workerB);
+    await signIn(page, suite.server.baseUrl, workerB);
     // Workers reach it from their desk (工作台); open it directly here.
-    await page.goto(`${server.baseUrl}/#/packages/admin/figures/figures`);
+    await page.goto(`${suite.server.baseUrl}/#/packages/admin/figures/figures`);
     await textOn(page, '本社区数据').waitFor();
     await expectDashboard(page, workerB.token, '本社区数据 (worker)', 1);
     // The community's care calls this month, as the care-call figures answer.
     const calls = (
-      await server.api.get(`/api/care-calls/summary?from=${month.from}&to=${month.to}`, {
+      await suite.server.api.get(`/api/care-calls/summary?from=${month.from}&to=${month.to}`, {
         token: workerB.token,
       })
     ).body;

@@ -3,7 +3,6 @@
 // diet and a 拨打电话 dial link, taps 无人应门 and sees the delivery marked in the page; the
 // API holds one open alarm with source 'delivery'; the community worker's desk then shows it
 // with its reason and the time it was found.
-import type { Browser } from 'playwright-core';
 import { chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -11,7 +10,6 @@ import {
   checkPage,
   expectNoPopups,
   expectText,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn,
@@ -19,10 +17,10 @@ import {
 } from '../harness/browser';
 import type { TestUser } from '../api/fixtures';
 import { MealFixtures } from '../api/meal-fixtures';
-import { startTestServer, type TestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite({ clock: () => now ?? new Date() });
+
 let m: MealFixtures;
 let staff: TestUser;
 let worker: TestUser;
@@ -32,9 +30,7 @@ let orderId: string;
 let now: Date | null = null;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: () => now ?? new Date() });
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   const comm = await m.community({ name: '关上社区' });
   const canteen = await m.canteen(comm.id, {
     name: '关上长者食堂',
@@ -67,17 +63,12 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('a courier marks a delivery 无人应门 and sees it marked; the worker desk then shows the delivery alarm', async () => {
-  const s = await openPhonePage(browser);
+  const s = await openPhonePage(suite.browser);
   const page = s.page;
   page.setDefaultTimeout(15000);
   try {
-    await signIn(page, server.baseUrl, staff);
+    await signIn(page, suite.server.baseUrl, staff);
     await textOn(page, '送餐上门').click();
     await textOn(page, '送餐上门').waitFor();
     await buttonStarting(page, '午餐').click();
@@ -105,18 +96,18 @@ test('a courier marks a delivery 无人应门 and sees it marked; the worker des
   }
 
   // The API agrees: the order carries the outcome, and exactly one delivery alarm is open.
-  const order = await server.api.get(`/api/meal-orders/${orderId}`, { token: staff.token });
+  const order = await suite.server.api.get(`/api/meal-orders/${orderId}`, { token: staff.token });
   expect(order.body.delivery.outcome).toBe('not_home');
-  const open = (await server.api.get('/api/sos?status=open', { token: worker.token })).body.items.filter(
-    (a: any) => a.elderId === elder.id,
-  );
+  const open = (
+    await suite.server.api.get('/api/sos?status=open', { token: worker.token })
+  ).body.items.filter((a: any) => a.elderId === elder.id);
   expect(open).toHaveLength(1);
   expect(open[0].source).toBe('delivery');
 
-  const w = await openPhonePage(browser);
+  const w = await openPhonePage(suite.browser);
   try {
     w.page.setDefaultTimeout(15000);
-    await signIn(w.page, server.baseUrl, worker);
+    await signIn(w.page, suite.server.baseUrl, worker);
     await textOn(w.page, '上门服务').click();
     const alarm = visible(w.page.locator('[aria-label="李秀兰的送餐提醒"]'));
     await alarm.waitFor();

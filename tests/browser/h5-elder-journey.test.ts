@@ -4,14 +4,13 @@
 // breakdown shown before the last one, then 我的订单: the big pickup
 // codes, past meals, and a cancel with one in-page confirmation that says portions go back.
 // axe-core (serious/critical) and the 适老化 checks run on every page she sees.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   expectNoPopups,
   expectText,
   field,
   hasText,
-  launchChromium,
   openPhonePage,
   TapCounter,
   visible,
@@ -24,10 +23,10 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let near: { id: string; name: string };
 let staff: TestUser;
@@ -38,9 +37,7 @@ let rice: { id: string; name: string; price: number };
 let tomorrow: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   const here = community.location;
   // The far canteen is created first: the page must pick the nearest, not the first.
@@ -73,28 +70,23 @@ beforeAll(async () => {
   await m.putMenu(farStaff.token, far.id, tomorrow, 'lunch', [{ dishId: farDish.id, quota: 5 }]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const text = textOn;
 const btn = buttonNamed;
 const btnStarting = buttonStarting;
 
 /** The signed-out home and the login page pass the page checks too, then she signs in. */
 async function elderSignsIn(page: Page): Promise<void> {
-  await page.goto(`${server.baseUrl}/`);
+  await page.goto(`${suite.server.baseUrl}/`);
   await text(page, '去登录').waitFor();
   await checkPage(page, 'home (signed out)');
   await text(page, '去登录').click();
   await field(page, '请输入手机号').waitFor();
   await checkPage(page, 'login');
-  await signIn(page, server.baseUrl, elderUser);
+  await signIn(page, suite.server.baseUrl, elderUser);
 }
 
 test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 (asked first: 再订一份) in 3, then 我的订单 with one cancel', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
     await elderSignsIn(page);
@@ -176,9 +168,11 @@ test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 (asked 
 
     // ---- 我的订单 ----
     // The canteen serves the first order (as if eaten): it moves to the past list.
-    const mine = await server.api.get(`/api/meal-orders?elderId=${elder.id}`, { token: elderUser.token });
+    const mine = await suite.server.api.get(`/api/meal-orders?elderId=${elder.id}`, {
+      token: elderUser.token,
+    });
     const firstOrder = mine.body.items.find((x: { pickupCode: string }) => x.pickupCode === code1);
-    const served = await server.api.post(
+    const served = await suite.server.api.post(
       `/api/canteens/${near.id}/pickups`,
       { code: code1, date: tomorrow },
       { token: staff.token },
@@ -208,7 +202,7 @@ test('tomorrow’s lunch in 3 taps from home, then 「和上次一样」 (asked 
     await btn(page, '确定取消').click();
     await expectText(visible(page.locator('.orders__done')), '份数已退回食堂');
     expect(await m.remaining(near.id, tomorrow, 'lunch', fish.id)).toBe(before + 1);
-    const after = await server.api.get(`/api/meal-orders/${repeated.id}`, { token: elderUser.token });
+    const after = await suite.server.api.get(`/api/meal-orders/${repeated.id}`, { token: elderUser.token });
     expect(after.body.status).toBe('cancelled');
     await text(page, '还没有要吃的餐。').waitFor();
     await checkPage(page, '我的订单 (after cancel)');

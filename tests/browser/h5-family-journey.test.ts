@@ -1,14 +1,12 @@
 // The family member's journey in the built H5 app against the real API: link to a parent
 // with the invite code she made, switch between two linked parents, book a meal for one
 // (the order records who booked) and see that parent's orders. axe on every page.
-import type { Browser } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   expectNoPopups,
   expectText,
   field,
   hasText,
-  launchChromium,
   openPhonePage,
   visible,
   buttonNamed,
@@ -20,10 +18,10 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let canteen: { id: string; name: string };
 let mother: { id: string };
@@ -34,9 +32,7 @@ let soup: { id: string; name: string };
 let tomorrow: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   canteen = await m.canteen(community.id, { name: '关上长者食堂' });
   const staff = await m.user('canteen_staff', { canteenId: canteen.id });
@@ -56,24 +52,23 @@ beforeAll(async () => {
   await m.putMenu(staff.token, canteen.id, tomorrow, 'lunch', [{ dishId: soup.id, quota: 10 }]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const text = textOn;
 const btn = buttonNamed;
 const btnStarting = buttonStarting;
 
 test('links to his mother with her invite code, switches parents, books for her and sees her orders', async () => {
   // His mother makes an invite code in her own account (through the API).
-  const invite = await server.api.post(`/api/elders/${mother.id}/invites`, {}, { token: motherUser.token });
+  const invite = await suite.server.api.post(
+    `/api/elders/${mother.id}/invites`,
+    {},
+    { token: motherUser.token },
+  );
   expect(invite.status).toBe(201);
 
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, son);
+    await signIn(page, suite.server.baseUrl, son);
     await btn(page, '我的家人').click();
     await text(page, '我绑定的长者').waitFor();
     await btnStarting(page, '王建国').waitFor();

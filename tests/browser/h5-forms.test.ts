@@ -3,7 +3,7 @@
 // resets a password); a worker registering a 36-year-old must confirm it in the page, and the
 // emergency contacts and diet notes typed are stored; a standing order takes two dishes with
 // their portions; staff type a dish's portions (37) instead of stepping by 5.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate, makeIdCardNo } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -14,7 +14,6 @@ import {
   expectText,
   field,
   hasValue,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn,
@@ -23,10 +22,10 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let community: { id: string };
 let canteen: { id: string; name: string };
@@ -42,9 +41,7 @@ const VIEWPORTS = [
 ];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   community = await m.community({ name: '关上社区' });
   canteen = await m.canteen(community.id, { name: '关上长者食堂' });
   worker = await m.user('worker', { communityId: community.id, name: '李助老' });
@@ -54,13 +51,8 @@ beforeAll(async () => {
   adminToken = await m.adminToken();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(viewport: { width: number; height: number }): Promise<PhonePage> {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   await o.page.setViewportSize(viewport);
   return o;
 }
@@ -75,7 +67,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     const o = await open(viewport);
     const { page } = o;
     try {
-      await page.goto(`${server.baseUrl}/`);
+      await page.goto(`${suite.server.baseUrl}/`);
       await buttonNamed(page, '去登录').click();
       await buttonNamed(page, '忘记密码').click();
       await textOn(page, '· 老人和家属：请联系您所在社区的助老员。').waitFor();
@@ -103,7 +95,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
       await textOn(page, `您好，${name}`).waitFor();
       await textOn(page, '身份：家属').waitFor();
 
-      const login = await server.api.post('/api/auth/login', { phone, password: 'Family#2026' });
+      const login = await suite.server.api.post('/api/auth/login', { phone, password: 'Family#2026' });
       expect(login.status).toBe(200);
       expect(login.body.user).toMatchObject({ role: 'family', name });
       await expectNoPopups(o);
@@ -116,7 +108,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     const o = await open(viewport);
     const { page } = o;
     try {
-      await signIn(page, server.baseUrl, worker);
+      await signIn(page, suite.server.baseUrl, worker);
       await buttonNamed(page, '登记长者').click();
       const year = Number(chinaDate(new Date()).slice(0, 4)) - 36;
       const id = makeIdCardNo('530111', `${year}-01-01`, n === 360 ? 124 : 126); // female
@@ -156,7 +148,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
       const elderId = ((await response.json()) as { id: string }).id;
       await expectText(visible(page.locator('.ok-box')), `已登记 ${name}`);
 
-      const elder = await server.api.get(`/api/elders/${elderId}`, { token: adminToken });
+      const elder = await suite.server.api.get(`/api/elders/${elderId}`, { token: adminToken });
       expect(elder.body).toMatchObject({
         birthDate: `${year}-01-01`,
         diet: ['低盐', '软食', '不吃辣'],
@@ -176,8 +168,8 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     const o = await open(viewport);
     const { page } = o;
     try {
-      await signIn(page, server.baseUrl, worker);
-      await page.goto(`${server.baseUrl}/#/packages/worker/standing/standing?elderId=${elder.id}`);
+      await signIn(page, suite.server.baseUrl, worker);
+      await page.goto(`${suite.server.baseUrl}/#/packages/worker/standing/standing?elderId=${elder.id}`);
       await textOn(page, '还没有长期订餐。').waitFor();
       await buttonStarting(page, fish.name).click();
       await buttonStarting(page, tofu.name).click();
@@ -189,7 +181,9 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
         page,
         `已设置：每周一至周五 午餐 · ${fish.name}、${tofu.name}×2 · 堂食。从明天起自动订餐。`,
       ).waitFor();
-      const saved = await server.api.get(`/api/standing-orders?elderId=${elder.id}`, { token: worker.token });
+      const saved = await suite.server.api.get(`/api/standing-orders?elderId=${elder.id}`, {
+        token: worker.token,
+      });
       expect(saved.body.items).toEqual([
         expect.objectContaining({
           items: [
@@ -212,7 +206,7 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
     const offset = n === 360 ? 1 : 2;
     const date = addDays(chinaDate(new Date()), offset);
     try {
-      await signIn(page, server.baseUrl, staff);
+      await signIn(page, suite.server.baseUrl, staff);
       await buttonNamed(page, '发布菜单').click();
       await buttonStarting(page, offset === 1 ? '明天' : '后天').click();
       await buttonStarting(page, '午餐').click();

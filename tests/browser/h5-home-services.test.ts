@@ -7,7 +7,7 @@
 //    tel: call button and taps 我来处理, and the elder's page then shows 社区已收到，正在联系您;
 // 3. a worker dispatches a requested visit to the suggested provider and, after it is done,
 //    records a follow-up (回访) — and the visit's timeline says so.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   contrastOf,
@@ -15,7 +15,6 @@ import {
   expectTall,
   expectText,
   field,
-  launchChromium,
   openPhonePage,
   type PhonePage,
   smallestTextSize,
@@ -23,10 +22,10 @@ import {
 } from '../harness/browser';
 import { BASE, type TestUser } from '../api/fixtures';
 import { ServiceFixtures } from '../api/service-fixtures';
-import { startTestServer, type TestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite({ clock: () => shifted ?? new Date() });
+
 let f: ServiceFixtures;
 let worker: TestUser;
 let provider: TestUser;
@@ -37,9 +36,7 @@ let bath: any;
 let shifted: Date | null = null;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: () => shifted ?? new Date() });
-  browser = await launchChromium();
-  f = new ServiceFixtures(server);
+  f = new ServiceFixtures(suite.server);
   const comm = await f.community({ name: '关上社区' });
   worker = await f.user('worker', { communityId: comm.id, name: '王助老员' });
   provider = await f.user('provider', { name: '刘护理员' });
@@ -65,19 +62,14 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const text = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
 /** A tappable element: role=button with its words as aria-label. */
 const tap = (page: Page, label: string) => visible(page.locator(`[role="button"][aria-label="${label}"]`));
 
 async function signIn(user: TestUser): Promise<PhonePage> {
-  const p = await openPhonePage(browser);
+  const p = await openPhonePage(suite.browser);
   p.page.setDefaultTimeout(15000);
-  await p.page.goto(`${server.baseUrl}/`);
+  await p.page.goto(`${suite.server.baseUrl}/`);
   await text(p.page, '去登录').click();
   await field(p.page, '请输入手机号').fill(user.phone);
   await field(p.page, '请输入密码').fill(user.password);
@@ -86,7 +78,7 @@ async function signIn(user: TestUser): Promise<PhonePage> {
   return p;
 }
 
-test('an elder books a bath, a provider serves it in another browser, the elder rates it', async () => {
+test('an elder books a bath, a provider serves it in another suite.browser, the elder rates it', async () => {
   const e = await signIn(elderUser);
   const p = await signIn(provider);
   try {

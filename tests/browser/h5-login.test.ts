@@ -1,35 +1,15 @@
 // Browser test of the built H5 app (miniapp/dist-h5) against the real API, served on one
 // port by the test harness. Checks the login path and the 适老化 minimums on the way:
 // body text ≥ 18px, the 登录 button ≥ 48px tall, errors shown inline (never in a dialog).
-import type { Browser, Locator } from 'playwright-core';
-import {
-  field,
-  launchChromium,
-  openPhonePage,
-  smallestTextSize,
-  visible,
-  type PhonePage,
-} from '../harness/browser';
-import { startTestServer } from '../harness/server';
+import type { Locator } from 'playwright-core';
+import { field, openPhonePage, smallestTextSize, visible, type PhonePage } from '../harness/browser';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = useBrowserSuite();
 
 async function openLoginPage(): Promise<PhonePage> {
-  const { page, dialogs, close } = await openPhonePage(browser);
-  await page.goto(`${server.baseUrl}/`);
+  const { page, dialogs, close } = await openPhonePage(suite.browser);
+  await page.goto(`${suite.server.baseUrl}/`);
   await visible(page.getByText('颐养通', { exact: true })).waitFor();
   await visible(page.getByText('去登录', { exact: true })).click();
   await field(page, '请输入手机号').waitFor();
@@ -43,8 +23,8 @@ async function fontSizeOf(l: Locator): Promise<number> {
 test('wrong password shows the server message inline, with no dialog', async () => {
   const { page, dialogs, close } = await openLoginPage();
   try {
-    await field(page, '请输入手机号').fill(server.admin.phone);
-    await field(page, '请输入密码').fill(`${server.admin.password}-wrong`);
+    await field(page, '请输入手机号').fill(suite.server.admin.phone);
+    await field(page, '请输入密码').fill(`${suite.server.admin.password}-wrong`);
     const responseP = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
     await visible(page.getByText('登录', { exact: true })).click();
     const response = await responseP;
@@ -84,11 +64,11 @@ test('admin logs in on H5 and is greeted by name; text ≥ 18px, 登录 button �
     expect(box).not.toBeNull();
     expect(box!.height).toBeGreaterThanOrEqual(48);
 
-    await field(page, '请输入手机号').fill(server.admin.phone);
-    await field(page, '请输入密码').fill(server.admin.password);
+    await field(page, '请输入手机号').fill(suite.server.admin.phone);
+    await field(page, '请输入密码').fill(suite.server.admin.password);
     await button.click();
 
-    const greeting = visible(page.getByText(`您好，${server.admin.name}`, { exact: true }));
+    const greeting = visible(page.getByText(`您好，${suite.server.admin.name}`, { exact: true }));
     await greeting.waitFor();
     await visible(page.getByText('身份：管理员', { exact: true })).waitFor();
     expect(dialogs).toEqual([]);
@@ -106,9 +86,9 @@ test('admin logs in on H5 and is greeted by name; text ≥ 18px, 登录 button �
 });
 
 test('opening 订餐 without signing in asks to sign in, inline, and 去登录 leads to the login form', async () => {
-  const { page, dialogs, close } = await openPhonePage(browser);
+  const { page, dialogs, close } = await openPhonePage(suite.browser);
   try {
-    await page.goto(`${server.baseUrl}/#/pages/meal-booking/meal-booking`);
+    await page.goto(`${suite.server.baseUrl}/#/pages/meal-booking/meal-booking`);
     await visible(page.getByText('请先登录，再订餐。', { exact: true })).waitFor();
     await visible(page.getByText('去登录', { exact: true })).click();
     await field(page, '请输入手机号').waitFor();

@@ -5,7 +5,7 @@
 // elder already has is said first ("您已订了明天午餐") with 查看这份订单 and 再订一份, and
 // 再订一份 books a second lunch on purpose (additional: true) whose price says why it has
 // no subsidy.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed as btn,
@@ -14,7 +14,6 @@ import {
   expectNoPopups,
   expectPressed,
   expectText,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn as text,
@@ -22,15 +21,15 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
+
+const suite = useBrowserSuite({ clock: () => EIGHT_AM });
 
 const today = chinaDate(new Date());
 const tomorrow = addDays(today, 1);
 const EIGHT_AM = new Date(`${today}T08:00:00+08:00`);
 const RULE = '八十岁以上每餐减3元';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
 let m: MealFixtures;
 let community: { id: string };
 let canteen: { id: string; name: string };
@@ -38,9 +37,7 @@ let worker: TestUser;
 let dishes: { id: string; name: string }[];
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: () => EIGHT_AM });
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   community = await m.community({ name: '关上社区' });
   canteen = await m.canteen(community.id, { name: '关上长者食堂' }); // lunch 10:00, dinner 15:30
   const staff = await m.user('canteen_staff', { canteenId: canteen.id });
@@ -86,26 +83,21 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function elderWithLogin(name: string): Promise<{ id: string; user: TestUser }> {
   const e = await m.elder(worker.token, community.id, { name, birthDate: '1940-03-01', groups: [] });
   return { id: e.id, user: await m.elderAccount(worker.token, e.id) };
 }
 
 async function openAt(viewport: { width: number; height: number }, user: TestUser) {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   await o.page.setViewportSize(viewport);
   await o.page.clock.setFixedTime(EIGHT_AM); // the page's "now" is the server's
-  await signIn(o.page, server.baseUrl, user);
+  await signIn(o.page, suite.server.baseUrl, user);
   return o;
 }
 
 const booking = (page: Page, query = '') =>
-  page.goto(`${server.baseUrl}/#/pages/meal-booking/meal-booking${query}`);
+  page.goto(`${suite.server.baseUrl}/#/pages/meal-booking/meal-booking${query}`);
 
 /** The element's box lies inside the viewport (seen without scrolling). */
 async function onScreen(page: Page, selector: string): Promise<boolean> {
@@ -207,7 +199,7 @@ describe.each([
       expect(res.request().postDataJSON()).toMatchObject({ additional: true, date: tomorrow });
       expect(res.status()).toBe(201);
       await text(page, '订餐成功').waitFor();
-      const mine = await server.api.get(`/api/meal-orders?elderId=${elder.id}&date=${tomorrow}`, {
+      const mine = await suite.server.api.get(`/api/meal-orders?elderId=${elder.id}&date=${tomorrow}`, {
         token: worker.token,
       });
       expect(mine.body.items.filter((x: { status: string }) => x.status !== 'cancelled')).toHaveLength(2);

@@ -4,7 +4,7 @@
 // 取餐码 the API has on record; the menu's remaining portions go down. A sold-out answer
 // (409) is shown inline in the red box and the menu refreshes. 适老化 checked on the way:
 // text ≥ 18px, main buttons ≥ 48px tall, no dialogs.
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
   contrastOf,
   expectNoPopups,
@@ -12,7 +12,6 @@ import {
   expectText,
   field,
   hasText,
-  launchChromium,
   openPhonePage,
   type PhonePage,
   smallestTextSize,
@@ -21,14 +20,12 @@ import {
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+const suite = useBrowserSuite();
 
 const RULE_NAME = '80岁以上助餐优惠';
 
-let server: Server;
-let browser: Browser;
 let m: MealFixtures;
 let canteen: { id: string; name: string };
 let staff: TestUser;
@@ -42,10 +39,7 @@ let rice: { id: string; name: string; price: number };
 let tomorrow: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   community = await m.community({ name: '关上社区' });
   canteen = await m.canteen(community.id, { name: '关上长者食堂' }); // lunch 10:00, dinner 15:30; 堂食/自取
   staff = await m.user('canteen_staff', { canteenId: canteen.id });
@@ -76,11 +70,6 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const text = (page: Page, s: string) => visible(page.getByText(s, { exact: true }));
 /** A Taro <Button> (taro-button-core) holding the text; its box is the tap target. */
 const button = (page: Page, s: string) => visible(page.locator('taro-button-core').filter({ hasText: s }));
@@ -92,13 +81,13 @@ interface Opened extends PhonePage {
 }
 
 async function openMealBookingAs(user: TestUser): Promise<Opened> {
-  const { page, dialogs, close } = await openPhonePage(browser);
+  const { page, dialogs, close } = await openPhonePage(suite.browser);
   const quotes: Opened['quotes'] = [];
   page.on('response', async (r) => {
     if (!r.url().endsWith('/api/pricing/quote') || r.status() !== 200) return;
     quotes.push({ request: r.request().postDataJSON(), response: await r.json().catch(() => null) });
   });
-  await page.goto(`${server.baseUrl}/`);
+  await page.goto(`${suite.server.baseUrl}/`);
   await text(page, '去登录').click();
   await field(page, '请输入手机号').fill(user.phone);
   await field(page, '请输入密码').fill(user.password);
@@ -225,7 +214,9 @@ test('an elder books tomorrow’s lunch: the quote shown is the server’s, the 
       await visible(page.locator('.meal__code')).evaluate((el) => parseFloat(getComputedStyle(el).fontSize)),
     ).toBeGreaterThanOrEqual(40);
 
-    const mine = await server.api.get(`/api/meal-orders?elderId=${elder.id}`, { token: elderUser.token });
+    const mine = await suite.server.api.get(`/api/meal-orders?elderId=${elder.id}`, {
+      token: elderUser.token,
+    });
     expect(mine.status).toBe(200);
     expect(mine.body.items).toHaveLength(1);
     expect(mine.body.items[0].id).toBe(order.id);

@@ -4,40 +4,33 @@
 // disable shows under 账号 with what changed, and 导出 CSV downloads the same rows. Every state
 // passes axe and the 适老化 checks, with no horizontal scroll and no pop-ups.
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   buttonNamed,
   checkPage,
   expectNoPopups,
   expectNoSideScroll,
   field,
-  launchChromium,
   openPageAt,
   signIn,
   textOn,
   visible,
 } from '../harness/browser';
 import { Fixtures, type TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let f: Fixtures;
 let communityId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  f = new Fixtures(server);
+  f = new Fixtures(suite.server);
   communityId = (await f.community({ name: '盘龙社区' })).id;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const openPage = (viewport: { width: number; height: number }) =>
-  openPageAt(browser, viewport, { acceptDownloads: true });
+  openPageAt(suite.browser, viewport, { acceptDownloads: true });
 
 async function expectFits(page: Page, what: string) {
   await expectNoSideScroll(page, what);
@@ -54,7 +47,7 @@ for (const viewport of [
     const o = await openPage(viewport);
     const { page } = o;
     try {
-      await signIn(page, server.baseUrl, server.admin);
+      await signIn(page, suite.server.baseUrl, suite.server.admin);
       await buttonNamed(page, '账号管理').click();
       await buttonNamed(page, '社区助老员').click();
       await field(page, '姓名，或手机号里的几位数字').fill(leaver.name);
@@ -68,11 +61,11 @@ for (const viewport of [
       await field(page, '例如：已离职').fill('已离职');
       await expectFits(page, `账号管理 停用确认 ${viewport.width}`);
       // Asking is not doing: still working until confirmed.
-      expect((await server.api.get('/api/me', { token: leaver.token })).status).toBe(200);
+      expect((await suite.server.api.get('/api/me', { token: leaver.token })).status).toBe(200);
       await buttonNamed(page, `确认停用 ${leaver.name}`).click();
       await textOn(page, `已停用 ${leaver.name}：他的登录已失效`).waitFor();
       await textOn(page, '已停用').waitFor();
-      expect((await server.api.get('/api/me', { token: leaver.token })).status).toBe(401);
+      expect((await suite.server.api.get('/api/me', { token: leaver.token })).status).toBe(401);
 
       await field(page, '姓名，或手机号里的几位数字').fill(forgetful.name);
       await buttonNamed(page, '查找').click();
@@ -81,7 +74,8 @@ for (const viewport of [
       await buttonNamed(page, `确认重置 ${forgetful.name} 的密码`).click();
       await textOn(page, `已为 ${forgetful.name} 重置密码，请当面告诉本人新密码`).waitFor();
       expect(
-        (await server.api.post('/api/auth/login', { phone: forgetful.phone, password: 'Reset#2026' })).status,
+        (await suite.server.api.post('/api/auth/login', { phone: forgetful.phone, password: 'Reset#2026' }))
+          .status,
       ).toBe(200);
       await expectFits(page, `账号管理 已重置 ${viewport.width}`);
 

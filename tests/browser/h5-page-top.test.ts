@@ -4,12 +4,11 @@
 // opened from home, to home when it was opened by its address. The home page has none.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   buttonNamed,
   checkPage,
   expectNoPopups,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn,
@@ -17,10 +16,10 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let users: Record<'elder' | 'family' | 'worker' | 'canteen_staff' | 'admin' | 'provider', TestUser>;
 let elderId: string;
 
@@ -30,9 +29,7 @@ const VIEWPORTS = [
 ];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  const m = new MealFixtures(server);
+  const m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   const canteen = await m.canteen(community.id, { name: '关上长者食堂' });
   const worker = await m.user('worker', { communityId: community.id, name: '李助老' });
@@ -40,9 +37,9 @@ beforeAll(async () => {
   elderId = elder.id;
   const family = await m.family('王女士');
   await m.link(worker.token, elder.id, family);
-  const admin = { ...server.admin };
+  const admin = { ...suite.server.admin };
   admin.name = (
-    await server.api.post('/api/auth/login', { phone: admin.phone, password: admin.password })
+    await suite.server.api.post('/api/auth/login', { phone: admin.phone, password: admin.password })
   ).body.user.name;
   users = {
     elder: await m.elderAccount(worker.token, elder.id),
@@ -52,11 +49,6 @@ beforeAll(async () => {
     admin: admin as TestUser,
     provider: await m.user('provider', { providerId: 'p1', name: '刘师傅' }),
   };
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 type Who = keyof typeof users;
@@ -147,19 +139,19 @@ describe.each(VIEWPORTS)('at $width×$height', (viewport) => {
   test.each(['nobody', 'elder', 'family', 'worker', 'canteen_staff', 'admin', 'provider'] as const)(
     'as %s: each page has 返回 on its first screen, and it goes back',
     async (who) => {
-      const o = await openPhonePage(browser);
+      const o = await openPhonePage(suite.browser);
       const { page } = o;
       await page.setViewportSize(viewport);
       try {
-        if (who === 'nobody') await page.goto(`${server.baseUrl}/`);
-        else await signIn(page, server.baseUrl, users[who]);
+        if (who === 'nobody') await page.goto(`${suite.server.baseUrl}/`);
+        else await signIn(page, suite.server.baseUrl, users[who]);
         await expectHome(page, who);
         for (const v of VISITS.filter((x) => x.who === who)) {
           const what = `${v.route} (${who}, ${viewport.width}×${viewport.height})`;
           if (v.tap) {
             await buttonNamed(page, v.tap).click();
           } else {
-            await page.goto(`${server.baseUrl}/#/${v.route}${v.url!()}`);
+            await page.goto(`${suite.server.baseUrl}/#/${v.route}${v.url!()}`);
           }
           await expectBackOnFirstScreen(page, what, viewport.height);
           expect(page.url()).toContain(v.route);

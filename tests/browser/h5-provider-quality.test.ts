@@ -3,7 +3,6 @@
 // to the API's, at 1366×768 and on a phone, and sets the sampling share in the page; a worker
 // finds the visit rated 2 on the desk's 待回访 with its reason, records the follow-up, and the
 // task leaves the list.
-import type { Browser } from 'playwright-core';
 import { chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -12,7 +11,6 @@ import {
   expectNoSideScroll,
   expectPressed,
   expectText,
-  launchChromium,
   openPageAt,
   signIn,
   textOn,
@@ -20,10 +18,10 @@ import {
 } from '../harness/browser';
 import { BASE, type TestUser } from '../api/fixtures';
 import { ServiceFixtures } from '../api/service-fixtures';
-import { startTestServer, type TestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite({ clock: () => shifted ?? new Date() });
+
 let f: ServiceFixtures;
 let worker: TestUser;
 let elderUser: TestUser;
@@ -39,7 +37,7 @@ async function ratedVisit(provider: TestUser, hourUtc: number, lateMin: number, 
   const scheduled = new Date(`${chinaDate(new Date())}T${String(hourUtc).padStart(2, '0')}:00:00Z`);
   shifted = new Date(scheduled.getTime() - 24 * 60 * MIN);
   const v = await f.visit(elderUser.token, elder.id, bath.id, scheduled.toISOString());
-  const post = (path: string, body: object, token: string) => server.api.post(path, body, { token });
+  const post = (path: string, body: object, token: string) => suite.server.api.post(path, body, { token });
   await post(`/api/service-orders/${v.id}/dispatch`, { providerUserId: provider.id }, worker.token);
   await post(`/api/service-orders/${v.id}/accept`, {}, provider.token);
   shifted = new Date(scheduled.getTime() + lateMin * MIN);
@@ -54,10 +52,8 @@ async function ratedVisit(provider: TestUser, hourUtc: number, lateMin: number, 
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: () => shifted ?? new Date() });
-  browser = await launchChromium();
-  f = new ServiceFixtures(server);
-  await server.api.put('/api/follow-ups/settings', { sampleShare: 0 }, { token: await f.adminToken() });
+  f = new ServiceFixtures(suite.server);
+  await suite.server.api.put('/api/follow-ups/settings', { sampleShare: 0 }, { token: await f.adminToken() });
   const comm = await f.community({ name: '关上社区' });
   worker = await f.user('worker', { communityId: comm.id, name: '王助老员' });
   const zhou = await f.user('provider', {
@@ -78,26 +74,22 @@ beforeAll(async () => {
   lowRated = await ratedVisit(sun, 7, 0, 2);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 for (const viewport of [
   { width: 1366, height: 768 },
   { width: 390, height: 844 },
 ]) {
   test(`admin at ${viewport.width}×${viewport.height}: providers ranked with a chart, figures equal the API's; the sampling share set in the page`, async () => {
-    const o = await openPageAt(browser, viewport);
+    const o = await openPageAt(suite.browser, viewport);
     const { page } = o;
     try {
-      await signIn(page, server.baseUrl, { ...server.admin });
+      await signIn(page, suite.server.baseUrl, { ...suite.server.admin });
       await buttonNamed(page, '服务质量').click();
       await textOn(page, '服务人员排名').waitFor();
       const today = chinaDate(new Date());
       const range = `from=${today.slice(0, 7)}-01&to=${today}`;
-      const api = (await server.api.get(`/api/reports/providers?${range}`, { token: await f.adminToken() }))
-        .body;
+      const api = (
+        await suite.server.api.get(`/api/reports/providers?${range}`, { token: await f.adminToken() })
+      ).body;
       expect(api.items.map((p: any) => p.name)).toEqual(['周强', '孙丽']);
       const lines = page.locator('.chart-numbers__line').filter({ visible: true });
       await expectText(
@@ -118,7 +110,7 @@ for (const viewport of [
       await textOn(page, '已保存：抽查 20% 的已完成服务').waitFor();
       await expectPressed(buttonNamed(page, '20% 已选'), true);
       expect(
-        (await server.api.get('/api/follow-ups/settings', { token: worker.token })).body.sampleShare,
+        (await suite.server.api.get('/api/follow-ups/settings', { token: worker.token })).body.sampleShare,
       ).toBe(0.2);
       await buttonNamed(page, '0%').click();
       await textOn(page, '已保存：抽查 0% 的已完成服务').waitFor();
@@ -132,10 +124,10 @@ for (const viewport of [
 }
 
 test('a worker finds the low-rated visit on the desk with its reason, records the follow-up, and it leaves the list', async () => {
-  const o = await openPageAt(browser, { width: 390, height: 844 });
+  const o = await openPageAt(suite.browser, { width: 390, height: 844 });
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, worker);
+    await signIn(page, suite.server.baseUrl, worker);
     await textOn(page, '上门服务').click();
     await textOn(page, '待回访（1）').waitFor();
     const card = visible(page.locator('.care__card').filter({ hasText: '回访原因：评分较低' }));
@@ -144,9 +136,10 @@ test('a worker finds the low-rated visit on the desk with its reason, records th
     await visible(card.locator('taro-input-core input[placeholder="回访记录"]')).fill('护理员迟到，水温太低');
     await visible(card.locator('[role="button"][aria-label="记录回访：张桂兰"]')).click();
     await textOn(page, '待回访（0）').waitFor();
-    const visit = (await server.api.get(`/api/service-orders/${lowRated}`, { token: worker.token })).body;
+    const visit = (await suite.server.api.get(`/api/service-orders/${lowRated}`, { token: worker.token }))
+      .body;
     expect(visit).toMatchObject({ status: 'followed_up', followUp: { satisfied: false } });
-    expect((await server.api.get('/api/follow-ups', { token: worker.token })).body.items).toEqual([]);
+    expect((await suite.server.api.get('/api/follow-ups', { token: worker.token })).body.items).toEqual([]);
     await checkPage(page, 'desk follow-ups');
     await expectNoPopups(o);
   } finally {

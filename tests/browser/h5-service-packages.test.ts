@@ -5,7 +5,6 @@
 // month-end lapse stated on the page;
 // the community worker records a counter-paid package as collected; and the admin defines a
 // package and stops selling it on the 服务项目 page, at a desk (1366×768) and on a phone.
-import type { Browser } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { addDays, chinaDate, chinaMonth } from '@yiyangtong/shared';
 import {
@@ -14,7 +13,6 @@ import {
   expectNoPopups,
   expectNoSideScroll,
   expectText,
-  launchChromium,
   openPageAt,
   openPhonePage,
   signIn,
@@ -23,10 +21,10 @@ import {
 } from '../harness/browser';
 import { BASE, type TestUser } from '../api/fixtures';
 import { ServiceFixtures } from '../api/service-fixtures';
-import { startTestServer, type TestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let f: ServiceFixtures;
 let worker: TestUser;
 let daughter: TestUser;
@@ -35,9 +33,7 @@ let communityId: string;
 let admin: { phone: string; password: string; name: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  f = new ServiceFixtures(server);
+  f = new ServiceFixtures(suite.server);
   const comm = await f.community({ name: '关上社区' });
   communityId = comm.id;
   worker = await f.user('worker', { communityId: comm.id, name: '王助老员' });
@@ -50,11 +46,11 @@ beforeAll(async () => {
   });
   daughter = await f.family('张女士');
   await f.link(worker.token, elder.id, daughter);
-  const me = await server.api.post('/api/auth/login', {
-    phone: server.admin.phone,
-    password: server.admin.password,
+  const me = await suite.server.api.post('/api/auth/login', {
+    phone: suite.server.admin.phone,
+    password: suite.server.admin.password,
   });
-  admin = { ...server.admin, name: me.body.user.name };
+  admin = { ...suite.server.admin, name: me.body.user.name };
   const bath = await f.item();
   await f.rule({
     name: '80岁以上助浴补贴',
@@ -79,17 +75,12 @@ beforeAll(async () => {
   expect(topup.status).toBe(201);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('a family member buys a package by meal card, books a visit 用套餐 and sees what is left go down', async () => {
-  const p = await openPhonePage(browser);
+  const p = await openPhonePage(suite.browser);
   const page = p.page;
   page.setDefaultTimeout(15000);
   try {
-    await signIn(page, server.baseUrl, daughter);
+    await signIn(page, suite.server.baseUrl, daughter);
     await textOn(page, '上门服务').click();
     await textOn(page, '服务套餐').waitFor();
     await textOn(page, '当月未用完的次数月底作废。').waitFor();
@@ -154,11 +145,11 @@ test('the community worker records a package paid at the counter as collected, f
     { token: worker.token, headers: { 'idempotency-key': randomUUID() } },
   );
   expect(bought.status).toBe(201);
-  const p = await openPhonePage(browser);
+  const p = await openPhonePage(suite.browser);
   const page = p.page;
   page.setDefaultTimeout(15000);
   try {
-    await signIn(page, server.baseUrl, worker);
+    await signIn(page, suite.server.baseUrl, worker);
     await buttonNamed(page, '长者名册').click();
     await buttonNamed(page, '服务套餐 李建国').click();
     await textOn(page, '上门助浴还剩 4 次（共 4 次）').waitFor();
@@ -183,12 +174,12 @@ for (const viewport of [
   test(`admin at ${size}: defines a monthly package and stops selling it`, async () => {
     const item = await f.item({ category: 'clean', name: `${viewport.width}居家保洁`, price: 3000 });
     const name = `保洁月卡${viewport.width}`;
-    const o = await openPageAt(browser, viewport);
+    const o = await openPageAt(suite.browser, viewport);
     const { page } = o;
     page.setDefaultTimeout(15000);
     const input = (label: string) => visible(page.locator(`taro-input-core input[aria-label="${label}"]`));
     try {
-      await signIn(page, server.baseUrl, admin);
+      await signIn(page, suite.server.baseUrl, admin);
       await buttonNamed(page, '服务项目').click();
       await textOn(page, '服务套餐（按月）').waitFor();
       await buttonNamed(page, '新建套餐').click();
@@ -200,7 +191,8 @@ for (const viewport of [
       await checkPage(page, `服务套餐 ${size}`);
       await buttonNamed(page, '新建套餐').click();
       await textOn(page, `已新建套餐「${name}」：${item.name}每月 8 次，¥199.50。`).waitFor();
-      const list = (await server.api.get('/api/service-packages', { token: daughter.token })).body.items;
+      const list = (await suite.server.api.get('/api/service-packages', { token: daughter.token })).body
+        .items;
       expect(list.find((x: any) => x.name === name)).toMatchObject({
         itemId: item.id,
         visitsPerMonth: 8,
@@ -213,7 +205,8 @@ for (const viewport of [
         visible(page.locator('.price-row').filter({ hasText: name })),
         '已停售（已买的照常使用）',
       );
-      const after = (await server.api.get('/api/service-packages', { token: daughter.token })).body.items;
+      const after = (await suite.server.api.get('/api/service-packages', { token: daughter.token })).body
+        .items;
       expect(after.find((x: any) => x.name === name).active).toBe(false);
       await expectNoSideScroll(page, `服务套餐 ${size}`);
       await checkPage(page, `服务套餐 已停售 ${size}`);

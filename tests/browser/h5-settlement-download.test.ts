@@ -1,24 +1,16 @@
 // The month's settlement as a file, in the built H5 app at an office screen (1366×768): the admin
 // picks the canteen, presses 下载 Excel and a workbook arrives with the Chinese file name and the
 // same subsidy total as the page; 下载 CSV likewise. Canteen staff download their own canteen's.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import { addDays, chinaDate } from '@yiyangtong/shared';
-import {
-  buttonNamed,
-  buttonStarting,
-  checkPage,
-  launchChromium,
-  signIn,
-  textOn,
-  visible,
-} from '../harness/browser';
+import { buttonNamed, buttonStarting, checkPage, signIn, textOn, visible } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let canteen: { id: string; name: string };
 let staff: TestUser;
@@ -27,9 +19,7 @@ const month = today.slice(0, 7);
 const monthWords = `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   // Dinner bookable until 23:59: today's meals fall in the month the page shows, whatever the day.
   canteen = await m.canteen(community.id, {
@@ -63,13 +53,8 @@ beforeAll(async () => {
   }
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function officePage(): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await browser.newContext({
+  const context = await suite.browser.newContext({
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',
     acceptDownloads: true,
@@ -80,16 +65,19 @@ async function officePage(): Promise<{ page: Page; close: () => Promise<void> }>
 }
 
 test('admin at 1366×768: 下载 Excel brings the workbook with the page’s totals; 下载 CSV the lines', async () => {
-  const admin = { ...server.admin };
-  const login = await server.api.post('/api/auth/login', { phone: admin.phone, password: admin.password });
+  const admin = { ...suite.server.admin };
+  const login = await suite.server.api.post('/api/auth/login', {
+    phone: admin.phone,
+    password: admin.password,
+  });
   admin.name = login.body.user.name;
-  const json = await server.api.get(`/api/reports/settlement?canteenId=${canteen.id}&month=${month}`, {
+  const json = await suite.server.api.get(`/api/reports/settlement?canteenId=${canteen.id}&month=${month}`, {
     token: login.body.token,
   });
   expect(json.body.subsidies).toBe(600);
   const { page, close } = await officePage();
   try {
-    await signIn(page, server.baseUrl, admin);
+    await signIn(page, suite.server.baseUrl, admin);
     await buttonNamed(page, '月度结算').click();
     await buttonStarting(page, canteen.name).click();
     await textOn(page, `${json.body.orders} 单`).waitFor();
@@ -124,12 +112,12 @@ test('admin at 1366×768: 下载 Excel brings the workbook with the page’s tot
 });
 
 test('canteen staff download their own canteen’s month on a phone-sized screen', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
   const page = await context.newPage();
   try {
-    await signIn(page, server.baseUrl, staff);
+    await signIn(page, suite.server.baseUrl, staff);
     // The staff home has no 月度结算 button: the page is reached by its address.
-    await page.goto(`${server.baseUrl}/#/packages/admin/settlement/settlement`);
+    await page.goto(`${suite.server.baseUrl}/#/packages/admin/settlement/settlement`);
     const [xlsx] = await Promise.all([
       page.waitForEvent('download'),
       buttonNamed(page, `下载 Excel ${monthWords}结算`).click(),

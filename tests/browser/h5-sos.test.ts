@@ -7,14 +7,13 @@
 //    is cancelled there (取消呼叫（误按）, one in-page confirmation), and the workers are told;
 // 3. the worker desk: the elder's own phone whole with a call button, 「我来处理」, then 处理完毕
 //    with an outcome and a note, confirmed once in the page.
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
   checkPage,
   expectNoPopups,
   expectText,
-  launchChromium,
   openPhonePage,
   type PhonePage,
   signIn,
@@ -23,10 +22,10 @@ import {
 } from '../harness/browser';
 import { BASE, type TestUser } from '../api/fixtures';
 import { ServiceFixtures } from '../api/service-fixtures';
-import { startTestServer, type TestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let f: ServiceFixtures;
 let worker: TestUser;
 let daughter: TestUser;
@@ -41,9 +40,7 @@ const VIEWPORTS = [
 ];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  f = new ServiceFixtures(server);
+  f = new ServiceFixtures(suite.server);
   const comm = await f.community({ name: '关上社区' });
   worker = await f.user('worker', { communityId: comm.id, name: '王助老员' });
   elder = await f.elder(worker.token, comm.id, {
@@ -64,16 +61,11 @@ beforeAll(async () => {
   await f.putMenu(staff.token, canteen.id, tomorrow, 'lunch', [{ dishId: dish.id, quota: 20 }]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(viewport: { width: number; height: number }, user: TestUser): Promise<PhonePage> {
-  const p = await openPhonePage(browser);
+  const p = await openPhonePage(suite.browser);
   await p.page.setViewportSize(viewport);
   p.page.setDefaultTimeout(15000);
-  await signIn(p.page, server.baseUrl, user);
+  await signIn(p.page, suite.server.baseUrl, user);
   return p;
 }
 

@@ -3,14 +3,13 @@
 // the server refuse fewer portions than are booked, in words. Admin: the rules list and the
 // editor (mistakes shown inline in words, then saved), the month's settlement for a canteen
 // as the API sums it, choosing the canteen at the counter, and the figures page. axe on each.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   expectNoPopups,
   expectText,
   field,
   hasValue,
-  launchChromium,
   openPhonePage,
   visible,
   buttonNamed,
@@ -21,10 +20,10 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let canteen: { id: string; name: string };
 let staff: TestUser;
@@ -36,9 +35,7 @@ let today: string;
 let tomorrow: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   canteen = await m.canteen(community.id, { name: '关上长者食堂' });
   staff = await m.user('canteen_staff', { canteenId: canteen.id, name: '赵红' });
@@ -55,11 +52,6 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const text = textOn;
 const btn = buttonNamed;
 const btnStarting = buttonStarting;
@@ -67,10 +59,10 @@ const btnStarting = buttonStarting;
 const portionsOf = (page: Page, name: string) => visible(page.locator(`input[aria-label="${name} 份数"]`));
 
 test('staff copy today’s lunch to tomorrow in one tap, add portions, and cannot go below what is booked', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, staff);
+    await signIn(page, suite.server.baseUrl, staff);
     await checkPage(page, 'home (canteen staff)');
     await btn(page, '发布菜单').click();
     await btnStarting(page, '明天').click();
@@ -117,8 +109,8 @@ test('staff copy today’s lunch to tomorrow in one tap, add portions, and canno
 });
 
 test('admin: rules editor says what is wrong in words, saves; settlement and counter per canteen', async () => {
-  const admin = { ...server.admin };
-  const me = await server.api.post('/api/auth/login', { phone: admin.phone, password: admin.password });
+  const admin = { ...suite.server.admin };
+  const me = await suite.server.api.post('/api/auth/login', { phone: admin.phone, password: admin.password });
   expect(me.status).toBe(200);
   admin.name = me.body.user.name;
   await m.rule({
@@ -129,10 +121,10 @@ test('admin: rules editor says what is wrong in words, saves; settlement and cou
     perElderPerSlotPerDay: 1,
     validFrom: addDays(today, -40),
   });
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, admin);
+    await signIn(page, suite.server.baseUrl, admin);
     await checkPage(page, 'home (admin)');
     await btn(page, '优惠规则').click();
     const existing = visible(page.locator('.rules__rule').filter({ hasText: '80岁以上助餐优惠' }));
@@ -170,7 +162,7 @@ test('admin: rules editor says what is wrong in words, saves; settlement and cou
       visible(page.locator('.rules__rule').filter({ hasText: '90岁以上半价' })),
       '90岁以上：减 50%（政府补贴）',
     );
-    const rules = await server.api.get('/api/discount-rules', { token: me.body.token });
+    const rules = await suite.server.api.get('/api/discount-rules', { token: me.body.token });
     expect(rules.body.items.find((r: { name: string }) => r.name === '90岁以上半价')).toMatchObject({
       minAge: 90,
       benefit: { type: 'percent_off', value: 50 },
@@ -188,7 +180,7 @@ test('admin: rules editor says what is wrong in words, saves; settlement and cou
     });
     expect(placed.status).toBe(201);
     const month = tomorrow.slice(0, 7);
-    const api = await server.api.get(`/api/reports/settlement?canteenId=${canteen.id}&month=${month}`, {
+    const api = await suite.server.api.get(`/api/reports/settlement?canteenId=${canteen.id}&month=${month}`, {
       token: me.body.token,
     });
     await btn(page, '返回首页').click();

@@ -2,7 +2,6 @@
 // 堂食" from the home page, reads it back in plain words, pauses it for three days with the
 // big −/+ steppers (no calendar pop-up) and resumes it; canteen staff read the forecast,
 // which counts the standing order. axe, announced buttons and text ≥ 18px on each page.
-import type { Browser } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -11,7 +10,6 @@ import {
   expectNoPopups,
   expectPressed,
   expectText,
-  launchChromium,
   openPhonePage,
   signIn,
   textOn,
@@ -19,10 +17,10 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let canteen: { id: string; name: string };
 let elder: { id: string };
@@ -31,9 +29,7 @@ let staff: TestUser;
 let fish: { id: string; name: string };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   canteen = await m.canteen(community.id, { name: '关上长者食堂' });
   staff = await m.user('canteen_staff', { canteenId: canteen.id, name: '赵红' });
@@ -49,11 +45,6 @@ beforeAll(async () => {
   fish = await m.dish(staff.token, canteen.id, '清蒸鲈鱼', 900);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 /** 「12月2日 周三」, worked out here rather than with the app's helper. */
 function label(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -61,10 +52,10 @@ function label(date: string): string {
 }
 
 test('an elder sets up weekday lunch as a standing order, pauses it for three days and resumes it', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, elderUser);
+    await signIn(page, suite.server.baseUrl, elderUser);
     await buttonNamed(page, '长期订餐').click();
     await textOn(page, '还没有长期订餐。').waitFor();
     await checkPage(page, '长期订餐 (empty)');
@@ -78,7 +69,7 @@ test('an elder sets up weekday lunch as a standing order, pauses it for three da
     await buttonNamed(page, '确认长期订餐').click();
     await textOn(page, '已设置：每周一至周五 午餐 · 清蒸鲈鱼 · 堂食。从明天起自动订餐。').waitFor();
 
-    const saved = await server.api.get(`/api/standing-orders?elderId=${elder.id}`, {
+    const saved = await suite.server.api.get(`/api/standing-orders?elderId=${elder.id}`, {
       token: elderUser.token,
     });
     expect(saved.body.items).toEqual([
@@ -105,7 +96,7 @@ test('an elder sets up weekday lunch as a standing order, pauses it for three da
     await checkPage(page, '长期订餐 (pause form)');
     await buttonNamed(page, '确认暂停').click();
     await expectText(card, `已暂停：${label(tomorrow)} 至 ${label(third)}`);
-    const paused = await server.api.get(`/api/standing-orders?elderId=${elder.id}`, {
+    const paused = await suite.server.api.get(`/api/standing-orders?elderId=${elder.id}`, {
       token: elderUser.token,
     });
     expect(paused.body.items[0].pauses).toEqual([expect.objectContaining({ from: tomorrow, to: third })]);
@@ -113,12 +104,12 @@ test('an elder sets up weekday lunch as a standing order, pauses it for three da
     // The kitchen sees the standing order on a day it is not paused (the 4th day: a weekday or not).
     const fourth = addDays(tomorrow, 3);
     const weekday = new Date(`${fourth}T00:00:00Z`).getUTCDay();
-    const fc = await server.api.get(`/api/canteens/${canteen.id}/forecast?date=${fourth}`, {
+    const fc = await suite.server.api.get(`/api/canteens/${canteen.id}/forecast?date=${fourth}`, {
       token: staff.token,
     });
     const lunch = fc.body.days[0].slots.find((s: any) => s.slot === 'lunch');
     expect(lunch.meals.standing).toBe(weekday >= 1 && weekday <= 5 ? 1 : 0);
-    const pausedDay = await server.api.get(`/api/canteens/${canteen.id}/forecast?date=${tomorrow}`, {
+    const pausedDay = await suite.server.api.get(`/api/canteens/${canteen.id}/forecast?date=${tomorrow}`, {
       token: staff.token,
     });
     expect(pausedDay.body.days[0].slots.find((s: any) => s.slot === 'lunch').meals.standing).toBe(0);
@@ -126,7 +117,7 @@ test('an elder sets up weekday lunch as a standing order, pauses it for three da
     // Resume: the pause is removed.
     await buttonStarting(page, `恢复 ${label(tomorrow)}`).click();
     await textOn(page, `已暂停：${label(tomorrow)} 至 ${label(third)}`).waitFor({ state: 'detached' });
-    const resumed = await server.api.get(`/api/standing-orders?elderId=${elder.id}`, {
+    const resumed = await suite.server.api.get(`/api/standing-orders?elderId=${elder.id}`, {
       token: elderUser.token,
     });
     expect(resumed.body.items[0].pauses).toEqual([]);
@@ -137,10 +128,10 @@ test('an elder sets up weekday lunch as a standing order, pauses it for three da
 });
 
 test('canteen staff read the forecast: the standing order counted with the diet note', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, staff);
+    await signIn(page, suite.server.baseUrl, staff);
     await buttonNamed(page, '备餐预估').click();
     await expectPressed(buttonStarting(page, '明天'), true);
     const tomorrow = addDays(chinaDate(new Date()), 1);

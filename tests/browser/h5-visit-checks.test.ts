@@ -8,7 +8,7 @@
 // 4. a worker dispatches from the desk (fitting provider first, the rest behind
 //    「更多服务人员」, confirmation in the card, 「已派单给 周强」), the visit is closed after
 //    a few minutes, goes to 待审核, and the worker approves it on the desk.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate } from '@yiyangtong/shared';
 import {
   buttonNamed,
@@ -16,7 +16,6 @@ import {
   expectNoPopups,
   expectText,
   field,
-  launchChromium,
   openPhonePage,
   type PhonePage,
   signIn,
@@ -25,10 +24,10 @@ import {
 } from '../harness/browser';
 import { BASE, type TestUser } from '../api/fixtures';
 import { ServiceFixtures } from '../api/service-fixtures';
-import { startTestServer, type TestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: TestServer;
-let browser: Browser;
+const suite = useBrowserSuite({ clock: () => shifted ?? new Date() });
+
 let f: ServiceFixtures;
 let worker: TestUser;
 let bather: TestUser;
@@ -38,9 +37,7 @@ let commId: string;
 let shifted: Date | null = null;
 
 beforeAll(async () => {
-  server = await startTestServer({ clock: () => shifted ?? new Date() });
-  browser = await launchChromium();
-  f = new ServiceFixtures(server);
+  f = new ServiceFixtures(suite.server);
   const comm = await f.community({ name: '关上社区' });
   commId = comm.id;
   worker = await f.user('worker', { communityId: comm.id, name: '王助老员' });
@@ -53,18 +50,13 @@ beforeAll(async () => {
   bath = await f.item();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const post = (path: string, body: unknown, token: string) => f.api.post(path, body, { token });
 
 async function open(user: TestUser, size: { width: number; height: number }): Promise<PhonePage> {
-  const p = await openPhonePage(browser);
+  const p = await openPhonePage(suite.browser);
   await p.page.setViewportSize(size);
   p.page.setDefaultTimeout(15000);
-  await signIn(p.page, server.baseUrl, user);
+  await signIn(p.page, suite.server.baseUrl, user);
   return p;
 }
 

@@ -3,13 +3,12 @@
 // as it is typed (birth date, gender and age read from it), give her a login and a family
 // invite code, book a meal on her behalf (the order says who booked), then batch-book one
 // lunch for three elders and read one result line each (booked with code / sold out).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, chinaDate, makeIdCardNo } from '@yiyangtong/shared';
 import {
   expectNoPopups,
   expectText,
   field,
-  launchChromium,
   openPhonePage,
   visible,
   buttonNamed,
@@ -20,10 +19,10 @@ import {
 } from '../harness/browser';
 import { MealFixtures } from '../api/meal-fixtures';
 import type { TestUser } from '../api/fixtures';
-import { startTestServer } from '../harness/server';
+import { useBrowserSuite } from '../harness/browser-suite';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+const suite = useBrowserSuite();
+
 let m: MealFixtures;
 let canteen: { id: string; name: string };
 let worker: TestUser;
@@ -35,9 +34,7 @@ let tomorrow: string;
 let staffToken: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  m = new MealFixtures(server);
+  m = new MealFixtures(suite.server);
   const community = await m.community({ name: '关上社区' });
   const other = await m.community({ name: '太和社区' });
   canteen = await m.canteen(community.id, { name: '关上长者食堂' });
@@ -58,11 +55,6 @@ beforeAll(async () => {
   staffToken = staff.token;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 const text = textOn;
 const btn = buttonNamed;
 const btnStarting = buttonStarting;
@@ -70,10 +62,10 @@ const card = (page: Page, name: string) =>
   visible(page.locator('.elders__card').filter({ has: page.getByText(name, { exact: true }) }));
 
 test('finds, registers, gives a login and an invite code, books on an elder’s behalf', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
-    await signIn(page, server.baseUrl, worker);
+    await signIn(page, suite.server.baseUrl, worker);
     await checkPage(page, 'home (worker)');
     await btn(page, '长者名册').click();
     await card(page, '李德明').waitFor();
@@ -139,7 +131,10 @@ test('finds, registers, gives a login and an invite code, books on an elder’s 
     await field(page, '请输入初始密码').fill('Wang#2026');
     await wang.getByRole('button', { name: '确认开通 王秀兰' }).click();
     await expectText(wang, '已为 王秀兰 开通登录');
-    const login = await server.api.post('/api/auth/login', { phone: '13712345678', password: 'Wang#2026' });
+    const login = await suite.server.api.post('/api/auth/login', {
+      phone: '13712345678',
+      password: 'Wang#2026',
+    });
     expect(login.status).toBe(200);
     expect(login.body.user.role).toBe('elder');
 
@@ -147,7 +142,7 @@ test('finds, registers, gives a login and an invite code, books on an elder’s 
     const code = (await visible(wang.locator('.elders__code')).innerText()).trim();
     expect(code).toMatch(/^[A-Z2-9]{8}$/);
     const daughter = await m.family('王女士');
-    const linked = await server.api.post('/api/family/links', { code }, { token: daughter.token });
+    const linked = await suite.server.api.post('/api/family/links', { code }, { token: daughter.token });
     expect(linked.status).toBe(201);
     expect(linked.body.elderId).toBe(elder.id);
     await checkPage(page, '长者名册 (login and invite)');
@@ -166,7 +161,9 @@ test('finds, registers, gives a login and an invite code, books on an elder’s 
     expect(order.bookedBy).toMatchObject({ userId: worker.id, role: 'worker', name: worker.name });
     await text(page, `由 ${worker.name} 代订`).waitFor();
     // The elder sees it in her own orders as booked by the worker.
-    const hers = await server.api.get(`/api/meal-orders?elderId=${elder.id}`, { token: login.body.token });
+    const hers = await suite.server.api.get(`/api/meal-orders?elderId=${elder.id}`, {
+      token: login.body.token,
+    });
     expect(hers.body.items[0].bookedBy.role).toBe('worker');
     await expectNoPopups(o);
   } finally {
@@ -175,13 +172,13 @@ test('finds, registers, gives a login and an invite code, books on an elder’s 
 });
 
 test('batch booking: tick three elders, one meal, each one’s price, one pass, one line each', async () => {
-  const o = await openPhonePage(browser);
+  const o = await openPhonePage(suite.browser);
   const { page } = o;
   try {
     // Two portions left, whatever the first test booked: two booked, one sold out.
     const booked = 3 - (await m.remaining(canteen.id, tomorrow, 'lunch', noodles.id));
     await m.putMenu(staffToken, canteen.id, tomorrow, 'lunch', [{ dishId: noodles.id, quota: booked + 2 }]);
-    await signIn(page, server.baseUrl, worker);
+    await signIn(page, suite.server.baseUrl, worker);
     await btn(page, '批量订餐').click();
     await btnStarting(page, '李德明').click();
     await btnStarting(page, '赵秀英').click();
