@@ -13,9 +13,13 @@ export const PERSONAL_DATA_DIR = path.join(root, '.cache', 'test-personal-data')
 /** What the log scan found, one masked line per value (written by tests/log-scan/, printed by scripts/test.mjs). */
 export const SCAN_REPORT = path.join(root, '.cache', 'log-scan-report.txt');
 
-/** Looks like an ID number (18 characters, the last may be x) or a mainland mobile number. */
-const ID_NUMBER_LIKE = /(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])/g;
-const PHONE_LIKE = /(?<![0-9])1[3-9][0-9]{9}(?![0-9])/g;
+/**
+ * Looks like an ID number (18 characters, the last may be x) or a mainland mobile number,
+ * standing alone: not a run of digits inside an object id's hex (…e570554992075656029e…),
+ * which once was recorded as "sent" and then found in another id's hex in the logs.
+ */
+const ID_NUMBER_LIKE = /(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])/g;
+const PHONE_LIKE = /(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])/g;
 
 const recorded = new Set<string>();
 

@@ -37,9 +37,9 @@ export class PersonalValues {
   }
 }
 
-// A run of digits (an ID number may end in X): compared whole, so an 11-digit phone inside a
-// 13-digit timestamp is not one.
-const DIGIT_RUN = /(?<![0-9])[0-9]{11,18}[Xx]?(?![0-9])/g;
+// A run of digits (an ID number may end in X) standing alone: compared whole, so an 11-digit
+// phone inside a 13-digit timestamp is not one, nor 17 digits inside an object id's hex.
+const DIGIT_RUN = /(?<![0-9A-Za-z])[0-9]{11,18}[Xx]?(?![0-9A-Za-z])/g;
 // Shaped like one on its own: not part of a longer token (an object id's hex, a hash).
 const ID_SHAPED = /(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])/g;
 const PHONE_SHAPED = /(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])/g;

@@ -4,6 +4,7 @@
  * phone, reports them masked, and is not fooled by timestamps, object ids or masked values.
  */
 import { makeIdCardNo } from '@yiyangtong/shared';
+import { personalDataIn } from '../harness/personal-data';
 import { describeLeaks, findLeaks, PersonalValues } from '../log-scan/scan';
 
 const id = makeIdCardNo('530111', '1946-07-21', 123);
@@ -53,6 +54,18 @@ test('timestamps, durations, object ids and masked values are not leaks', () => 
     line({ msg: 'request', time: 13712345678901, phone: '137****5678', idCardNo: '5301**********1234' }),
   ].join('\n');
   expect(findLeaks(text, values, 'x.log')).toEqual([]);
+});
+
+test('digits inside object ids are neither recorded as sent nor found as a used value (a CI run failed so)', () => {
+  // Two ids of one process share their middle bytes: 18 decimal digits in one, 17 of them in the next.
+  const sentPath = '/api/elders/6b14e570554992075656029e/invites';
+  expect(personalDataIn(sentPath)).toEqual([]);
+  const recorded = new PersonalValues();
+  recorded.add('570554992075656029'); // as the old recorder took it from that path
+  const text = line({ msg: 'request', path: '/api/elders/6b14e57055499207565602a4/invites' });
+  expect(findLeaks(text, recorded, 'x.log')).toEqual([]);
+  // The same value standing alone is still found.
+  expect(findLeaks(line({ msg: 'oops', err: 'dup 57055499207565602' }), recorded, 'x.log')).toHaveLength(1);
 });
 
 test('one line per value in the report, with how often it was found', () => {
