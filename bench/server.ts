@@ -1,6 +1,6 @@
 /**
  * The server side of `npm run bench`: a fresh embedded database (FerretDB on PostgreSQL, or
- * MONGODB_URI), the real BFF with a canteen, a menu with ample portions and 200 elders, a
+ * MONGODB_URI), the real BFF with a canteen, a menu with ample portions and 30,000 elders, a
  * bare Koa app beside it on the same process, and a control endpoint the runner uses to
  * grow the stored orders between measurements (POST /load, /sheet, /raw-insert). Prints
  * one JSON line with the URLs and tokens, then serves.
@@ -58,12 +58,17 @@ async function main() {
     },
     { upsert: true },
   );
-  const elders = await Elder.insertMany(
-    Array.from({ length: 200 }, (_, i) => {
-      const birthDate = `19${40 + (i % 25)}-0${1 + (i % 9)}-1${i % 10}`;
+  // Each placement books a different elder's first lunch (a second one is a 409 ALREADY_BOOKED,
+  // not a placement): enough elders for every request of both stages.
+  const elderCount = Number(process.env.BENCH_ELDERS || 30_000);
+  const elders: { _id: unknown }[] = [];
+  for (let from = 0; from < elderCount; from += 2_000) {
+    const batch = Array.from({ length: Math.min(2_000, elderCount - from) }, (_, j) => {
+      const i = from + j;
+      const birthDate = addDays('1940-01-01', i % 9_000); // born 1940–1964, ID numbers unique
       return {
         name: `压测长者${i}`,
-        ...idCardCipher().seal(makeIdCardNo('530111', birthDate, 500 + i)),
+        ...idCardCipher().seal(makeIdCardNo('530111', birthDate, 500 + Math.floor(i / 9_000))),
         birthDate,
         address: '官渡区',
         communityId: String(community!._id),
@@ -72,8 +77,9 @@ async function main() {
         emergencyContacts: [],
         createdBy: 'bench',
       };
-    }),
-  );
+    });
+    elders.push(...(await Elder.insertMany(batch, { lean: true })));
+  }
   const worker = await createUser({
     role: 'worker',
     name: '压测助老员',

@@ -61,7 +61,7 @@ const placement = () => ({
       setupRequest: (req) => {
         placed += 1;
         const body = {
-          elderId: env.elderIds[placed % env.elderIds.length],
+          elderId: env.elderIds[placed % env.elderIds.length], // a new elder each time (see bench/server.ts)
           canteenId: env.canteenId,
           date: env.date,
           slot: 'lunch',

@@ -1,5 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import type { Role, ServiceCategory } from '@yiyangtong/shared';
+import { forgetSessions } from './session-cache';
 
 export interface UserDoc {
   _id: mongoose.Types.ObjectId;
@@ -39,6 +40,23 @@ const userSchema = new Schema<UserDoc>(
 // Queries: {communityId, role} (a community's workers), {role} (providers to dispatch to).
 userSchema.index({ communityId: 1, role: 1 });
 userSchema.index({ role: 1 });
+// Any write to an account drops this process's cached session state (./session-cache.ts).
+for (const op of [
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'deleteOne',
+  'deleteMany',
+  'findOneAndDelete',
+  'replaceOne',
+] as const) {
+  userSchema.pre(op, function () {
+    forgetSessions(this.getFilter());
+  });
+  userSchema.post(op, function () {
+    forgetSessions(this.getFilter());
+  });
+}
 export const User = mongoose.model<UserDoc>('User', userSchema);
 
 /**

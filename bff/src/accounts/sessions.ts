@@ -2,19 +2,31 @@ import type Koa from 'koa';
 import type { Actor } from '../core/auth';
 import { AppError, unauthorized } from '../core/errors';
 import { User } from './model';
+import { cachedSession, rememberSession, sessionGeneration, type SessionState } from './session-cache';
+
+async function sessionOf(userId: string): Promise<SessionState | null> {
+  const cached = cachedSession(userId);
+  if (cached !== undefined) return cached;
+  const readAt = sessionGeneration();
+  const user = /^[0-9a-f]{24}$/.test(userId)
+    ? await User.findById(userId, { disabled: 1, tokenVersion: 1 }).lean()
+    : null;
+  const state = user ? { disabled: user.disabled, tokenVersion: user.tokenVersion } : null;
+  rememberSession(userId, state, readAt);
+  return state;
+}
 
 /**
  * A token is only as good as the account behind it: a disabled or removed account, or a token
  * older than the account's last disable / scope change / password reset (`tokenVersion`), is
- * refused at once (401), not when the token expires. One `_id` lookup per signed-in request.
+ * refused at once (401), not when the token expires. One `_id` lookup per account and second
+ * (./session-cache.ts: this process's own changes are seen at once).
  */
 export function refuseRevokedSessions(): Koa.Middleware {
   return async (ctx, next) => {
     const actor = ctx.state.actor as Actor | undefined;
     if (actor) {
-      const user = /^[0-9a-f]{24}$/.test(actor.id)
-        ? await User.findById(actor.id, { disabled: 1, tokenVersion: 1 }).lean()
-        : null;
+      const user = await sessionOf(actor.id);
       if (!user) throw unauthorized('账号不存在，请重新登录');
       if (user.disabled) throw new AppError(401, 'ACCOUNT_DISABLED', '该账号已停用，请联系社区或区民政办');
       if ((user.tokenVersion ?? 0) !== (actor.ver ?? 0))
