@@ -1,7 +1,8 @@
 // npm run bench: in one run, a bare Koa endpoint, the database's raw insert rate, cached
 // reads, and — with 10k and then 1M orders stored — the staff's order list, the counter's
 // check-out and order placement (req/s, p50, p99 at 50 connections). The server runs in its
-// own process; BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_SMALL, BENCH_LARGE adjust it.
+// own process; BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_SMALL, BENCH_LARGE, BENCH_ELDERS adjust it,
+// BENCH_PROFILE=<dir> writes the server's CPU profile.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -14,7 +15,11 @@ const { default: autocannon } = await import('autocannon');
 
 const seconds = Number(process.env.BENCH_SECONDS || 10);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
-const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/server.ts')], {
+// BENCH_PROFILE=<dir>: the server writes a CPU profile there when it stops (open it in Chrome DevTools).
+const profile = process.env.BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`]
+  : [];
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench/server.ts')], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, TZ: 'UTC' },

@@ -164,6 +164,7 @@ export class Api {
     H extends z.ZodType | undefined,
   >(def: RouteDef<B, Q, P, H>): this {
     this.routes.push(def as AnyRoute);
+    this.addTemplate(def as AnyRoute);
     const queryNames = def.query instanceof z.ZodObject ? Object.keys(def.query.shape) : [];
     this.router[def.method](def.path, async (ctx) => {
       // `/api/service-orders/quote` is its own route, not `/api/service-orders/:id` with id "quote".
@@ -219,15 +220,28 @@ export class Api {
     const segments = path.split('/');
     let best: AnyRoute[] = [];
     let bestLiterals = -1;
-    for (const r of this.routes) {
-      const template = r.path.split('/');
-      if (template.length !== segments.length) continue;
-      if (!template.every((t, i) => (t.startsWith(':') ? segments[i] !== '' : t === segments[i]))) continue;
-      const literals = template.filter((t) => !t.startsWith(':')).length;
+    for (const { route, template, literals } of this.templates.get(segments.length) ?? []) {
+      if (literals < bestLiterals) break; // sorted by literals, most first
+      if (!template.every((t, i) => (t === null ? segments[i] !== '' : t === segments[i]))) continue;
       if (literals > bestLiterals) [best, bestLiterals] = [[], literals];
-      if (literals === bestLiterals) best.push(r);
+      best.push(route);
     }
     return best;
+  }
+
+  /** Declared paths split once, by segment count, most literal segments first (null: a parameter). */
+  private readonly templates = new Map<
+    number,
+    { route: AnyRoute; template: (string | null)[]; literals: number }[]
+  >();
+
+  private addTemplate(route: AnyRoute): void {
+    const template = route.path.split('/').map((t) => (t.startsWith(':') ? null : t));
+    const literals = template.filter((t) => t !== null).length;
+    const list = this.templates.get(template.length) ?? [];
+    list.push({ route, template, literals });
+    list.sort((a, b) => b.literals - a.literals);
+    this.templates.set(template.length, list);
   }
 
   /** The `Allow` header for a path: its routes' methods (HEAD with GET); '' when no route has it. */

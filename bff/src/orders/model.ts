@@ -1,4 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
+import { invalidateOnWrites, WriteGuardedCache } from '../db/write-guarded-cache';
+import { writeLock } from '../db/write-lock';
 import type { Fulfilment, Pricing, Role, Slot } from '@yiyangtong/shared';
 
 import type { MealOrderStatus } from '@yiyangtong/shared';
@@ -136,6 +138,9 @@ mealOrderSchema.index({ date: 1 }); // the admin's day, the figures' recount of 
 mealOrderSchema.index({ elderMonth: 1 });
 mealOrderSchema.index({ canteenMonth: 1 });
 mealOrderSchema.index({ pendingRelease: 1 }); // the recovery sweep: few documents ever carry it
+/** Day sheets read again while no meal order was written (orders/queries.ts). */
+export const daySheetReads = new WriteGuardedCache<MealOrderDoc[]>(() => writeLock.mode === 'process');
+invalidateOnWrites(mealOrderSchema, daySheetReads);
 export const MealOrder = mongoose.model<MealOrderDoc>('MealOrder', mealOrderSchema, 'meal_orders');
 
 /**

@@ -8,7 +8,7 @@ import { chinaDate } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { byIdDesc, daysNewestFirst, monthsNewestFirst, walkNewestFirst } from '../db/newest-first';
 import { loadElderFor, visibleElderIds } from '../elders/access';
-import { MealOrder, orderKeys, type MealOrderDoc } from './model';
+import { daySheetReads, MealOrder, orderKeys, type MealOrderDoc } from './model';
 
 export const ORDER_PAGE = 200;
 /** How far ahead bookings are looked for when no date is given (menus are published ~a week ahead). */
@@ -87,8 +87,12 @@ export async function listVisibleOrders(
 
 /** A canteen's orders of one date (optionally one slot), oldest first: day sheet, deliveries, forecast. */
 export async function ordersOfCanteenDay(canteenId: string, date: string, slot?: string) {
-  const orders = await find({ canteenDay: `${canteenId}:${date}`, ...(slot ? { slot } : {}) }, 10_000);
-  return orders.sort((a, b) => String(a._id).localeCompare(String(b._id)));
+  const orders = await daySheetReads.read(`${canteenId}:${date}:${slot ?? ''}`, async () =>
+    (await find({ canteenDay: `${canteenId}:${date}`, ...(slot ? { slot } : {}) }, 10_000)).sort((a, b) =>
+      String(a._id).localeCompare(String(b._id)),
+    ),
+  );
+  return [...orders]; // callers sort and filter their own copy
 }
 
 /** The order with this 取餐码 on a canteen's day (codes are unique per canteen and day). */
