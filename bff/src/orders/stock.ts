@@ -2,7 +2,8 @@
  * Portions on a menu document, each change ONE conditional update (db/write-lock.ts), and
  * each recorded on the menu in that same update so a crash can be repaired exactly:
  *
- * - taking portions writes `holds.o<orderId>` = {dishId: qty} beside the decrement;
+ * - taking portions writes `holds.o<orderId>` = {dishId: qty} beside the decrement (placements
+ *   queued on one menu take theirs in one update, each still held to the portions left);
  * - a placement that fails gives them back only while its hold is there (and drops it);
  * - a cancelled order gives them back only once (`released.o<orderId>`);
  * - holds of orders that now exist are dropped lazily, riding on the next stock update of
@@ -12,6 +13,7 @@
  * and the recovery sweep (./recovery.ts) gives back holds whose order never came to exist.
  */
 import { conflict } from '../core/errors';
+import { GroupCommit } from '../db/group-commit';
 import { conditionalUpdate } from '../db/write-lock';
 import { forget, remember } from '../menus/cache';
 import { Menu, type MenuDoc } from '../menus/model';
@@ -36,19 +38,44 @@ function qtyByDish(lines: Pick<OrderLine, 'dishId' | 'qty'>[]): Record<string, n
   return q;
 }
 
-/** Takes the order's portions (all or none) and records them as its hold; 409 SOLD_OUT when short. */
-export async function takeStock(menuId: string, orderId: string, lines: OrderLine[]): Promise<void> {
-  const qty = qtyByDish(lines);
+/** Placements waiting on the same menu are decided together (db/group-commit.ts). */
+const stockTakes = new GroupCommit<{ orderId: string; qty: Record<string, number> }, MenuDoc | null>(
+  async (menuId, takes) => {
+    if (takes.length > 1) {
+      const all = await takeTogether(menuId, takes);
+      if (all) return takes.map(() => all);
+    }
+    // Not enough for all of them (or one alone): each in turn, held to the portions left.
+    const each: (MenuDoc | null)[] = [];
+    for (const take of takes) each.push(await takeTogether(menuId, [take]));
+    return each;
+  },
+);
+
+/**
+ * One conditional update for all `takes`: the portions of all of them are there (their sum),
+ * taken, and each recorded as its order's hold; or nothing changes (null).
+ */
+async function takeTogether(
+  menuId: string,
+  takes: { orderId: string; qty: Record<string, number> }[],
+): Promise<MenuDoc | null> {
+  const total: Record<string, number> = {};
+  const holds: Record<string, Record<string, number>> = {};
+  for (const { orderId, qty } of takes) {
+    for (const [dishId, n] of Object.entries(qty)) total[dishId] = (total[dishId] ?? 0) + n;
+    holds[`holds.${holdKey(orderId)}`] = qty;
+  }
   const condition: Record<string, unknown> = {};
   const inc: Record<string, number> = {};
-  for (const [dishId, n] of Object.entries(qty)) {
+  for (const [dishId, n] of Object.entries(total)) {
     condition[`remaining.${dishId}`] = { $gte: n };
     inc[`remaining.${dishId}`] = -n;
   }
   const drops = [...(settled.get(menuId) ?? [])].slice(0, MAX_DROPS_PER_UPDATE);
   const updated = await conditionalUpdate<MenuDoc>(Menu, menuId, condition, {
     $inc: { ...inc, rev: 1 },
-    $set: { [`holds.${holdKey(orderId)}`]: qty },
+    $set: holds,
     ...(drops.length ? { $unset: Object.fromEntries(drops.map((h) => [`holds.${h}`, ''])) } : {}),
   });
   if (updated) {
@@ -56,8 +83,14 @@ export async function takeStock(menuId: string, orderId: string, lines: OrderLin
     for (const h of drops) set?.delete(h);
     if (set && !set.size) settled.delete(menuId);
     remember(menuId, updated);
-    return;
   }
+  return updated;
+}
+
+/** Takes the order's portions (all or none) and records them as its hold; 409 SOLD_OUT when short. */
+export async function takeStock(menuId: string, orderId: string, lines: OrderLine[]): Promise<void> {
+  const qty = qtyByDish(lines);
+  if (await stockTakes.run(menuId, { orderId, qty })) return;
   // Read outside the lock (a cancellation may land meanwhile): used for the message only.
   const current = await Menu.findById(menuId).lean<MenuDoc>();
   forget(menuId);

@@ -21,6 +21,7 @@
  *   followUpTasksDone / followUpTasksSatisfied: tasks closed by a follow-up, on that day.
  */
 import mongoose, { Schema } from 'mongoose';
+import { GroupCommit } from '../db/group-commit';
 import { writeLock } from '../db/write-lock';
 
 export interface DailyCounterDoc {
@@ -89,22 +90,39 @@ export interface CounterChange {
   pushAckSeconds?: number;
 }
 
+/** Counts that arrive while the day's counter is being written go in its next write, summed. */
+const incs = new GroupCommit<{ communityId: string; date: string; inc: Record<string, number> }, void>(
+  async (id, changes) => {
+    const inc: Record<string, number> = {};
+    for (const c of changes) for (const [k, v] of Object.entries(c.inc)) inc[k] = (inc[k] ?? 0) + v;
+    const { communityId, date } = changes[0];
+    await writeCounter(id, communityId, date, {
+      ...(Object.values(inc).some((v) => v !== 0) ? { $inc: inc } : {}),
+    });
+    return changes.map(() => undefined);
+  },
+);
+
+function writeCounter(id: string, communityId: string, date: string, change: Record<string, unknown>) {
+  return writeLock.update(`daily_counters:${id}`, () =>
+    DailyCounter.updateOne(
+      { _id: id },
+      { $setOnInsert: { communityId, date, month: date.slice(0, 7) }, ...change },
+      { upsert: true },
+    ),
+  );
+}
+
 /** Applies one event's change to the day's counter document (created on first use). */
 export async function bumpCounters(communityId: string, date: string, change: CounterChange): Promise<void> {
   const id = counterId(communityId, date);
   const inc = Object.fromEntries(Object.entries(change.inc ?? {}).filter(([, v]) => v !== 0));
-  if (!Object.keys(inc).length && change.pushAckSeconds === undefined) return;
-  await writeLock.update(`daily_counters:${id}`, () =>
-    DailyCounter.updateOne(
-      { _id: id },
-      {
-        $setOnInsert: { communityId, date, month: date.slice(0, 7) },
-        ...(Object.keys(inc).length ? { $inc: inc } : {}),
-        ...(change.pushAckSeconds !== undefined ? { $push: { sosAckSeconds: change.pushAckSeconds } } : {}),
-      },
-      { upsert: true },
-    ),
-  );
+  if (change.pushAckSeconds !== undefined) {
+    await writeCounter(id, communityId, date, {
+      ...(Object.keys(inc).length ? { $inc: inc } : {}),
+      $push: { sosAckSeconds: change.pushAckSeconds },
+    });
+  } else if (Object.keys(inc).length) await incs.run(id, { communityId, date, inc });
 }
 
 /** A service order moved from one status to another: its request day's counts follow. */
