@@ -91,8 +91,7 @@ test("the same slot's second meal (additional) tries the claim, finds it held, i
   expect(order.pricing.discounts).toEqual([]);
   expect(order.pricing.payable).toBe(900);
   expect(seen).toEqual([
-    'insert idempotency_keys',
-    'find elders',
+    'insert idempotency_keys', // the elder was read for the first meal, and not written since: cached
     'findAndModify menus',
     'insert subsidy_claims',
     'insert meal_orders', // E11000: the elder's live lunch

@@ -26,6 +26,7 @@ export function tokenService(secretText: string, expiresIn: string | number): To
   // A KeyObject, not a string: given a string, jsonwebtoken first tries to parse it as a
   // PEM public key on every verify (15% of a menu read's CPU, measured).
   const secret = createSecretKey(Buffer.from(secretText, 'utf8'));
+  const verified = new Map<string, { actor: Actor; expiresAt: number }>();
   return {
     sign: (actor) =>
       jwt.sign({ ...actor, sub: actor.id, id: undefined }, secret, {
@@ -33,12 +34,31 @@ export function tokenService(secretText: string, expiresIn: string | number): To
         expiresIn: expiresIn as jwt.SignOptions['expiresIn'],
       }),
     verify: (token) => {
+      // A token verified before is the same bytes under the same secret: its claims are reused
+      // until it expires (HMAC and JSON parsing were a tenth of a cached read's CPU).
+      const known = verified.get(token);
+      if (known && Date.now() < known.expiresAt) return known.actor;
+      verified.delete(token);
       try {
         const claims = jwt.verify(token, secret, { algorithms: ['HS256'] }) as jwt.JwtPayload &
           Omit<Actor, 'id'>;
         if (typeof claims.sub !== 'string' || typeof claims.role !== 'string') throw new Error('claims');
         const { sub, role, name, communityId, canteenId, providerId, elderId, ver } = claims;
-        return { id: sub, role, name, communityId, canteenId, providerId, elderId, ver };
+        const actor: Actor = Object.freeze({
+          id: sub,
+          role,
+          name,
+          communityId,
+          canteenId,
+          providerId,
+          elderId,
+          ver,
+        });
+        if (typeof claims.exp === 'number') {
+          if (verified.size >= 10_000) verified.clear();
+          verified.set(token, { actor, expiresAt: claims.exp * 1000 });
+        }
+        return actor;
       } catch (err) {
         if (err instanceof jwt.TokenExpiredError) throw unauthorized('登录已过期，请重新登录');
         throw unauthorized('登录凭证无效，请重新登录');

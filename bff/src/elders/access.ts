@@ -5,7 +5,7 @@
  */
 import type { Actor } from '../core/auth';
 import { conflict, notFound } from '../core/errors';
-import { Elder, FamilyLink, familyLinkId, isRetired, type ElderDoc } from './model';
+import { Elder, elderReads, FamilyLink, familyLinkId, isRetired, type ElderDoc } from './model';
 import { objectIdOrNull } from '../db/ids';
 
 /** Nothing new is booked for an elder who left the programme (or is leaving it). */
@@ -36,6 +36,18 @@ export async function mayActForElder(
 export async function loadElderFor(actor: Actor, elderId: string): Promise<ElderDoc> {
   const oid = objectIdOrNull(elderId);
   const elder = oid && (await Elder.findById(oid).lean());
+  if (!elder || !(await mayActForElder(actor, elder))) throw notFound('长者');
+  return elder;
+}
+
+/**
+ * `loadElderFor` for the booking rush (meal placement): the elder read again only after an
+ * elder was written. The document is shared between requests: read it, never change it.
+ */
+export async function loadElderForBooking(actor: Actor, elderId: string): Promise<Readonly<ElderDoc>> {
+  const oid = objectIdOrNull(elderId);
+  const elder =
+    oid && (await elderReads.read(elderId, async () => (await Elder.findById(oid).lean()) ?? null));
   if (!elder || !(await mayActForElder(actor, elder))) throw notFound('长者');
   return elder;
 }

@@ -1,4 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
+import { invalidateOnWrites, WriteGuardedCache } from '../db/write-guarded-cache';
+import { writeLock } from '../db/write-lock';
 import { maskIdCardNo, maskPhone, reassessmentDue } from '@yiyangtong/shared';
 import type { CareLevel, EligibilityGroup, ElderStatus, RetireReason } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
@@ -112,6 +114,13 @@ elderSchema.index({ idCardIndex: 1 }, { unique: true });
 elderSchema.index({ communityId: 1 });
 // The recovery sweep: retirements a crash left half done ({status: 'retiring'}, few ever).
 elderSchema.index({ status: 1 });
+/** Elders read for a booking, again while no elder was written (db/write-guarded-cache.ts). */
+export const elderReads = new WriteGuardedCache<ElderDoc | null>(
+  () => writeLock.mode === 'process',
+  5_000,
+  20_000,
+);
+invalidateOnWrites(elderSchema, elderReads);
 export const Elder = mongoose.model<ElderDoc>('Elder', elderSchema);
 
 /** Invite codes: `_id` is the code itself; single use, 7 days. */

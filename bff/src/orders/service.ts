@@ -36,7 +36,7 @@ import { oncePerKey } from '../core/idempotency';
 import { placementDeadlineMs } from './recovery-config';
 import { dropHold, releaseCancelled, settleHold, takeStock } from './stock';
 import { activeRules } from '../discounts/model';
-import { assertBookable, loadElderFor, mayActForElder } from '../elders/access';
+import { assertBookable, loadElderForBooking, mayActForElder } from '../elders/access';
 import type { ElderDoc } from '../elders/model';
 import { getMenu } from '../menus/cache';
 import { menuId, type MenuDoc } from '../menus/model';
@@ -77,7 +77,7 @@ export interface OrderInput {
 }
 
 interface Quote {
-  elder: ElderDoc;
+  elder: Readonly<ElderDoc>;
   canteen: CanteenDoc;
   menu: MenuDoc;
   lines: OrderLine[];
@@ -86,7 +86,7 @@ interface Quote {
 }
 
 export async function quote(actor: Actor, input: OrderInput, now: Date): Promise<Quote> {
-  const elder = await loadElderFor(actor, input.elderId);
+  const elder = await loadElderForBooking(actor, input.elderId);
   assertBookable(elder);
   const canteen = await findCanteen(input.canteenId);
   assertCanteenOpen(canteen);
