@@ -10,6 +10,7 @@ const INVARIANTS = [
   'multi-process', // two BFFs: last portion once, one order per key, one subsidy, one transition per click
   'meal-orders', // portions, cut-offs, cancellations giving portions back, idempotency
   'meal-orders-batch',
+  'second-meal', // one live meal per elder and slot (the order's unique liveSlot), a second only when asked
   'meal-cards', // the balance never below zero, entries summing to it
   'service-orders', // the visit state machine, one transition per click
   'service-packages', // the last visit of a package drawn once (one and two processes), card paid once

@@ -354,7 +354,11 @@ async function placeNewOrder(
       // and give its portions back: stop rather than create an order it no longer backs.
       if (Date.now() > deadline) throw conflict('BUSY', '系统繁忙，订单没有下成，请再试一次');
       try {
-        placed = (await MealOrder.create({ ...fields, pickupCode: drawPickupCode() })).toObject();
+        // Lean: the fields are built right here, typed; hydrating a mongoose document to store
+        // them was a fifth of a placement's CPU. createdAt as the schema's timestamps would set it.
+        const doc = { ...fields, pickupCode: drawPickupCode(), createdAt: new Date() } as MealOrderDoc;
+        await MealOrder.insertMany([doc], { lean: true });
+        placed = doc;
         break;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
