@@ -5,27 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import {
-  ensureChromium,
-  ensureDependencies,
-  ensureSchemathesis,
-  ensureFerretdb,
-  ensureH5Built,
-  ensureWeappBuilt,
-  lint,
-  root,
-  step,
-  typecheck,
-} from './lib/prepare.mjs';
+import { lint, prepareForTests, root, step, typecheck } from './lib/prepare.mjs';
 
 const started = Date.now();
 try {
-  ensureDependencies();
-  ensureFerretdb();
-  ensureH5Built();
-  ensureWeappBuilt();
-  ensureChromium();
-  ensureSchemathesis();
+  prepareForTests();
   typecheck();
   lint();
 } catch (err) {

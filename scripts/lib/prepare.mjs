@@ -146,3 +146,16 @@ export function lint() {
   run(bin('prettier'), ['--check', '.', '--log-level', 'warn']);
   done(t, 'lint clean');
 }
+
+/**
+ * Everything `npm test` and `npm run setup` need before a test can run, in one list: npm
+ * packages, FerretDB, the H5 and weapp builds, Chromium, schemathesis. Throws with the reason.
+ */
+export function prepareForTests() {
+  ensureDependencies();
+  ensureFerretdb();
+  ensureH5Built();
+  ensureWeappBuilt();
+  ensureChromium();
+  ensureSchemathesis();
+}
