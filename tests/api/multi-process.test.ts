@@ -78,13 +78,10 @@ test('the last portions are sold once: 60 orders over two processes for a dish w
   );
   expect(results.filter((r) => r.status === 201)).toHaveLength(20);
   expect(results.filter((r) => r.status === 409 && r.body.error.code === 'SOLD_OUT')).toHaveLength(40);
-  // Both processes sold some: the lock was really contended across processes. (On the atomic
-  // backend there is no lock to contend: the database decides each write, and one process may
-  // fairly sell all 20 before the other's requests land; the counts above are the invariant.)
-  if (process.env.TEST_DATABASE !== 'atomic') {
-    expect(results.filter((r, i) => r.status === 201 && i % 2 === 0).length).toBeGreaterThan(0);
-    expect(results.filter((r, i) => r.status === 201 && i % 2 === 1).length).toBeGreaterThan(0);
-  }
+  // Which process sold how many is not an invariant: a process decides the placements waiting
+  // on the menu together (group commit, bff/src/db/group-commit.ts), and on the atomic backend
+  // the database decides each write, so one process may fairly sell all 20 (fresh-clone runs saw
+  // both). The counts above, the menu and the sheet read through the other process are the invariant.
   expect(await f.remaining(canteenId, date, 'lunch', dish.id)).toBe(0);
   const viaB = await b.get(`/api/canteens/${canteenId}/orders?date=${date}&slot=lunch`, {
     token: staff.token,
