@@ -5,6 +5,15 @@
  * concurrency and after simulated crashes.
  */
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
+import {
+  applyEntry,
+  finishPayment,
+  KEEP_DECIDED,
+  recordEntry,
+  recover,
+  undoPayment,
+} from '../../bff/src/cards/ledger';
 import { CardEntry, MealCard } from '../../bff/src/cards/model';
 import { FakeWechatPay, type FakeOrder } from '../harness/fake-wechat-pay';
 import { startTestServer, type TestServer } from '../harness/server';
@@ -278,6 +287,169 @@ describe('the ledger under load', () => {
     expect(seen.entries.filter((e) => e.kind === 'payment')).toHaveLength(30 + paidNow);
     expect(new Set(seen.entries.map((e) => e.id)).size).toBe(seen.entries.length);
   }, 120_000);
+});
+
+describe('the ledger without locks', () => {
+  const by = () => ({ userId: worker.id, role: 'worker' as const });
+  const payment = (elderId: string, amount = PRICE) =>
+    recordEntry({
+      _id: `pay:${new mongoose.Types.ObjectId().toHexString()}`,
+      elderId,
+      kind: 'payment',
+      amount: -amount,
+      by: by(),
+      method: 'card',
+      at: now,
+    }).then((r) => r.entry);
+  const stored = async (elderId: string) => {
+    const c = (await MealCard.findById(elderId).lean())!;
+    const entries = await CardEntry.find({ elderId }).lean();
+    return { card: c, entries };
+  };
+
+  test('every move on the same payments at once: each counted at most once, the balance = Σ applied', async () => {
+    const elderId = await plainElder();
+    await cashTopup(elderId, 5 * PRICE);
+    const entries = await Promise.all(Array.from({ length: 8 }, () => payment(elderId)));
+    // Placing (count, kept in flight), the order written (finish), the order failed (undo),
+    // a reader's recovery: all racing, several times each, on 8 payments that cannot all fit.
+    await Promise.all(
+      entries.flatMap((e) => [
+        ...Array.from({ length: 4 }, () => applyEntry(e, { keepInflight: true })),
+        ...Array.from({ length: 3 }, () => finishPayment(e)),
+        ...Array.from({ length: 3 }, () => undoPayment(e)),
+        recover(elderId),
+      ]),
+    );
+    // Whatever is still in flight is decided now, as a request finishing late would.
+    await Promise.all(entries.map((e) => finishPayment(e)));
+    const { card: c, entries: all } = await stored(elderId);
+    expect(c.inflight).toEqual([]);
+    const applied = all.filter((e) => e.state === 'applied');
+    expect(all.filter((e) => e.state === 'pending')).toEqual([]);
+    expect(c.balance).toBe(applied.reduce((s, e) => s + e.amount, 0));
+    expect(c.balance).toBeGreaterThanOrEqual(0);
+    expect((await card(elderId)).balance).toBe(c.balance);
+    expect(sum((await card(elderId)).entries)).toBe(c.balance);
+    // Each decision is on the card once: one marker per entry, never both.
+    for (const e of entries) {
+      const marks = (c.decided ?? []).filter((m) => m.slice(2) === e._id);
+      expect(marks).toHaveLength(1);
+    }
+  }, 60_000);
+
+  test('a top-up applied by many requests and recoveries at once is credited once', async () => {
+    const elderId = await plainElder();
+    await cashTopup(elderId, 100);
+    const { entry } = await recordEntry({
+      _id: `topup:TU${randomUUID().replace(/-/g, '')}`,
+      elderId,
+      kind: 'topup',
+      amount: 700,
+      by: by(),
+      method: 'wechat',
+      at: now,
+    });
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 12 }, () => applyEntry(entry)),
+      recover(elderId, [entry]),
+    ]);
+    expect(outcomes.filter(Boolean).every((o) => o!.state === 'applied')).toBe(true);
+    expect((await card(elderId)).balance).toBe(800);
+    expect((await CardEntry.findById(entry._id).lean())!.state).toBe('applied');
+  }, 60_000);
+
+  test('a crash between the card and the entry: the card decided, the entry follows on the next read', async () => {
+    const elderId = await plainElder();
+    await cashTopup(elderId, 3000);
+    const month = `${elderId}:2026-11`;
+    const old = new Date(Date.now() - 5 * 60_000);
+    const pending = (id: string, kind: string, amount: number) =>
+      CardEntry.collection.insertOne({
+        _id: id,
+        elderId,
+        kind,
+        amount,
+        state: 'pending',
+        elderMonth: month,
+        by: by(),
+        at: now,
+        createdAt: old,
+      } as never);
+    // A refund settled on the card (counted, marked applied), its entry never marked.
+    await pending('refund:abcdefabcdefabcdefabcdef', 'refund', 400);
+    // A payment dropped on the card (marked void: it never counted), its entry never marked.
+    await pending('pay:bbbbbbbbbbbbbbbbbbbbbbbb', 'payment', -PRICE);
+    await MealCard.collection.updateOne(
+      { _id: elderId } as never,
+      {
+        $inc: { balance: 400, seq: 1 },
+        $push: {
+          decided: { $each: ['a:refund:abcdefabcdefabcdefabcdef', 'v:pay:bbbbbbbbbbbbbbbbbbbbbbbb'] },
+        },
+      } as never,
+    );
+    const seen = await card(elderId);
+    expect(seen.balance).toBe(3400);
+    expect(seen.entries.map((e) => e.id)).toContain('refund:abcdefabcdefabcdefabcdef');
+    expect(seen.entries.map((e) => e.id)).not.toContain('pay:bbbbbbbbbbbbbbbbbbbbbbbb');
+    expect(sum(seen.entries)).toBe(3400);
+    expect((await CardEntry.findById('refund:abcdefabcdefabcdefabcdef').lean())!.state).toBe('applied');
+    expect((await CardEntry.findById('pay:bbbbbbbbbbbbbbbbbbbbbbbb').lean())!.state).toBe('void');
+    expect(await card(elderId)).toEqual(seen);
+  });
+
+  test('the card keeps its newest decisions, and every one whose entry is still pending', async () => {
+    const elderId = await plainElder();
+    await cashTopup(elderId, 100);
+    // A decision whose entry a crash left pending, among the oldest markers.
+    await CardEntry.collection.insertOne({
+      _id: 'refund:cccccccccccccccccccccccc',
+      elderId,
+      kind: 'refund',
+      amount: 1,
+      state: 'pending',
+      elderMonth: `${elderId}:2026-11`,
+      by: by(),
+      at: now,
+      createdAt: new Date(),
+    } as never);
+    await MealCard.collection.updateOne(
+      { _id: elderId } as never,
+      {
+        $inc: { balance: 1, seq: 1 },
+        $push: { decided: 'a:refund:cccccccccccccccccccccccc' },
+      } as never,
+    );
+    for (let i = 0; i < 2 * KEEP_DECIDED; i++) await applyEntry(await payment(elderId, 1000)); // all too large
+    const decided = (await MealCard.findById(elderId).lean())!.decided!;
+    expect(decided.length).toBeGreaterThanOrEqual(KEEP_DECIDED);
+    expect(decided.length).toBeLessThan(2 * KEEP_DECIDED);
+    expect(decided).toContain('a:refund:cccccccccccccccccccccccc');
+    expect((await card(elderId)).balance).toBe(101);
+  }, 60_000);
+
+  (process.env.TEST_DATABASE === 'atomic' ? test : test.skip)(
+    'on MongoDB no card move takes a lease: one held by a dead process blocks nothing',
+    async () => {
+      const elderId = await plainElder();
+      const leases = mongoose.connection.collection<{ _id: string }>('write_locks');
+      const held = { owner: 'dead-process', expiresAt: new Date(Date.now() + 3_600_000) };
+      await leases.insertMany([
+        { _id: `card:${elderId}`, ...held },
+        { _id: `meal_cards:${elderId}`, ...held },
+      ]);
+      try {
+        expect((await cashTopup(elderId, 2 * PRICE)).status).toBe(201);
+        const placed = await m.placed(worker.token, lunch(elderId, 'card'));
+        expect((await m.cancel(worker.token, placed.id)).status).toBe(200);
+        expect((await card(elderId)).balance).toBe(2 * PRICE);
+      } finally {
+        await leases.deleteMany({ _id: { $in: [`card:${elderId}`, `meal_cards:${elderId}`] } });
+      }
+    },
+    20_000,
+  );
 });
 
 describe('crash recovery', () => {

@@ -1,36 +1,45 @@
 /**
- * The meal-card ledger without transactions.
+ * The meal-card ledger without transactions and without locks.
  *
- * Two kinds of document: the card (`meal_cards/<elderId>`: balance, seq, inflight ids) and
- * its entries (`card_entries/<deterministic id>`, state pending → applied | void). Every
- * change of a card runs inside one critical section per card (`writeLock.run('card:<id>')`,
- * across processes too with WRITE_LOCK=database), so reading an entry's state and then
- * writing the card is not a race. A money event goes:
+ * Two kinds of document: the card (`meal_cards/<elderId>`: balance, seq, `inflight`,
+ * `decided`) and its entries (`card_entries/<deterministic id>`, state pending → applied |
+ * void). The card is the authority on every entry's money: each decision is ONE conditional
+ * update of the card, so two requests, or a request and recovery, can never both win — on
+ * MongoDB with no lease at all, on FerretDB under `conditionalUpdate`'s per-document lock.
+ * The entry's own state follows the card's decision right after (`follow`), and recovery
+ * makes it follow when a crash came in between.
  *
- *  1. insert the entry 'pending' with its deterministic `_id` (E11000: it is recorded
- *     already — a retried WeChat notification, a second cancel — and we only make sure it
- *     is applied);
- *  2. in the card's section: the entry is still 'pending' and not in `card.inflight` →
- *     ONE conditional update of the card: `$inc balance` (condition `balance >= amount`
- *     for a payment), `$inc seq`, `$push inflight <id>`. From here the money is counted;
- *  3. mark the entry 'applied', then `$pull` its id from `inflight`. A payment stays in
- *     flight until its order exists (placement), so a crash in between is visible.
+ * For an entry the card says one of:
+ *  - counted: its id is in `inflight` — the amount is in `balance`, not final yet (a payment
+ *    stays so until its order exists, so a crash in between is visible);
+ *  - applied: marker `a:<id>` in `decided` (counted, final);
+ *  - void: marker `v:<id>` in `decided` (never counted, or given back);
+ *  - undecided: none of these (then the entry's own state, if final, was decided before its
+ *    marker was trimmed or before markers existed).
+ * The moves, each one conditional update of the card:
+ *  - count   undecided → counted: `$inc balance` (condition `balance >= amount` for a
+ *    payment), `$inc seq`, `$push inflight`;
+ *  - settle  counted → applied: `$pull inflight`, `$push decided a:`;
+ *  - unwind  counted → void: `$inc balance -amount`, `$pull inflight`, `$push decided v:`;
+ *  - drop    undecided → void: `$push decided v:` (a payment that will never be counted).
+ * So balance = Σ amounts of the counted and applied entries, always; a debit never takes
+ * it below zero; and whatever runs concurrently, an entry is counted at most once.
  *
- * A crash anywhere leaves one of: a pending entry not on the card (never counted), or an id
- * in `inflight` (counted, entry not yet marked). `recover` (run when a card is read and finds
- * something stale, and on every card write's section) finishes both: in-flight ids are marked
- * applied — except a payment whose order was never created, which is voided (balance given
- * back); stale pending entries not on the card are applied when they are credits owed
- * (top-up paid, refund of a cancelled order) and voided when they are payments (their order
- * was never placed). Nothing is counted twice: only a pending entry that is not in
- * `inflight` is ever applied, both checked inside the section, and an id leaves `inflight`
- * only after its entry is marked. So balance = Σ applied entries + Σ in-flight entries,
- * always, and a debit never takes the balance below zero.
+ * Markers stay while their entry is still pending and for the last KEEP_DECIDED decisions;
+ * older ones are pulled (`trimDecided`). A request that read an entry as pending and then
+ * stalled while KEEP_DECIDED other entries of the same card were decided could count it a
+ * second time: the same kind of limit a lease has (its holder must not stall past expiry),
+ * only far wider.
+ *
+ * A crash leaves an entry pending: counted (settled by `recover` once stale, except a
+ * payment whose order was never created, which is unwound), marked (the entry follows), or
+ * undecided (credits owed — top-up paid, refund of a cancelled order — are counted and
+ * settled; payments are dropped: their order was never placed).
  */
 import { chinaMonth } from '@yiyangtong/shared';
 import type { CardEntryKind, Role } from '@yiyangtong/shared';
 import { isDuplicateKeyError } from '../db';
-import { conditionalUpdate, writeLock } from '../db/write-lock';
+import { conditionalUpdate } from '../db/write-lock';
 import { MealOrder } from '../orders/model';
 import { ElderPackage } from '../packages/model';
 import { CardEntry, MealCard, type CardEntryDoc, type MealCardDoc } from './model';
@@ -38,8 +47,9 @@ import { objectIdOrNull } from '../db/ids';
 
 /** How old a half-done entry must be before recovery finishes it (a live request is far faster). */
 export const STALE_MS = 60_000;
-
-const section = <T>(elderId: string, fn: () => Promise<T>) => writeLock.run(`card:${elderId}`, fn);
+/** Decision markers a card keeps at least; trimmed back to this once it holds TRIM_AT. */
+export const KEEP_DECIDED = 100;
+const TRIM_AT = 150;
 
 export interface NewEntry {
   _id: string;
@@ -76,8 +86,30 @@ export async function recordEntry(e: NewEntry): Promise<{ entry: CardEntryDoc; c
 export type ApplyOutcome =
   { state: 'applied' | 'inflight'; balance: number } | { state: 'void' | 'insufficient'; balance: number };
 
+type EntryRef = Pick<CardEntryDoc, '_id' | 'elderId'>;
+type Decision = 'counted' | 'applied' | 'void' | 'undecided';
+
+const appliedMark = (id: string) => `a:${id}`;
+const voidMark = (id: string) => `v:${id}`;
+/** The card's filter for "this entry is undecided". */
+const undecided = (id: string) => ({
+  inflight: { $ne: id },
+  $and: [{ decided: { $ne: appliedMark(id) } }, { decided: { $ne: voidMark(id) } }],
+});
+
 async function readCard(elderId: string): Promise<MealCardDoc | null> {
   return MealCard.findById(elderId).lean<MealCardDoc>();
+}
+
+async function readEntry(id: string): Promise<CardEntryDoc | null> {
+  return CardEntry.findById(id).lean<CardEntryDoc>();
+}
+
+function decisionOf(card: MealCardDoc | null, entry: CardEntryDoc): Decision {
+  if (card?.inflight.includes(entry._id)) return 'counted';
+  if (card?.decided?.includes(appliedMark(entry._id))) return 'applied';
+  if (card?.decided?.includes(voidMark(entry._id))) return 'void';
+  return entry.state === 'pending' ? 'undecided' : entry.state;
 }
 
 async function openCard(elderId: string, month: string): Promise<void> {
@@ -87,6 +119,7 @@ async function openCard(elderId: string, month: string): Promise<void> {
       balance: 0,
       seq: 0,
       inflight: [],
+      decided: [],
       firstMonth: month,
       lastMonth: month,
     });
@@ -95,93 +128,155 @@ async function openCard(elderId: string, month: string): Promise<void> {
   }
 }
 
-/** Marks an in-flight entry applied and takes it out of flight (inside the section). */
-async function settle(entry: Pick<CardEntryDoc, '_id' | 'elderId'>): Promise<MealCardDoc | null> {
-  await conditionalUpdate(CardEntry, entry._id, { state: 'pending' }, { $set: { state: 'applied' } });
-  return conditionalUpdate<MealCardDoc>(MealCard, entry.elderId, {}, { $pull: { inflight: entry._id } });
+/** The entry's own state catches up with the card's decision. */
+async function follow(id: string, state: 'applied' | 'void'): Promise<void> {
+  await conditionalUpdate(CardEntry, id, { state: 'pending' }, { $set: { state } });
 }
 
-/** Gives an in-flight entry's amount back and voids it (inside the section). */
+/**
+ * Pulls markers beyond the newest KEEP_DECIDED whose entry is final. Best effort: money is
+ * already decided, and the next decision on this card tries again.
+ */
+async function trimDecided(card: MealCardDoc | null): Promise<void> {
+  const decided = card?.decided ?? [];
+  if (!card || decided.length < TRIM_AT) return;
+  try {
+    const old = decided.slice(0, decided.length - KEEP_DECIDED);
+    const entries = await Promise.all(old.map((mark) => readEntry(mark.slice(2))));
+    const final = old.filter((_, i) => entries[i]?.state !== 'pending');
+    if (final.length) await conditionalUpdate(MealCard, card._id, {}, { $pullAll: { decided: final } });
+  } catch {
+    // left for the next decision
+  }
+}
+
+/** undecided → counted. Null when the card is missing, the entry decided, or the balance too small. */
+function count(entry: CardEntryDoc): Promise<MealCardDoc | null> {
+  const month = chinaMonth(entry.at);
+  const condition: Record<string, unknown> = undecided(entry._id);
+  if (entry.amount < 0) condition.balance = { $gte: -entry.amount };
+  return conditionalUpdate<MealCardDoc>(MealCard, entry.elderId, condition, {
+    $inc: { balance: entry.amount, seq: 1 },
+    $push: { inflight: entry._id },
+    $min: { firstMonth: month },
+    $max: { lastMonth: month },
+  });
+}
+
+/** counted → applied, then the entry follows. False when it was not counted (any more). */
+async function settle(entry: EntryRef): Promise<MealCardDoc | null> {
+  const card = await conditionalUpdate<MealCardDoc>(
+    MealCard,
+    entry.elderId,
+    { inflight: entry._id },
+    { $pull: { inflight: entry._id }, $push: { decided: appliedMark(entry._id) } },
+  );
+  if (!card) return null;
+  await follow(entry._id, 'applied');
+  await trimDecided(card);
+  return card;
+}
+
+/** counted → void: the amount given back, then the entry follows. Null when it was not counted. */
 async function unwind(entry: CardEntryDoc): Promise<MealCardDoc | null> {
   const card = await conditionalUpdate<MealCardDoc>(
     MealCard,
     entry.elderId,
     { inflight: entry._id },
-    { $inc: { balance: -entry.amount, seq: 1 }, $pull: { inflight: entry._id } },
+    {
+      $inc: { balance: -entry.amount, seq: 1 },
+      $pull: { inflight: entry._id },
+      $push: { decided: voidMark(entry._id) },
+    },
   );
-  await conditionalUpdate(CardEntry, entry._id, { state: 'pending' }, { $set: { state: 'void' } });
+  if (!card) return null;
+  await follow(entry._id, 'void');
+  await trimDecided(card);
   return card;
 }
 
-/** Step 2 (and 3 unless `keepInflight`) for a pending entry; idempotent. Inside the section. */
-async function applyHeld(entryId: string, keepInflight: boolean): Promise<ApplyOutcome> {
-  const entry = await CardEntry.findById(entryId).lean<CardEntryDoc>();
-  if (!entry) throw new Error(`card entry ${entryId} missing`);
-  const month = chinaMonth(entry.at);
-  const condition: Record<string, unknown> = { inflight: { $ne: entryId } };
-  if (entry.amount < 0) condition.balance = { $gte: -entry.amount };
-  if (entry.state !== 'pending') {
-    const card = await readCard(entry.elderId);
-    return { state: entry.state === 'applied' ? 'applied' : 'void', balance: card?.balance ?? 0 };
+/** undecided → void, then the entry follows. Null when it was decided meanwhile. */
+async function drop(entry: CardEntryDoc): Promise<MealCardDoc | null> {
+  const cardId = entry.elderId;
+  let card = await conditionalUpdate<MealCardDoc>(MealCard, cardId, undecided(entry._id), {
+    $push: { decided: voidMark(entry._id) },
+  });
+  if (!card && !(await readCard(cardId))) {
+    // A card must exist to carry the decision, or a late request could still count the entry.
+    await openCard(cardId, chinaMonth(entry.at));
+    card = await conditionalUpdate<MealCardDoc>(MealCard, cardId, undecided(entry._id), {
+      $push: { decided: voidMark(entry._id) },
+    });
   }
-  const update = {
-    $inc: { balance: entry.amount, seq: 1 },
-    $push: { inflight: entryId },
-    $min: { firstMonth: month },
-    $max: { lastMonth: month },
-  };
-  let card = await conditionalUpdate<MealCardDoc>(MealCard, entry.elderId, condition, update);
-  if (!card) {
-    let current = await readCard(entry.elderId);
-    if (!current) {
-      await openCard(entry.elderId, month);
-      card = await conditionalUpdate<MealCardDoc>(MealCard, entry.elderId, condition, update);
-      current = card ?? (await readCard(entry.elderId));
-    }
-    if (!card) {
-      if (!current?.inflight.includes(entryId)) {
-        // Too small a balance: this payment will never be applied.
-        await conditionalUpdate(CardEntry, entryId, { state: 'pending' }, { $set: { state: 'void' } });
-        return { state: 'insufficient', balance: current?.balance ?? 0 };
-      }
-      card = current; // in flight already (a crash after step 2): finish it below
-    }
-  }
-  if (keepInflight) return { state: 'inflight', balance: card.balance };
-  const settled = await settle(entry);
-  return { state: 'applied', balance: settled?.balance ?? card.balance };
+  if (!card) return null;
+  await follow(entry._id, 'void');
+  await trimDecided(card);
+  return card;
 }
 
-/** Applies a recorded entry to its card (steps 2–3). A payment too large → 'insufficient', voided. */
-export function applyEntry(
-  entry: Pick<CardEntryDoc, '_id' | 'elderId'>,
+const ROUNDS = 6; // each round loses only to a decision someone else made: a few settle it
+
+/**
+ * Applies a recorded entry to its card: counted, and then (unless `keepInflight`) applied.
+ * A payment too large → 'insufficient', voided. Idempotent; safe against any concurrent call.
+ */
+export async function applyEntry(
+  entryRef: EntryRef,
   opts: { keepInflight?: boolean } = {},
-) {
-  return section(entry.elderId, () => applyHeld(entry._id, opts.keepInflight ?? false));
+): Promise<ApplyOutcome> {
+  for (let round = 0; round < ROUNDS; round++) {
+    const entry = await readEntry(entryRef._id);
+    if (!entry) throw new Error(`card entry ${entryRef._id} missing`);
+    let card = entry.state === 'pending' ? await count(entry) : null;
+    if (!card) {
+      const current = await readCard(entry.elderId);
+      if (!current && entry.state === 'pending') {
+        await openCard(entry.elderId, chinaMonth(entry.at));
+        continue;
+      }
+      const decision = decisionOf(current, entry);
+      if (decision === 'applied' || decision === 'void') {
+        if (entry.state === 'pending') await follow(entry._id, decision);
+        return { state: decision, balance: current?.balance ?? 0 };
+      }
+      if (decision === 'undecided') {
+        // On an existing card only a payment fails to count undecided: too small a balance.
+        if (entry.amount >= 0) continue;
+        const dropped = await drop(entry);
+        if (dropped) return { state: 'insufficient', balance: dropped.balance };
+        continue; // decided meanwhile: look again
+      }
+      card = current!; // counted already (a concurrent request, or a crash after counting)
+    }
+    if (opts.keepInflight) return { state: 'inflight', balance: card.balance };
+    const settled = await settle(entry);
+    if (settled) return { state: 'applied', balance: settled.balance };
+  }
+  throw new Error(`card entry ${entryRef._id}: no decision after ${ROUNDS} rounds`);
 }
 
 /** A payment's order exists: the payment is final. False when it was voided meanwhile (recovery). */
-export function finishPayment(entry: Pick<CardEntryDoc, '_id' | 'elderId'>): Promise<boolean> {
-  return section(entry.elderId, async () => {
-    const current = await CardEntry.findById(entry._id).lean<CardEntryDoc>();
-    if (current?.state === 'applied') return true;
-    if (current?.state !== 'pending') return false;
-    const card = await readCard(entry.elderId);
-    if (!card?.inflight.includes(entry._id)) return false;
-    await settle(current);
-    return true;
-  });
+export async function finishPayment(entryRef: EntryRef): Promise<boolean> {
+  if (await settle(entryRef)) return true;
+  const entry = await readEntry(entryRef._id);
+  if (!entry) return false;
+  const decision = decisionOf(await readCard(entry.elderId), entry);
+  if (decision === 'applied' || decision === 'void') {
+    if (entry.state === 'pending') await follow(entry._id, decision);
+  }
+  return decision === 'applied';
 }
 
 /** Undoes a payment whose order could not be placed: balance given back, entry voided. */
-export function undoPayment(entry: Pick<CardEntryDoc, '_id' | 'elderId'>): Promise<void> {
-  return section(entry.elderId, async () => {
-    const current = await CardEntry.findById(entry._id).lean<CardEntryDoc>();
-    if (!current || current.state !== 'pending') return;
-    const card = await readCard(entry.elderId);
-    if (card?.inflight.includes(entry._id)) await unwind(current);
-    else await conditionalUpdate(CardEntry, entry._id, { state: 'pending' }, { $set: { state: 'void' } });
-  });
+export async function undoPayment(entryRef: EntryRef): Promise<void> {
+  for (let round = 0; round < ROUNDS; round++) {
+    const entry = await readEntry(entryRef._id);
+    if (!entry || entry.state !== 'pending') return;
+    const decision = decisionOf(await readCard(entry.elderId), entry);
+    if (decision === 'applied' || decision === 'void') return follow(entry._id, decision);
+    if (decision === 'counted' ? await unwind(entry) : await drop(entry)) return;
+  }
+  throw new Error(`card entry ${entryRef._id}: no decision after ${ROUNDS} rounds`);
 }
 
 const isStale = (e: Pick<CardEntryDoc, 'createdAt'>, now: number) =>
@@ -202,33 +297,30 @@ async function paymentTargetExists(entry: Pick<CardEntryDoc, '_id' | 'orderId'>)
 }
 
 /**
- * Finishes what crashed requests left half-done on one card: stale in-flight ids, and the
+ * Finishes what crashed requests left half-done on one card: stale counted entries, and the
  * stale pending entries the caller found (`pending`). See the header for the rules.
  */
-export function recover(elderId: string, pending: CardEntryDoc[] = []): Promise<void> {
-  return section(elderId, async () => {
-    const now = Date.now();
-    const card = await readCard(elderId);
-    for (const id of card?.inflight ?? []) {
-      const entry = await CardEntry.findById(id).lean<CardEntryDoc>();
-      if (!entry) {
-        await conditionalUpdate(MealCard, elderId, {}, { $pull: { inflight: id } });
-        continue;
-      }
-      if (!isStale(entry, now)) continue;
-      if (entry.state !== 'pending')
-        await conditionalUpdate(MealCard, elderId, {}, { $pull: { inflight: id } });
-      else if (entry.kind === 'payment' && !(await paymentTargetExists(entry))) await unwind(entry);
-      else await settle(entry);
+export async function recover(elderId: string, pending: CardEntryDoc[] = []): Promise<void> {
+  const now = Date.now();
+  const card = await readCard(elderId);
+  for (const id of card?.inflight ?? []) {
+    const entry = await readEntry(id);
+    if (!entry) {
+      await conditionalUpdate(MealCard, elderId, { inflight: id }, { $pull: { inflight: id } });
+      continue;
     }
-    const inflight = new Set((await readCard(elderId))?.inflight ?? []);
-    for (const e of pending) {
-      if (inflight.has(e._id) || !isStale(e, now)) continue;
-      if (e.amount < 0)
-        await conditionalUpdate(CardEntry, e._id, { state: 'pending' }, { $set: { state: 'void' } });
-      else await applyHeld(e._id, false);
-    }
-  });
+    if (!isStale(entry, now)) continue;
+    if (entry.state === 'applied')
+      await settle(entry); // marked before it left flight (older ledger)
+    else if (entry.state === 'void') await unwind(entry);
+    else if (entry.kind === 'payment' && !(await paymentTargetExists(entry))) await unwind(entry);
+    else await settle(entry);
+  }
+  for (const e of pending) {
+    if (!isStale(e, now)) continue;
+    if (e.amount < 0) await undoPayment(e);
+    else await applyEntry(e);
+  }
 }
 
 /** The China months from `last` back to `first` (YYYY-MM), newest first. */
@@ -289,9 +381,10 @@ export async function statement(elderId: string, month?: string): Promise<CardSt
     }
     const again = await readCard(elderId);
     if (again && again.seq !== card.seq && attempt < 5) continue;
-    const inflight = new Set(card.inflight);
+    const counted = new Set(card.inflight);
+    for (const mark of card.decided ?? []) if (mark.startsWith('a:')) counted.add(mark.slice(2));
     const entries = all
-      .filter((e) => e.state === 'applied' || inflight.has(e._id))
+      .filter((e) => e.state === 'applied' || counted.has(e._id))
       .sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime() || b._id.localeCompare(a._id));
     return { balance: card.balance, entries, inflight: card.inflight };
   }

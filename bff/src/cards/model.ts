@@ -3,7 +3,7 @@ import type { CardEntryKind, Role } from '@yiyangtong/shared';
 
 /**
  * An elder's meal card (助餐卡), `_id` = the elder's id. `balance` is integer fen and only
- * ever changes together with an entry id entering `inflight` (see ./ledger.ts for the whole
+ * ever changes together with an entry id entering or leaving `inflight` (see ./ledger.ts for the whole
  * protocol); `seq` counts balance changes, so a reader can tell whether it saw one state.
  */
 export interface MealCardDoc {
@@ -12,6 +12,8 @@ export interface MealCardDoc {
   seq: number;
   /** Entries already counted in `balance` whose own document is not yet marked applied. */
   inflight: string[];
+  /** Decision markers `a:<entry id>` (applied) / `v:<entry id>` (void), the newest ones: see ./ledger.ts. */
+  decided?: string[];
   /** First and last China month holding an entry: the statement walks these months only. */
   firstMonth: string;
   lastMonth: string;
@@ -25,6 +27,7 @@ export const MealCard = mongoose.model<MealCardDoc>(
       balance: { type: Number, required: true },
       seq: { type: Number, required: true },
       inflight: [String],
+      decided: [String],
       firstMonth: String,
       lastMonth: String,
     },

@@ -7,10 +7,10 @@
  * call atomically per document. So the mode follows the database (see `writeLockModeFor`):
  *
  * - 'atomic' (MongoDB, any number of processes): `conditionalUpdate` is the bare
- *   `findOneAndUpdate` with the condition in the filter, which MongoDB guarantees;
- *   `run()` sections (read-modify-write) take a lease document, as in 'database'. Only the
- *   meal-card ledger still needs them there (its section reads an entry and writes the card);
- *   failed-login counts and pause removal use single atomic updates instead on MongoDB.
+ *   `findOneAndUpdate` with the condition in the filter, which MongoDB guarantees, and no
+ *   lease is ever taken: `run()` refuses to start a section. Code that reads and then
+ *   rewrites a document has a single-update form for MongoDB (failed-login counts, pause
+ *   removal; the meal-card ledger uses only conditional updates in every mode).
  * - 'process' (the embedded FerretDB, which only the process that started it uses): a
  *   promise chain per document key inside this process.
  * - 'database' (FerretDB shared by several processes: `npm run start:cluster`, or any
@@ -87,6 +87,10 @@ export class DocumentWriteLock {
 
   private async runHeld<T>(key: string, fn: () => Promise<T>): Promise<T> {
     if (this.mode === 'process') return fn();
+    if (this.mode === 'atomic')
+      throw new Error(
+        `write lock "${key}": no read-modify-write sections on MongoDB, use one conditional update`,
+      );
     await this.acquireLease(key);
     // Renew while `fn` works, so a slow database never hands our lease to another process.
     const renew = setInterval(() => {
