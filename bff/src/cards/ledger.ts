@@ -44,6 +44,7 @@ import { MealOrder } from '../orders/model';
 import { ElderPackage } from '../packages/model';
 import { CardEntry, MealCard, type CardEntryDoc, type MealCardDoc } from './model';
 import { objectIdOrNull } from '../db/ids';
+import { entriesOfElderMonth, entryElderMonth } from './queries';
 
 /** How old a half-done entry must be before recovery finishes it (a live request is far faster). */
 export const STALE_MS = 60_000;
@@ -72,7 +73,7 @@ export async function recordEntry(e: NewEntry): Promise<{ entry: CardEntryDoc; c
     const doc = await CardEntry.create({
       ...e,
       state: 'pending',
-      elderMonth: `${e.elderId}:${chinaMonth(e.at)}`,
+      elderMonth: entryElderMonth(e.elderId, e.at),
     });
     return { entry: doc.toObject(), created: true };
   } catch (err) {
@@ -344,11 +345,7 @@ async function entriesOf(elderId: string, months: string[]): Promise<CardEntryDo
   const found: CardEntryDoc[] = [];
   for (let i = 0; i < months.length; i += 6) {
     const pages = await Promise.all(
-      months.slice(i, i + 6).map((month) =>
-        CardEntry.find({ elderMonth: `${elderId}:${month}` })
-          .limit(5000)
-          .lean<CardEntryDoc[]>(),
-      ),
+      months.slice(i, i + 6).map((month) => entriesOfElderMonth(elderId, month)),
     );
     found.push(...pages.flat());
   }

@@ -48,6 +48,7 @@ import {
   type ServicePackageDoc,
 } from './model';
 import { objectIdOrNull } from '../db/ids';
+import { packageElderMonth, packagesOfElderMonth } from './queries';
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
@@ -198,7 +199,7 @@ async function buyOnce(
       await ElderPackage.create({
         _id: epId,
         elderId,
-        elderMonth: `${elderId}:${body.month}`,
+        elderMonth: packageElderMonth(elderId, body.month),
         communityId: elder.communityId,
         packageId: String(pkg._id),
         name: pkg.name,
@@ -294,11 +295,7 @@ export async function collectAtCounter(
 export async function elderPackages(elderId: string, now: Date): Promise<ElderPackageDoc[]> {
   const month = chinaMonth(now);
   const lists = await Promise.all(
-    [month, nextChinaMonth(month)].map((m) =>
-      ElderPackage.find({ elderMonth: `${elderId}:${m}` })
-        .limit(100)
-        .lean<ElderPackageDoc[]>(),
-    ),
+    [month, nextChinaMonth(month)].map((m) => packagesOfElderMonth(elderId, m)),
   );
   const all = lists.flat();
   await Promise.all(all.filter((p) => p.pending?.length).map((p) => recoverDraws(p)));

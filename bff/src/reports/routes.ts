@@ -3,12 +3,13 @@ import { forbidden, validationFailed } from '../core/errors';
 import type { Api } from '../core/route';
 import type { MealOrderDoc } from '../orders/model';
 import { summary } from './summary';
-import { CardEntry, type CardEntryDoc } from '../cards/model';
+import type { CardEntryDoc } from '../cards/model';
 import { paymentView } from '../orders/service';
 import { dashboardRoutes } from './dashboard-routes';
 import { settlementExportRoutes, settlementOrder } from './settlement-export';
 import { assertStaffOf, findCanteen } from '../places/service';
 import { ordersOfCanteenMonth } from '../orders/queries';
+import { entriesOfCanteenMonth } from '../cards/queries';
 
 export function reportRoutes(api: Api): void {
   dashboardRoutes(api);
@@ -47,10 +48,9 @@ export function reportRoutes(api: Api): void {
       assertStaffOf(actor, query.canteenId);
       await findCanteen(query.canteenId);
       // One equality key per canteen and month (index-backed); cancelled orders are not settled.
-      const canteenMonth = `${query.canteenId}:${query.month}`;
       const [monthOrders, ledger] = await Promise.all([
         ordersOfCanteenMonth(query.canteenId, query.month),
-        CardEntry.find({ canteenMonth }).lean<CardEntryDoc[]>(),
+        entriesOfCanteenMonth(query.canteenId, query.month),
       ]);
       const sums = settlementSums(monthOrders.map(settlementOrder));
       return {
