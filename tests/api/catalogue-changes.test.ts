@@ -379,6 +379,7 @@ describe('a dish changes price or stops being sold', () => {
 describe('canteen settings', () => {
   test('a paused canteen refuses new orders with CANTEEN_CLOSED, its menus say so, and it reopens', async () => {
     const placed = await f.placed(worker.token, lunch('2026-12-02'));
+    expect((await f.menu(canteenS.id, '2026-12-02')).closed).toBe(false); // read (and kept) while open
     const res = await t.api.patch(
       `/api/canteens/${canteenS.id}`,
       { closed: true, reason: '厨房检修' },
@@ -399,8 +400,10 @@ describe('canteen settings', () => {
 
     const open = await t.api.patch(`/api/canteens/${canteenS.id}`, { closed: false }, { token: admin });
     expect(open.body.closed).toBe(false);
+    const left = await f.remaining(canteenS.id, '2026-12-02', 'lunch', pork.id);
     expect((await f.order(worker.token, lunch('2026-12-02'))).status).toBe(201);
     expect((await f.menu(canteenS.id, '2026-12-02')).closed).toBe(false);
+    expect(await f.remaining(canteenS.id, '2026-12-02', 'lunch', pork.id)).toBe(left - 1); // not a kept answer
 
     const entries = await audit('canteen', canteenS.id);
     expect(entries.map((e) => [e.action, e.changes, e.reason])).toEqual([

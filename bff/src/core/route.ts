@@ -80,6 +80,14 @@ export class FileBody {
   ) {}
 }
 
+/**
+ * A JSON answer already serialised, sent as it is: for a handler that keeps its answer while
+ * what it is made of has not changed (the menu of a day, read by every elder at lunch time).
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export function fieldsOf(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
@@ -206,6 +214,9 @@ export class Api {
           `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
         );
         ctx.body = file ? file.content : (result ?? {});
+      } else if (result instanceof JsonText) {
+        ctx.type = 'application/json';
+        ctx.body = result.text;
       } else ctx.body = result ?? {};
       ctx.status = status;
     });

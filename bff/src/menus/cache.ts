@@ -4,17 +4,23 @@
  * returned); the short TTL bounds how stale another process's changes can look. The
  * shown `remaining` is advisory: the conditional stock update is what decides.
  */
+import { SingleFlight } from '../db/single-flight';
 import { Menu, type MenuDoc } from './model';
 
 const TTL_MS = 1_000;
 const entries = new Map<string, { doc: MenuDoc | null; at: number }>();
+const reads = new SingleFlight<MenuDoc | null>();
 
 export async function getMenu(id: string): Promise<MenuDoc | null> {
   const hit = entries.get(id);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.doc;
-  const doc = await Menu.findById(id).lean<MenuDoc>();
-  remember(id, doc ?? null);
-  return doc ?? null;
+  const doc = await reads.run(
+    id,
+    async () => (await Menu.findById(id).lean<MenuDoc>()) ?? null,
+    (read) => remember(id, read),
+  );
+  // A stock update may have cached a newer copy while the read was on its way.
+  return entries.get(id)?.doc ?? doc;
 }
 
 export function remember(id: string, doc: MenuDoc | null): void {
@@ -27,4 +33,5 @@ export function remember(id: string, doc: MenuDoc | null): void {
 
 export function forget(id: string): void {
   entries.delete(id);
+  reads.forget(id);
 }

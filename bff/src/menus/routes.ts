@@ -8,14 +8,16 @@ import {
   PutMenuBodySchema,
   SLOTS,
   UpdateDishBodySchema,
+  type Slot,
 } from '@yiyangtong/shared';
 import { changesBetween, recordAudit } from '../audit/record';
 import { conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db/errors';
-import type { Api } from '../core/route';
+import { JsonText, type Api } from '../core/route';
 import { conditionalUpdate } from '../db/write-lock';
 import { getMenu, remember } from './cache';
 import { Dish, Menu, menuId, publicDish, type DishDoc, type MenuDoc, type MenuItem } from './model';
+import type { CanteenDoc } from '../places/model';
 import { assertStaffOf, findCanteen, slotCutoff } from '../places/service';
 import { objectIdOrNull } from '../db/ids';
 
@@ -156,18 +158,42 @@ export function menuRoutes(api: Api): void {
       const canteen = await findCanteen(params.id);
       const offered = SLOTS.filter((slot) => canteen.slots.some((s) => s.slot === slot));
       const menus = await Promise.all(offered.map((slot) => getMenu(menuId(params.id, params.date, slot))));
-      return {
-        date: params.date,
-        canteenId: params.id,
-        closed: Boolean(canteen.closed),
-        slots: offered.map((slot, i) => {
-          const cutoffAt = slotCutoff(canteen, params.date, slot)!;
-          const menu = menus[i];
-          return menu ? menuSlotView(menu, cutoffAt) : { slot, cutoffAt: cutoffAt.toISOString(), items: [] };
-        }),
-      };
+      // The cached canteen and menus are replaced, never changed, when they change: the same
+      // objects mean the same answer, kept as text (its building was a third of the read's CPU).
+      const key = `${params.id}:${params.date}`;
+      const kept = dayAnswers.get(key);
+      if (kept && kept.canteen === canteen && sameMenus(kept.menus, menus)) return kept.answer;
+      const answer = new JsonText(
+        JSON.stringify(menuDayView(canteen, params.id, params.date, offered, menus)),
+      );
+      if (dayAnswers.size > 5_000) dayAnswers.clear(); // bound memory; a miss only rebuilds
+      dayAnswers.set(key, { canteen, menus, answer });
+      return answer;
     },
   });
+}
+
+const dayAnswers = new Map<string, { canteen: CanteenDoc; menus: (MenuDoc | null)[]; answer: JsonText }>();
+const sameMenus = (a: (MenuDoc | null)[], b: (MenuDoc | null)[]) =>
+  a.length === b.length && a.every((menu, i) => menu === b[i]);
+
+function menuDayView(
+  canteen: CanteenDoc,
+  canteenId: string,
+  date: string,
+  offered: Slot[],
+  menus: (MenuDoc | null)[],
+) {
+  return {
+    date,
+    canteenId,
+    closed: Boolean(canteen.closed),
+    slots: offered.map((slot, i) => {
+      const cutoffAt = slotCutoff(canteen, date, slot)!;
+      const menu = menus[i];
+      return menu ? menuSlotView(menu, cutoffAt) : { slot, cutoffAt: cutoffAt.toISOString(), items: [] };
+    }),
+  };
 }
 
 function menuSlotView(menu: MenuDoc, cutoffAt: Date) {

@@ -7,20 +7,27 @@ import { chinaInstant, type Slot } from '@yiyangtong/shared';
 import type { Actor } from '../core/auth';
 import { conflict, notFound } from '../core/errors';
 import { objectIdOrNull } from '../db/ids';
+import { SingleFlight } from '../db/single-flight';
 import { Canteen, Community, type CanteenDoc } from './model';
 
 // Canteens change rarely and are read by every menu read and order: cached briefly per process.
 const canteenCache = new Map<string, { canteen: CanteenDoc | null; at: number }>();
 const CANTEEN_TTL_MS = 5_000;
+const canteenReads = new SingleFlight<CanteenDoc | null>();
 
 export async function findCanteen(id: string): Promise<CanteenDoc> {
   const hit = canteenCache.get(id);
   let canteen = hit && Date.now() - hit.at < CANTEEN_TTL_MS ? hit.canteen : undefined;
   if (canteen === undefined) {
     const oid = objectIdOrNull(id);
-    canteen = (oid && (await Canteen.findById(oid).lean<CanteenDoc>())) || null;
-    if (canteenCache.size > 10_000) canteenCache.clear();
-    canteenCache.set(id, { canteen, at: Date.now() });
+    canteen = await canteenReads.run(
+      id,
+      async () => (oid && (await Canteen.findById(oid).lean<CanteenDoc>())) || null,
+      (read) => {
+        if (canteenCache.size > 10_000) canteenCache.clear();
+        canteenCache.set(id, { canteen: read, at: Date.now() });
+      },
+    );
   }
   if (!canteen) throw notFound('食堂');
   return canteen;
@@ -29,6 +36,7 @@ export async function findCanteen(id: string): Promise<CanteenDoc> {
 /** Drops this process's copy of a canteen (after a change). */
 export function forgetCanteen(id: string): void {
   canteenCache.delete(id);
+  canteenReads.forget(id);
 }
 
 /** A canteen paused (暂停营业) takes no new orders. */
