@@ -1,19 +1,28 @@
 import type Koa from 'koa';
 import type { Actor } from '../core/auth';
 import { AppError, unauthorized } from '../core/errors';
+import { SingleFlight } from '../db/single-flight';
 import { User } from './model';
 import { cachedSession, rememberSession, sessionGeneration, type SessionState } from './session-cache';
+
+// One read per account when its cached state expires under many requests at once. Keyed by
+// the cache's generation too: after any account change a request never joins an older read.
+const reads = new SingleFlight<SessionState | null>();
 
 async function sessionOf(userId: string): Promise<SessionState | null> {
   const cached = cachedSession(userId);
   if (cached !== undefined) return cached;
   const readAt = sessionGeneration();
-  const user = /^[0-9a-f]{24}$/.test(userId)
-    ? await User.findById(userId, { disabled: 1, tokenVersion: 1 }).lean()
-    : null;
-  const state = user ? { disabled: user.disabled, tokenVersion: user.tokenVersion } : null;
-  rememberSession(userId, state, readAt);
-  return state;
+  return reads.run(
+    `${readAt}:${userId}`,
+    async () => {
+      const user = /^[0-9a-f]{24}$/.test(userId)
+        ? await User.findById(userId, { disabled: 1, tokenVersion: 1 }).lean()
+        : null;
+      return user ? { disabled: user.disabled, tokenVersion: user.tokenVersion } : null;
+    },
+    (state) => rememberSession(userId, state, readAt),
+  );
 }
 
 /**
