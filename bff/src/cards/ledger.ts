@@ -164,55 +164,51 @@ function count(entry: CardEntryDoc): Promise<MealCardDoc | null> {
   });
 }
 
-/** counted → applied, then the entry follows. False when it was not counted (any more). */
-async function settle(entry: EntryRef): Promise<MealCardDoc | null> {
-  const card = await conditionalUpdate<MealCardDoc>(
-    MealCard,
-    entry.elderId,
-    { inflight: entry._id },
-    { $pull: { inflight: entry._id }, $push: { decided: appliedMark(entry._id) } },
-  );
+/** One final move of the card (see the header), then the entry follows. Null when the card refused it. */
+async function decide(
+  entry: EntryRef,
+  condition: Record<string, unknown>,
+  update: Record<string, unknown>,
+  state: 'applied' | 'void',
+): Promise<MealCardDoc | null> {
+  const card = await conditionalUpdate<MealCardDoc>(MealCard, entry.elderId, condition, update);
   if (!card) return null;
-  await follow(entry._id, 'applied');
+  await follow(entry._id, state);
   await trimDecided(card);
   return card;
 }
 
-/** counted → void: the amount given back, then the entry follows. Null when it was not counted. */
-async function unwind(entry: CardEntryDoc): Promise<MealCardDoc | null> {
-  const card = await conditionalUpdate<MealCardDoc>(
-    MealCard,
-    entry.elderId,
+/** counted → applied. Null when it was not counted (any more). */
+const settle = (entry: EntryRef) =>
+  decide(
+    entry,
+    { inflight: entry._id },
+    { $pull: { inflight: entry._id }, $push: { decided: appliedMark(entry._id) } },
+    'applied',
+  );
+
+/** counted → void: the amount given back. Null when it was not counted. */
+const unwind = (entry: CardEntryDoc) =>
+  decide(
+    entry,
     { inflight: entry._id },
     {
       $inc: { balance: -entry.amount, seq: 1 },
       $pull: { inflight: entry._id },
       $push: { decided: voidMark(entry._id) },
     },
+    'void',
   );
-  if (!card) return null;
-  await follow(entry._id, 'void');
-  await trimDecided(card);
-  return card;
-}
 
-/** undecided → void, then the entry follows. Null when it was decided meanwhile. */
+/** undecided → void. Null when it was decided meanwhile. */
 async function drop(entry: CardEntryDoc): Promise<MealCardDoc | null> {
-  const cardId = entry.elderId;
-  let card = await conditionalUpdate<MealCardDoc>(MealCard, cardId, undecided(entry._id), {
-    $push: { decided: voidMark(entry._id) },
-  });
-  if (!card && !(await readCard(cardId))) {
-    // A card must exist to carry the decision, or a late request could still count the entry.
-    await openCard(cardId, chinaMonth(entry.at));
-    card = await conditionalUpdate<MealCardDoc>(MealCard, cardId, undecided(entry._id), {
-      $push: { decided: voidMark(entry._id) },
-    });
-  }
-  if (!card) return null;
-  await follow(entry._id, 'void');
-  await trimDecided(card);
-  return card;
+  const dropOnCard = () =>
+    decide(entry, undecided(entry._id), { $push: { decided: voidMark(entry._id) } }, 'void');
+  const card = await dropOnCard();
+  if (card || (await readCard(entry.elderId))) return card;
+  // A card must exist to carry the decision, or a late request could still count the entry.
+  await openCard(entry.elderId, chinaMonth(entry.at));
+  return dropOnCard();
 }
 
 const ROUNDS = 6; // each round loses only to a decision someone else made: a few settle it

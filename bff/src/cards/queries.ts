@@ -5,12 +5,14 @@
 import { chinaMonth } from '@yiyangtong/shared';
 import { CardEntry, type CardEntryDoc } from './model';
 
+const elderMonthKey = (elderId: string, month: string) => `${elderId}:${month}`;
+
 /** `elderId:YYYY-MM` of the entry's China month: the statement's key. */
-export const entryElderMonth = (elderId: string, at: Date) => `${elderId}:${chinaMonth(at)}`;
+export const entryElderMonth = (elderId: string, at: Date) => elderMonthKey(elderId, chinaMonth(at));
 
 /** One elder's entries of one China month (a statement walks the card's months with this). */
 export const entriesOfElderMonth = (elderId: string, month: string) =>
-  CardEntry.find({ elderMonth: `${elderId}:${month}` })
+  CardEntry.find({ elderMonth: elderMonthKey(elderId, month) })
     .limit(5000)
     .lean<CardEntryDoc[]>();
 
