@@ -118,8 +118,13 @@ test('two workers on one port share the orders, the last portions are sold once,
   expect(outcomes.filter((o) => o === 'sold')).toHaveLength(10);
   expect(outcomes.filter((o) => o === '409 SOLD_OUT')).toHaveLength(20);
   expect(await f.remaining(canteen.id, date, 'lunch', dish.id)).toBe(0);
-  // Both workers placed orders (each request's log line names its worker).
-  expect(new Set(workersThatAnswered('POST', '/api/meal-orders', 201)).size).toBe(2);
+  // Both workers took order requests (each request's log line names its worker). Which one sold
+  // the 10 is not an invariant: group commit lets the first to reach the menu sell them all.
+  const ordersTakenBy = [
+    ...workersThatAnswered('POST', '/api/meal-orders', 201),
+    ...workersThatAnswered('POST', '/api/meal-orders', 409),
+  ];
+  expect(new Set(ordersTakenBy).size).toBe(2);
 
   // A worker dies: another takes its place, and the site keeps answering meanwhile. A kept-alive
   // connection to the dead worker fails once (as a browser's would, which then reconnects).
