@@ -11,6 +11,7 @@
  * not know those fields, it stores them as given.
  */
 import mongoose, { Schema } from 'mongoose';
+import { BatchedInserts, BatchedUpdates } from '../db/batched-writes';
 import { isDuplicateKeyError } from '../db/errors';
 import { conflict } from './errors';
 
@@ -41,11 +42,15 @@ export const IdempotencyKey = mongoose.model<IdempotencyKeyFields>(
 
 const WAIT_MS = 15_000;
 
+// The keys of requests that arrive together are written together (../db/batched-writes.ts).
+const keyInserts = new BatchedInserts<IdempotencyDoc>(IdempotencyKey);
+const keyUpdates = new BatchedUpdates(IdempotencyKey);
+
 export async function oncePerKey<T>(opts: {
   keyId: string;
   requestHash: string;
   /** Kept on the key for the recovery sweep (what a half-done attempt may hold). */
-  journal: { kind?: string } & Record<string, string | undefined>;
+  journal: { kind?: string } & Record<string, string>;
   find(id: string): Promise<T | null>;
   create(id: mongoose.Types.ObjectId): Promise<T>;
   messages: { reused: string; inProgress: string };
@@ -55,12 +60,15 @@ export async function oncePerKey<T>(opts: {
   const waitUntil = Date.now() + WAIT_MS;
   for (;;) {
     try {
-      await IdempotencyKey.create({
+      // As stored, createdAt as the schema's timestamps would set it: hydrating a document to
+      // store five strings (and mongoose's per-save stack capture) was 5% of a placement's CPU.
+      await keyInserts.insert({
         _id: keyId,
         requestHash,
         orderId: String(id),
         pending: true,
         ...opts.journal,
+        createdAt: new Date(),
       });
       break;
     } catch (err) {
@@ -81,6 +89,6 @@ export async function oncePerKey<T>(opts: {
     await IdempotencyKey.deleteOne({ _id: keyId }).catch(() => undefined);
     throw err;
   }
-  await IdempotencyKey.updateOne({ _id: keyId }, { $unset: { pending: 1 } });
+  await keyUpdates.updateOne({ _id: keyId }, { $unset: { pending: 1 } });
   return { result, replayed: false };
 }
