@@ -11,7 +11,6 @@
  * not know those fields, it stores them as given.
  */
 import mongoose, { Schema } from 'mongoose';
-import { BatchedInserts, BatchedUpdates } from '../db/batched-writes';
 import { isDuplicateKeyError } from '../db/errors';
 import { conflict } from './errors';
 
@@ -42,10 +41,6 @@ export const IdempotencyKey = mongoose.model<IdempotencyKeyFields>(
 
 const WAIT_MS = 15_000;
 
-// The keys of requests that arrive together are written together (../db/batched-writes.ts).
-const keyInserts = new BatchedInserts<IdempotencyDoc>(IdempotencyKey);
-const keyUpdates = new BatchedUpdates(IdempotencyKey);
-
 export async function oncePerKey<T>(opts: {
   keyId: string;
   requestHash: string;
@@ -60,16 +55,17 @@ export async function oncePerKey<T>(opts: {
   const waitUntil = Date.now() + WAIT_MS;
   for (;;) {
     try {
-      // As stored, createdAt as the schema's timestamps would set it: hydrating a document to
-      // store five strings (and mongoose's per-save stack capture) was 5% of a placement's CPU.
-      await keyInserts.insert({
+      // Lean, createdAt as the schema's timestamps would set it: hydrating a document to store
+      // five strings (and mongoose's per-save stack capture) was 5% of a placement's CPU.
+      const key: IdempotencyDoc = {
         _id: keyId,
         requestHash,
         orderId: String(id),
         pending: true,
         ...opts.journal,
         createdAt: new Date(),
-      });
+      };
+      await IdempotencyKey.insertMany([key], { lean: true });
       break;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
@@ -89,6 +85,6 @@ export async function oncePerKey<T>(opts: {
     await IdempotencyKey.deleteOne({ _id: keyId }).catch(() => undefined);
     throw err;
   }
-  await keyUpdates.updateOne({ _id: keyId }, { $unset: { pending: 1 } });
+  await IdempotencyKey.updateOne({ _id: keyId }, { $unset: { pending: 1 } });
   return { result, replayed: false };
 }
