@@ -20,6 +20,7 @@ import { startRecovery } from './core/recovery';
 import { stopOnSignals } from './core/shutdown';
 import { openDatabase } from './db';
 import { startEmbeddedDatabase } from './db/embedded';
+import { FERRETDB_CLIENT_CONNECTIONS, FERRETDB_PG_CONNECTIONS } from './db/ferretdb';
 import { createLogger } from './log';
 import { schedulerFromEnv } from './standing-orders/scheduler';
 import { dataDirFromEnv, listen, prepareDatabase, printBanner, serverConfig } from './server';
@@ -30,15 +31,21 @@ const PG_URL_ENV = 'YYT_CLUSTER_PG_URL';
 /** A worker dying sooner than this after its start is restarted after a pause (no busy crash loop). */
 const QUICK_DEATH_MS = 5_000;
 
-function workerCount(): number {
+/**
+ * On the embedded FerretDB, all workers' connections together must stay below FerretDB's own
+ * to PostgreSQL (db/ferretdb.ts), and more processes than this only queue in FerretDB anyway.
+ */
+const MAX_WORKERS_ON_FERRETDB = Math.floor((FERRETDB_PG_CONNECTIONS - 1) / FERRETDB_CLIENT_CONNECTIONS) - 1;
+
+function workerCount(embedded: boolean): number {
   const n = Number(process.env.WORKERS || os.availableParallelism());
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`WORKERS must be a whole number ≥ 1 (got "${process.env.WORKERS}")`);
-  return n;
+  return embedded ? Math.min(n, MAX_WORKERS_ON_FERRETDB) : n;
 }
 
 async function primary(): Promise<void> {
-  const workers = workerCount();
+  const workers = workerCount(!process.env.MONGODB_URI);
   const dataDir = dataDirFromEnv();
   // Before any worker: a persisted secret is created here once, never by two workers at once.
   const config = serverConfig(dataDir);

@@ -5,6 +5,7 @@
  * discounts it), the order itself, the day's counter for the district's figures, and
  * clearing the key's `pending` mark (what crash recovery looks for). The one-live-meal rule
  * (409 ALREADY_BOOKED) rides on the order's own unique `liveSlot`: no extra trip for a first meal.
+ * One order alone costs each of these; orders placed together share their inserts (db/batched-writes.ts).
  */
 import mongoose from 'mongoose';
 import { startTestServer, type TestServer } from '../harness/server';

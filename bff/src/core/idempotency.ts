@@ -11,6 +11,7 @@
  * not know those fields, it stores them as given.
  */
 import mongoose, { Schema } from 'mongoose';
+import { BatchedInserts } from '../db/batched-writes';
 import { isDuplicateKeyError } from '../db/errors';
 import { conflict } from './errors';
 
@@ -41,6 +42,9 @@ export const IdempotencyKey = mongoose.model<IdempotencyKeyFields>(
 
 const WAIT_MS = 15_000;
 
+// The keys of requests that arrive together are written together (../db/batched-writes.ts).
+const keyInserts = new BatchedInserts<IdempotencyDoc>(IdempotencyKey);
+
 export async function oncePerKey<T>(opts: {
   keyId: string;
   requestHash: string;
@@ -55,17 +59,16 @@ export async function oncePerKey<T>(opts: {
   const waitUntil = Date.now() + WAIT_MS;
   for (;;) {
     try {
-      // Lean, createdAt as the schema's timestamps would set it: hydrating a document to store
-      // five strings (and mongoose's per-save stack capture) was 5% of a placement's CPU.
-      const key: IdempotencyDoc = {
+      // As stored, createdAt as the schema's timestamps would set it: hydrating a document to
+      // store five strings (and mongoose's per-save stack capture) was 5% of a placement's CPU.
+      await keyInserts.insert({
         _id: keyId,
         requestHash,
         orderId: String(id),
         pending: true,
         ...opts.journal,
         createdAt: new Date(),
-      };
-      await IdempotencyKey.insertMany([key], { lean: true });
+      });
       break;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;

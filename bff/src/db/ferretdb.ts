@@ -106,6 +106,24 @@ export function canConnect(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * FerretDB's PostgreSQL connections (its default is 50). An update, delete or findAndModify
+ * holds one for its query and takes a second for its write, so when every connection is held
+ * by a command waiting for its second, FerretDB v1 stops answering for good (measured: 200
+ * concurrent `updateOne`s from one client of 100 connections). Safe while every client's
+ * connections together stay below this: ./index.ts keeps each BFF process to
+ * FERRETDB_CLIENT_CONNECTIONS, ../cluster.ts limits the processes. PostgreSQL allows 200.
+ */
+export const FERRETDB_PG_CONNECTIONS = 150;
+/** The driver's pool of one BFF process on FerretDB (more only queue in FerretDB anyway). */
+export const FERRETDB_CLIENT_CONNECTIONS = 20;
+
+function withPoolSize(postgresUrl: string): string {
+  const url = new URL(postgresUrl);
+  url.searchParams.set('pool_max_conns', String(FERRETDB_PG_CONNECTIONS));
+  return url.toString();
+}
+
 export interface RunningFerretdb {
   uri: string; // without database name
   port: number;
@@ -128,7 +146,7 @@ export async function startFerretdb(opts: {
   const port = opts.port ?? (await freePort());
   const args = [
     '--handler=postgresql',
-    `--postgresql-url=${opts.postgresUrl}`,
+    `--postgresql-url=${withPoolSize(opts.postgresUrl)}`,
     `--state-dir=${opts.stateDir}`,
     `--listen-addr=127.0.0.1:${port}`,
     '--telemetry=disable',

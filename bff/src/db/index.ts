@@ -22,7 +22,7 @@
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
-import { repoRoot } from './ferretdb';
+import { FERRETDB_CLIENT_CONNECTIONS, repoRoot } from './ferretdb';
 import { ensureGinIndexes, type CollectionIndexSpec } from './pg-indexes';
 import { writeLock, writeLockModeFor, type WriteLockMode } from './write-lock';
 
@@ -81,6 +81,10 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     await mongoose.connect(uri, {
       dbName,
       serverSelectionTimeoutMS: 15_000,
+      // On FerretDB, fewer connections than its own to PostgreSQL, or a burst of updates can
+      // stop it for good (./ferretdb.ts). A FerretDB named by MONGODB_URI alone is not known
+      // here yet: give FERRETDB_POSTGRES_URL with it (the cluster's workers are given theirs).
+      maxPoolSize: postgresUrl ? FERRETDB_CLIENT_CONNECTIONS : undefined,
       monitorCommands: opts.monitorCommands ?? process.env.MONGO_MONITOR === '1',
     });
   } catch (err) {

@@ -32,6 +32,7 @@ import type { Actor } from '../core/auth';
 import { AppError, conflict, notFound, validationFailed } from '../core/errors';
 import { isDuplicateKeyError } from '../db';
 import { conditionalUpdate } from '../db/write-lock';
+import { BatchedInserts, WriteTooLateError } from '../db/batched-writes';
 import { oncePerKey } from '../core/idempotency';
 import { placementDeadlineMs } from './recovery-config';
 import { dropHold, releaseCancelled, settleHold, takeStock } from './stock';
@@ -193,10 +194,14 @@ export async function quotePricing(actor: Actor, input: OrderInput, now: Date): 
   return q.priceWith((await readClaims(input.elderId, input.date, input.slot)).count);
 }
 
+// Placements that arrive together insert their claims and orders together (db/batched-writes.ts).
+const claimInserts = new BatchedInserts<{ _id: string; orderId: string }>(SubsidyClaim);
+const orderInserts = new BatchedInserts<MealOrderDoc>(MealOrder);
+
 /** Tries to hold claim `id`; false when another order holds it. */
 async function tryClaim(id: string, orderId: string): Promise<boolean> {
   try {
-    await SubsidyClaim.insertMany([{ _id: id, orderId }], { lean: true });
+    await claimInserts.insert({ _id: id, orderId });
     return true;
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
@@ -351,16 +356,18 @@ async function placeNewOrder(
     };
     for (;;) {
       // Past the deadline the recovery sweep may already treat this placement as abandoned
-      // and give its portions back: stop rather than create an order it no longer backs.
-      if (Date.now() > deadline) throw conflict('BUSY', '系统繁忙，订单没有下成，请再试一次');
+      // and give its portions back: stop rather than create an order it no longer backs
+      // (checked again as the insert leaves: it may wait for its batch).
+      if (Date.now() > deadline) throw placementTooLate();
       try {
         // Lean: the fields are built right here, typed; hydrating a mongoose document to store
         // them was a fifth of a placement's CPU. createdAt as the schema's timestamps would set it.
         const doc = { ...fields, pickupCode: drawPickupCode(), createdAt: new Date() } as MealOrderDoc;
-        await MealOrder.insertMany([doc], { lean: true });
+        await orderInserts.insert(doc, deadline);
         placed = doc;
         break;
       } catch (err) {
+        if (err instanceof WriteTooLateError) throw placementTooLate();
         if (!isDuplicateKeyError(err)) throw err;
         // FerretDB's E11000 does not name the index: look for the order holding the meal.
         const message = String((err as Error).message);
@@ -387,6 +394,8 @@ async function placeNewOrder(
   await onMealPlaced(placed);
   return placed;
 }
+
+const placementTooLate = () => conflict('BUSY', '系统繁忙，订单没有下成，请再试一次');
 
 const liveOrder = (liveSlot: string) => MealOrder.findOne({ liveSlot }).lean<MealOrderDoc>();
 
