@@ -33,7 +33,8 @@ const QUICK_DEATH_MS = 5_000;
 
 /**
  * On the embedded FerretDB, all workers' connections together must stay below FerretDB's own
- * to PostgreSQL (db/ferretdb.ts), and more processes than this only queue in FerretDB anyway.
+ * to PostgreSQL (db/ferretdb.ts), with one process's worth left for the primary and scripts;
+ * more processes than this only queue in FerretDB anyway.
  */
 const MAX_WORKERS_ON_FERRETDB = Math.floor((FERRETDB_PG_CONNECTIONS - 1) / FERRETDB_CLIENT_CONNECTIONS) - 1;
 
@@ -45,13 +46,14 @@ function workerCount(embedded: boolean): number {
 }
 
 async function primary(): Promise<void> {
-  const workers = workerCount(!process.env.MONGODB_URI);
+  const useEmbedded = !process.env.MONGODB_URI;
+  const workers = workerCount(useEmbedded);
   const dataDir = dataDirFromEnv();
   // Before any worker: a persisted secret is created here once, never by two workers at once.
   const config = serverConfig(dataDir);
   const log = createLogger(config.logLevel).child({ role: 'primary' });
 
-  const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir });
+  const embedded = useEmbedded ? await startEmbeddedDatabase({ dataDir }) : undefined;
   const workerEnv: Record<string, string> = {};
   let status: string;
   try {
