@@ -7,7 +7,8 @@ const api = base.projects.find((p) => p.displayName === 'api');
 
 const INVARIANTS = [
   'write-lock-backend', // the run really is on the atomic backend, in atomic mode
-  'batched-writes', // each document of a batched insert gets its own outcome
+  'batched-writes', // each document of a batched insert or delete gets its own outcome
+  'attempt-markers', // a placement that died: its portions back, its key freed, by the sweep
   'multi-process', // two BFFs: last portion once, one order per key, one subsidy, one transition per click
   'meal-orders', // portions, cut-offs, cancellations giving portions back, idempotency
   'meal-orders-batch',

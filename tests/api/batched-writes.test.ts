@@ -1,12 +1,13 @@
 /**
  * Inserts that arrive together leave as one command (bff/src/db/batched-writes.ts), and each
  * caller still gets its own document's outcome: a duplicate key fails its own insert only, the
- * others are stored. What a placement relies on for its key, claim and order inserts. Runs on
+ * others are stored. What a placement relies on for its key, claim and order inserts; deletes
+ * by `_id` likewise (the placement's attempt marker). Runs on
  * FerretDB and on the atomic backend (tests/jest.atomic.config.js).
  */
 import mongoose, { Schema } from 'mongoose';
 import { ensureIndexes, isDuplicateKeyError } from '../../bff/src/db';
-import { BatchedInserts, WriteTooLateError } from '../../bff/src/db/batched-writes';
+import { BatchedDeletes, BatchedInserts, WriteTooLateError } from '../../bff/src/db/batched-writes';
 import { startTestServer, type TestServer } from '../harness/server';
 
 interface Ticket {
@@ -83,4 +84,15 @@ test('an insert whose deadline passed before its batch left is not written; the 
   expect(commands).toEqual(['insert']);
   const stored = await TicketModel.find({ seat: /^D/ }).sort({ _id: 1 }).lean();
   expect(stored.map((d) => d._id)).toEqual(['d1', 'd3']);
+});
+
+const deletes = new BatchedDeletes(TicketModel);
+
+test('deletes made together go out as one command, each removing only its own document', async () => {
+  await TicketModel.insertMany(['E1', 'E2', 'E3', 'E4'].map((seat) => ({ _id: `e-${seat}`, seat })));
+  commands = [];
+  await Promise.all([deletes.delete('e-E1'), deletes.delete('e-E3'), deletes.delete('e-none')]);
+  expect(commands).toEqual(['delete']);
+  const left = await TicketModel.find({ seat: /^E/ }).sort({ _id: 1 }).lean();
+  expect(left.map((d) => d._id)).toEqual(['e-E2', 'e-E4']);
 });

@@ -4,7 +4,10 @@
  * connections was held by an update waiting for its second, it stopped answering everyone, for
  * good (seen here: 200 concurrent `updateOne`s from a client of 100 connections, FerretDB's
  * default of 50). bff/src/db/ferretdb.ts gives FerretDB more connections than the BFF's driver
- * may open (bff/src/db/index.ts). FerretDB only: the atomic backend has no such pool.
+ * may open (bff/src/db/index.ts). A `delete` command closes each statement's read before its
+ * write, so deletes of many statements at once (the batched attempt-marker deletes,
+ * bff/src/db/batched-writes.ts) hold one connection each. FerretDB only: the atomic backend has
+ * no such pool.
  */
 import mongoose from 'mongoose';
 import { MongoClient } from 'mongodb';
@@ -51,6 +54,33 @@ test('the embedded FerretDB outlasts a client with the driver default of 100 con
     await coll.insertMany(Array.from({ length: DOCS }, (_, i) => ({ _id: `d${i}`, n: 0 })));
     expect(await burstsFinish(coll)).toBe(true);
     expect(await coll.countDocuments({ n: ROUNDS })).toBe(DOCS);
+  } finally {
+    await client.close(true);
+  }
+}, 240_000);
+
+test('many delete commands of many statements at once all finish (each holds one connection at a time)', async () => {
+  const COMMANDS = 100;
+  const STATEMENTS = 50;
+  const client = await MongoClient.connect(workerConnection().uri, { maxPoolSize: 100 });
+  try {
+    const coll = client.db(mongoose.connection.name).collection<{ _id: string }>('burst_deletes');
+    const ids = Array.from({ length: COMMANDS }, (_, c) =>
+      Array.from({ length: STATEMENTS }, (_, s) => `c${c}-s${s}`),
+    );
+    await coll.insertMany(ids.flat().map((_id) => ({ _id })));
+    // Held a connection per statement, 100 commands of 50 would want 5,000 of FerretDB's 150.
+    const all = Promise.all(
+      ids.map((batch) =>
+        coll.bulkWrite(
+          batch.map((_id) => ({ deleteOne: { filter: { _id } } })),
+          { ordered: false },
+        ),
+      ),
+    ).then(() => true);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 60_000).unref());
+    expect(await Promise.race([all, timeout])).toBe(true);
+    expect(await coll.countDocuments({})).toBe(0);
   } finally {
     await client.close(true);
   }

@@ -1,9 +1,9 @@
 /**
  * Database round trips per order, counted with the driver's command events: each one is a
  * wait on the database, and at the lunch rush they add up. A new order costs: the
- * Idempotency-Key, the elder, the stock, the subsidy claim (only when a capped rule
+ * Idempotency-Key (with the attempt's marker, in the same insert), the elder, the stock, the subsidy claim (only when a capped rule
  * discounts it), the order itself, the day's counter for the district's figures, and
- * clearing the key's `pending` mark (what crash recovery looks for). The one-live-meal rule
+ * deleting the attempt's marker (what crash recovery looks for). The one-live-meal rule
  * (409 ALREADY_BOOKED) rides on the order's own unique `liveSlot`: no extra trip for a first meal.
  * One order alone costs each of these; orders placed together share their inserts (db/batched-writes.ts).
  */
@@ -78,7 +78,7 @@ const subsidisedTrips = [
   'insert subsidy_claims',
   'insert meal_orders',
   'update daily_counters',
-  'update idempotency_keys',
+  'delete idempotency_keys', // the attempt's marker
 ];
 
 test('a subsidised order takes 7 round trips (the account was checked a moment ago: cached): key, elder, stock, subsidy claim, order, day counter, key done', async () => {
@@ -99,7 +99,7 @@ test("the same slot's second meal (additional) tries the claim, finds it held, i
     'find meal_orders', // which order holds it
     'insert meal_orders', // as a second meal, asked for
     'update daily_counters',
-    'update idempotency_keys',
+    'delete idempotency_keys', // the attempt's marker
   ]);
 });
 
@@ -112,7 +112,7 @@ test('an order no capped rule discounts skips the claim: 6 round trips', async (
     'findAndModify menus',
     'insert meal_orders',
     'update daily_counters',
-    'update idempotency_keys',
+    'delete idempotency_keys', // the attempt's marker
   ]);
 });
 

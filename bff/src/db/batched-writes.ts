@@ -1,15 +1,16 @@
 /**
- * Single-document inserts into one collection that arrive together leave as one command: an
- * unordered `insert` of all the documents. Each caller still gets its own document's outcome
+ * Single-document inserts (or deletes by `_id`) into one collection that arrive together leave
+ * as one command: an unordered `insert` of all the documents (a `delete` of all the ids). Each caller still gets its own document's outcome
  * (a duplicate key fails only its own insert). Why: at the lunch rush every placement inserts
  * its key, claim and order; the cost per command in mongoose and the driver, not the database,
  * had the BFF's CPU at its limit. The documents of a batch are written independently, as
  * before (no transaction).
  *
- * Inserts only, never an `update` with many statements: FerretDB v1 keeps one PostgreSQL
- * connection per statement until the whole command ends, so one such command of 50 took
- * every connection and waited for one more, and the database stopped answering anyone
- * (DEVELOPERS.md, "FerretDB holds a connection per statement"; ./index.ts sizes the pools).
+ * Inserts and deletes only, never an `update` with many statements: FerretDB v1 keeps an
+ * update's PostgreSQL connection per statement until the whole command ends, so one such
+ * command of 50 took every connection and waited for one more, and the database stopped
+ * answering anyone (DEVELOPERS.md, "FerretDB holds a connection per statement"; ./index.ts
+ * sizes the pools). A `delete` closes each statement's read before its write (msg_delete.go).
  */
 import type mongoose from 'mongoose';
 import type { mongo } from 'mongoose';
@@ -86,6 +87,29 @@ export class BatchedInserts<Doc extends mongo.Document> {
    */
   async insert(doc: Doc, notAfter = Infinity): Promise<void> {
     const error = await this.group.run('', { doc, notAfter });
+    if (error) throw error;
+  }
+}
+
+export class BatchedDeletes {
+  private readonly group: GroupCommit<string, Error | null>;
+
+  constructor(model: mongoose.Model<any>) {
+    this.group = new GroupCommit((_collection, ids) =>
+      eachOutcome(
+        () =>
+          model.bulkWrite(
+            ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
+            { ordered: false },
+          ),
+        ids.length,
+      ),
+    );
+  }
+
+  /** Deletes the document `_id` (none there is no error); throws its own error. */
+  async delete(_id: string): Promise<void> {
+    const error = await this.group.run('', _id);
     if (error) throw error;
   }
 }

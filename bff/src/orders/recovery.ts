@@ -3,13 +3,13 @@
  * ./service.ts). Each repair is idempotent, so every process may run it, at start and then
  * periodically (core/recovery.ts):
  *
- * - a placement whose key is still `pending` after the grace period and whose order does
- *   not exist: its portions (the hold on the menu, ./stock.ts) and its subsidy claim are
- *   given back (and a card payment it took), and the key is deleted, so the caller's retry places the order anew;
- *   if the order exists, only the key's `pending` mark was left behind;
+ * - a placement whose marker (core/idempotency.ts) is still there after the grace period and
+ *   whose order does not exist: its portions (the hold on the menu, ./stock.ts) and its subsidy
+ *   claim are given back (and a card payment it took), and its key is deleted, so the caller's
+ *   retry places the order anew; if the order exists, only the marker was left behind;
  * - a cancelled order still marked `pendingRelease`: its portions and claim go back;
- * - a visit booking (services/service.ts) or a package purchase (packages/service.ts) whose key is
- *   still `pending`: the key is freed (its card payment, if any, is the ledger's recovery's).
+ * - a visit booking (services/service.ts) or a package purchase (packages/service.ts) whose marker
+ *   is still there: the key is freed (its card payment, if any, is the ledger's recovery's).
  */
 import { ElderPackage } from '../packages/model';
 import { ServiceOrder } from '../services/model';
@@ -35,8 +35,13 @@ export async function recoverMealOrders(now = new Date()): Promise<MealRecovery>
     cancellationsFinished: 0,
   };
   const grace = recoveryGraceMs();
+  // Markers, and keys stored before markers that carry `pending` themselves.
   for (const key of await IdempotencyKey.find({ pending: true }).lean<IdempotencyDoc<MealKeyJournal>[]>()) {
     if (now.getTime() - new Date(key.createdAt).getTime() < grace) continue; // may still be running
+    const done = () =>
+      key.keyId
+        ? IdempotencyKey.deleteOne({ _id: key._id })
+        : IdempotencyKey.updateOne({ _id: key._id }, { $unset: { pending: 1 } });
     const exists =
       key.kind === 'service'
         ? ServiceOrder.exists({ _id: key.orderId })
@@ -44,7 +49,7 @@ export async function recoverMealOrders(now = new Date()): Promise<MealRecovery>
           ? ElderPackage.exists({ purchaseId: key.orderId })
           : MealOrder.exists({ _id: key.orderId });
     if (await exists) {
-      await IdempotencyKey.updateOne({ _id: key._id }, { $unset: { pending: 1 } });
+      await done();
       continue;
     }
     if (key.menuId && (await dropHold(key.menuId, key.orderId))) report.portionsReturned++;
@@ -59,7 +64,8 @@ export async function recoverMealOrders(now = new Date()): Promise<MealRecovery>
         report.claimsFreed += freed.deletedCount;
       }
     }
-    await IdempotencyKey.deleteOne({ _id: key._id, orderId: key.orderId });
+    await IdempotencyKey.deleteOne({ _id: key.keyId ?? key._id, orderId: key.orderId });
+    if (key.keyId) await done(); // the key first: a marker left alone still frees it next time
     report.abandonedPlacements++;
   }
   for (const order of await MealOrder.find({ pendingRelease: true }).lean<MealOrderDoc[]>()) {
