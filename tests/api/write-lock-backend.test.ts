@@ -39,3 +39,20 @@ test(`the BFF takes this database for ${atomic ? 'MongoDB (atomic mode)' : 'Ferr
     await db.close();
   }
 });
+
+test(`a ${atomic ? 'MongoDB' : 'FerretDB'} named by its URI alone gets ${atomic ? "the driver's" : 'the smaller'} connection pool`, async () => {
+  // No PostgreSQL URL given, as with MONGODB_URI alone: on FerretDB the driver's default of 100
+  // connections could hold all of FerretDB's own and stop it (tests/api/ferretdb-connections.test.ts).
+  const { uri } = workerConnection();
+  const db = await openDatabase({ uri, dbName: `wlp_${Date.now().toString(36)}` });
+  try {
+    expect(db.kind).toBe(atomic ? 'mongodb' : 'ferretdb');
+    expect(db.connection.getClient().options.maxPoolSize).toBe(atomic ? 100 : 20);
+    // The connection made again still works.
+    await db.connection.db!.collection('pool_check').insertOne({ _id: 'x' } as never);
+    expect(await db.connection.db!.collection('pool_check').countDocuments({})).toBe(1);
+    await db.connection.dropDatabase();
+  } finally {
+    await db.close();
+  }
+});

@@ -77,23 +77,31 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
     uri = `${embedded.uri}/?directConnection=true`;
     postgresUrl = embedded.postgresUrl;
   }
-  try {
-    await mongoose.connect(uri, {
+  // On FerretDB, fewer connections than its own to PostgreSQL, or a burst of updates can stop it
+  // for good (./ferretdb.ts).
+  const connect = (ferretdb: boolean) =>
+    mongoose.connect(uri, {
       dbName,
       serverSelectionTimeoutMS: 15_000,
-      // On FerretDB, fewer connections than its own to PostgreSQL, or a burst of updates can
-      // stop it for good (./ferretdb.ts). A FerretDB named by MONGODB_URI alone is not known
-      // here yet: give FERRETDB_POSTGRES_URL with it (the cluster's workers are given theirs).
-      maxPoolSize: postgresUrl ? FERRETDB_CLIENT_CONNECTIONS : undefined,
+      maxPoolSize: ferretdb ? FERRETDB_CLIENT_CONNECTIONS : undefined,
       monitorCommands: opts.monitorCommands ?? process.env.MONGO_MONITOR === '1',
     });
+  let kind: DatabaseHandle['kind'];
+  try {
+    await connect(Boolean(postgresUrl));
+    // A MONGODB_URI may name a FerretDB too: ask the server what it is.
+    const buildInfo = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
+    kind = postgresUrl || buildInfo.ferretdbVersion ? 'ferretdb' : 'mongodb';
+    if (kind === 'ferretdb' && !postgresUrl) {
+      // Known only now: connect again, with FerretDB's smaller pool.
+      await mongoose.disconnect();
+      await connect(true);
+    }
   } catch (err) {
+    await mongoose.disconnect().catch(() => undefined);
     await embedded?.stop();
     throw err;
   }
-  // A MONGODB_URI may name a FerretDB too: ask the server what it is.
-  const buildInfo = await mongoose.connection.db!.admin().command({ buildInfo: 1 });
-  const kind = postgresUrl || buildInfo.ferretdbVersion ? 'ferretdb' : 'mongodb';
   writeLock.mode = writeLockModeFor(kind, Boolean(embedded), opts.writeLock);
   const handle: DatabaseHandle = {
     kind,
