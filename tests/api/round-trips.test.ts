@@ -11,6 +11,7 @@ import mongoose from 'mongoose';
 import { startTestServer, type TestServer } from '../harness/server';
 import type { TestUser } from './fixtures';
 import { MealFixtures, type OrderBody } from './meal-fixtures';
+import { activeRules, forgetRules } from '../../bff/src/discounts/model';
 
 const now = new Date('2026-11-30T00:00:00Z'); // 08:00 China time
 const DATE = '2026-12-01';
@@ -145,4 +146,15 @@ test("the counter's day sheet, read again with no meal order written meanwhile, 
   const cancel = await t.api.post(`/api/meal-orders/${order.id}/cancel`, {}, { token: worker.token });
   expect(cancel.status).toBe(200);
   expect((await sheet()).items.find((o) => o.id === order.id)?.status).toBe('cancelled');
+});
+
+test('quotes that need the discount rules when their cache has run out (every 2 s, or after a rule change) share one read', async () => {
+  forgetRules();
+  commands = [];
+  const reads = await Promise.all(Array.from({ length: 10 }, () => activeRules()));
+  expect(commands.filter((c) => c === 'find discountrules')).toEqual(['find discountrules']);
+  for (const rules of reads) expect(rules.map((r) => r.name)).toEqual(['80岁以上每餐减3元']);
+  commands = [];
+  await activeRules(); // cached now
+  expect(commands).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import type { DiscountRule } from '@yiyangtong/shared';
+import { SingleFlight } from '../db/single-flight';
 
 export interface DiscountRuleDoc extends Omit<DiscountRule, 'id'> {
   _id: mongoose.Types.ObjectId;
@@ -100,14 +101,26 @@ export function toRule(d: DiscountRuleDoc): DiscountRule {
   return { id: String(_id), ...rest, version: version ?? 1 };
 }
 
-/** Active rules change rarely and are read on every quote: cached briefly, dropped on change. */
+/**
+ * Active rules change rarely and are read on every quote: cached briefly, dropped on change.
+ * The placements waiting when the cache runs out share one read (every 2 s at the lunch rush,
+ * each of them read the rules again).
+ */
 let cache: { rules: DiscountRule[]; at: number } | null = null;
+const ruleReads = new SingleFlight<DiscountRule[]>();
 export async function activeRules(): Promise<DiscountRule[]> {
   if (cache && Date.now() - cache.at < 2_000) return cache.rules;
-  const docs = await DiscountRuleModel.find({ active: true }).limit(1000).lean<DiscountRuleDoc[]>();
-  cache = { rules: docs.map(toRule), at: Date.now() };
-  return cache.rules;
+  return ruleReads.run(
+    'active',
+    async () =>
+      (await DiscountRuleModel.find({ active: true }).limit(1000).lean<DiscountRuleDoc[]>()).map(toRule),
+    (rules) => {
+      cache = { rules, at: Date.now() };
+    },
+  );
 }
+/** After a change: the next quote reads the rules afresh (a read already running is not kept). */
 export function forgetRules(): void {
   cache = null;
+  ruleReads.forget('active');
 }
