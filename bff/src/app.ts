@@ -5,7 +5,6 @@
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import Koa from 'koa';
-import helmet from 'koa-helmet';
 import type { Logger } from 'pino';
 import { accountRoutes } from './accounts/routes';
 import { auditRoutes } from './audit/routes';
@@ -15,6 +14,7 @@ import { readBearer, tokenService } from './core/auth';
 import { compression } from './core/compression';
 import { AppError, errorHandler } from './core/errors';
 import { Api } from './core/route';
+import { securityHeaders } from './core/security-headers';
 import { staticFiles } from './core/static';
 import { useIdCardKey } from './elders/idcard-crypto';
 import { elderRoutes } from './elders/routes';
@@ -87,19 +87,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   });
   app.use(compression());
   app.use(errorHandler(log));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          connectSrc: ["'self'"],
-        },
-      },
-    }),
-  );
+  app.use(securityHeaders());
   app.use(
     cors({
       origin: (ctx) => (config.corsOrigins.includes(ctx.get('origin')) ? ctx.get('origin') : ''),

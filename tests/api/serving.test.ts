@@ -135,6 +135,35 @@ test('large JSON is compressed for a client that accepts it; small JSON and erro
   expect(JSON.parse(error.body.toString()).error.code).toBeTruthy();
 });
 
+test('API answers carry the headers that protect data; the H5 pages also those that only act on a page', async () => {
+  const pageOnly = [
+    'cross-origin-opener-policy',
+    'origin-agent-cluster',
+    'referrer-policy',
+    'x-dns-prefetch-control',
+    'x-download-options',
+    'x-permitted-cross-domain-policies',
+    'x-xss-protection',
+  ];
+  const both = {
+    'content-security-policy': expect.stringContaining("frame-ancestors 'self'"),
+    'strict-transport-security': expect.stringContaining('max-age='),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'SAMEORIGIN',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+  for (const path of ['/api/health', '/api/me', '/api/canteens/000000000000000000000000', '/api/nothing']) {
+    const api = await rawGet(`${server.baseUrl}${path}`);
+    expect(api.headers).toMatchObject(both);
+    for (const name of pageOnly)
+      expect({ path, name, value: api.headers[name] }).toEqual({ path, name, value: undefined });
+  }
+  const page = await rawGet(`${server.baseUrl}/`);
+  expect(page.headers['content-type']).toMatch(/^text\/html/);
+  expect(page.headers).toMatchObject({ ...both, 'referrer-policy': 'no-referrer', 'x-xss-protection': '0' });
+  for (const name of pageOnly) expect({ name, set: name in page.headers }).toEqual({ name, set: true });
+});
+
 test('already-compressed files (images, woff2) are sent as they are; hashed ones are immutable, others no-cache', async () => {
   // The build has no images today: the same middleware over a folder that has some.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yyt-static-'));

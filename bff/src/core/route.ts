@@ -85,7 +85,11 @@ export class FileBody {
  * what it is made of has not changed (the menu of a day, read by every elder at lunch time).
  */
 export class JsonText {
-  constructor(readonly text: string) {}
+  /** UTF-8 once: a string body is encoded again on every send (and measured for Content-Length). */
+  readonly bytes: Buffer;
+  constructor(text: string) {
+    this.bytes = Buffer.from(text, 'utf8');
+  }
 }
 
 export function fieldsOf(error: z.ZodError): Record<string, string> {
@@ -216,7 +220,7 @@ export class Api {
         ctx.body = file ? file.content : (result ?? {});
       } else if (result instanceof JsonText) {
         ctx.type = 'application/json';
-        ctx.body = result.text;
+        ctx.body = result.bytes;
       } else ctx.body = result ?? {};
       ctx.status = status;
     });
