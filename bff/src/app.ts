@@ -109,7 +109,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
   );
   app.use(readBearer(tokens));
   app.use(refuseRevokedSessions());
-  app.use(api.router.routes());
+  app.use(api.router.routes);
   // A known path with a method it lacks → 405 with `Allow` (RFC 9110), methods koa-router
   // does not know at all (TRACE…) included; OPTIONS answers the same `Allow`. The methods come
   // from the declarations (a literal path beats a parameter: /quote is not /:id).
@@ -130,7 +130,7 @@ export function createApp({ config, log }: AppDeps): { app: Koa; api: Api } {
     ctx.status = 405;
     ctx.body = { error: { code: 'METHOD_NOT_ALLOWED', message: '不支持该请求方法' } };
   });
-  app.use(api.router.allowedMethods());
+  app.use(api.router.allowedMethods);
   if (config.h5Dir) app.use(staticFiles(config.h5Dir));
   return { app, api };
 }

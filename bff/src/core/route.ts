@@ -165,9 +165,53 @@ function checkAccess(access: Access, actor: Actor | undefined): void {
   if (access !== 'signed_in' && !access.includes(actor.role)) throw forbidden();
 }
 
+/**
+ * A router per resource (`/api/canteens`, `/api/elders`…, the path's first two segments):
+ * @koa/router tests a request against each of its routes' patterns in turn, and against all 115
+ * in one router that was about a twentieth of a cached menu read. Every route path starts with
+ * two literal segments (checked in `add`), so the resource's router holds every route that can
+ * match; the router's patterns ignore case, and so does this choice.
+ */
+class RoutersByResource {
+  private readonly routers = new Map<string, ReturnType<typeof RoutersByResource.entry>>();
+  // For paths of no resource: matches nothing, but answers unknown methods with 501 as before.
+  private readonly none = RoutersByResource.entry(new Router());
+
+  private static entry(router: Router) {
+    return {
+      router,
+      routes: router.routes() as Koa.Middleware,
+      allowed: router.allowedMethods() as Koa.Middleware,
+    };
+  }
+
+  static resourceOf(path: string): string {
+    const second = path.indexOf('/', 1);
+    if (second < 0) return path.toLowerCase();
+    const third = path.indexOf('/', second + 1);
+    return (third < 0 ? path : path.slice(0, third)).toLowerCase();
+  }
+
+  routerFor(routePath: string): Router {
+    const resource = RoutersByResource.resourceOf(routePath);
+    if (resource.includes(':') || resource.split('/').length !== 3)
+      throw new Error(`route ${routePath}: the first two segments must be literal`);
+    let entry = this.routers.get(resource);
+    if (!entry) this.routers.set(resource, (entry = RoutersByResource.entry(new Router())));
+    return entry.router;
+  }
+
+  private at(path: string) {
+    return this.routers.get(RoutersByResource.resourceOf(path)) ?? this.none;
+  }
+
+  readonly routes: Koa.Middleware = (ctx, next) => this.at(ctx.path).routes(ctx, next);
+  readonly allowedMethods: Koa.Middleware = (ctx, next) => this.at(ctx.path).allowed(ctx, next);
+}
+
 export class Api {
   readonly routes: AnyRoute[] = [];
-  readonly router = new Router();
+  readonly router = new RoutersByResource();
 
   add<
     B extends z.ZodType | undefined,
@@ -178,7 +222,7 @@ export class Api {
     this.routes.push(def as AnyRoute);
     this.addTemplate(def as AnyRoute);
     const queryNames = def.query instanceof z.ZodObject ? Object.keys(def.query.shape) : [];
-    this.router[def.method](def.path, async (ctx) => {
+    this.router.routerFor(def.path)[def.method](def.path, async (ctx) => {
       // `/api/service-orders/quote` is its own route, not `/api/service-orders/:id` with id "quote".
       if (!this.routesAt(ctx.path).includes(def as AnyRoute))
         throw methodNotAllowed(this.allowedAt(ctx.path));
