@@ -4,7 +4,7 @@
  * Cheat Sheet): CSP (frame-ancestors), HSTS, nosniff, X-Frame-Options and
  * Cross-Origin-Resource-Policy. The others (opener policy, origin-agent cluster, referrer
  * policy, DNS prefetch, IE download options, Flash/PDF policies, the XSS auditor) only act on a
- * page the browser renders, and eight headers more on every answer were about a sixth of a
+ * page the browser renders, and those seven on every answer were about a sixth of a
  * cached menu read's time (setting, sending and parsing them).
  */
 import helmet from 'koa-helmet';
