@@ -49,11 +49,14 @@ function fromHttpError(err: {
   return new AppError(status, 'BAD_REQUEST', '请求无法处理');
 }
 
+/** Paths the API answers (a JSON 404, the API's security headers); anything else is the H5 app's. */
+export const isApiPath = (path: string): boolean => path.startsWith('/api');
+
 export function errorHandler(log: Logger): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api')) {
+      if (ctx.status === 404 && ctx.body === undefined && isApiPath(ctx.path)) {
         throw new AppError(404, 'NOT_FOUND', '接口不存在');
       }
     } catch (raw) {

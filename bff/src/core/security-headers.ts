@@ -9,6 +9,7 @@
  */
 import helmet from 'koa-helmet';
 import type Koa from 'koa';
+import { isApiPath } from './errors';
 
 const contentSecurityPolicy = {
   directives: {
@@ -19,8 +20,6 @@ const contentSecurityPolicy = {
     connectSrc: ["'self'"],
   },
 };
-
-export const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
 
 export function securityHeaders(): Koa.Middleware {
   const forDocuments = helmet({ contentSecurityPolicy });
