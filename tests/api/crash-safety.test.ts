@@ -114,7 +114,12 @@ interface Acked {
 }
 
 /** Places (and now and then cancels) orders from 8 clients until the server stops answering. */
-async function loadUntilDown(api: ChildBff['api'], s: Setup, acked: Acked): Promise<number> {
+async function loadUntilDown(
+  api: ChildBff['api'],
+  s: Setup,
+  acked: Acked,
+  progress = { placed: 0 },
+): Promise<number> {
   const f = new MealFixtures({ baseUrl: api.baseUrl, api, admin } as TestServer);
   let down = false;
   let n = 0;
@@ -145,6 +150,7 @@ async function loadUntilDown(api: ChildBff['api'], s: Setup, acked: Acked): Prom
           if (res.status === 201) {
             acked.placed.push(res.body.id);
             placedThisRound++;
+            progress.placed = placedThisRound;
           } else if (res.status >= 500) down = true;
         } catch {
           down = true; // connection refused or reset: the server is gone
@@ -240,8 +246,12 @@ test('after SIGKILL of FerretDB, PostgreSQL and the BFF mid-load, recovery leave
   const acked: Acked = { placed: [], cancelled: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     if (round > 1) ({ api } = await start(false));
-    const load = loadUntilDown(api, s, acked);
-    await crashAfter(1500 + Math.floor(Math.random() * 1500));
+    const progress = { placed: 0 };
+    const load = loadUntilDown(api, s, acked, progress);
+    // Mid-load by count, not by clock: on a busy CI machine 1.5 s once held only 8 placements.
+    const loaded = Date.now() + 30_000;
+    while (progress.placed <= 10 && Date.now() < loaded) await new Promise((r) => setTimeout(r, 50));
+    await crashAfter(Math.floor(Math.random() * 1500));
     expect(await load).toBeGreaterThan(10); // the crash really came mid-load
     await start(false);
     // The restarted BFF's sweep acts once a cut-off placement is past the grace period.
