@@ -58,6 +58,16 @@ test('another method on a known path is 405 with the methods it has; an unknown 
   expect(await call('GET', '/other')).toMatchObject({ status: 404, body: { name: 'not here' } });
 });
 
+test('a path reads as the router reads it: any case, one trailing slash', async () => {
+  expect(await call('GET', '/api/rooms/7/')).toMatchObject({ status: 200, body: { name: 'room' } });
+  expect(await call('GET', '/API/Rooms/FREE')).toMatchObject({ status: 200, body: { name: 'free' } });
+  expect(await call('POST', '/api/rooms/')).toMatchObject({ status: 200, body: { name: 'create' } });
+  expect(await call('DELETE', '/Api/Keys/7/')).toMatchObject({
+    status: 405,
+    allow: expect.stringContaining('GET'),
+  });
+});
+
 test('a route whose resource segment is a parameter is refused when declared', () => {
   const api = new Api();
   expect(() =>

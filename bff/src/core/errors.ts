@@ -49,8 +49,11 @@ function fromHttpError(err: {
   return new AppError(status, 'BAD_REQUEST', '请求无法处理');
 }
 
-/** Paths the API answers (a JSON 404, the API's security headers); anything else is the H5 app's. */
-export const isApiPath = (path: string): boolean => path.startsWith('/api');
+/**
+ * Paths the API answers (a JSON 404, the API's security headers); anything else is the H5 app's.
+ * Any case, as the router matches routes (`/API/health` is the health route).
+ */
+export const isApiPath = (path: string): boolean => path.slice(0, 4).toLowerCase() === '/api';
 
 export function errorHandler(log: Logger): Koa.Middleware {
   return async (ctx, next) => {

@@ -273,15 +273,21 @@ export class Api {
 
   /**
    * The routes a path belongs to: of the declared paths it matches, those with the most literal
-   * segments (a literal beats a parameter in the same place, as the document reads).
+   * segments (a literal beats a parameter in the same place, as the document reads). It reads
+   * paths as the router does, ignoring case and one trailing slash, or `/api/health/` would be
+   * routed here and then refused with an empty `Allow`.
    */
   routesAt(path: string): AnyRoute[] {
-    const segments = path.split('/');
+    const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const segments = trimmed.split('/');
     let best: AnyRoute[] = [];
     let bestLiterals = -1;
     for (const { route, template, literals } of this.templates.get(segments.length) ?? []) {
       if (literals < bestLiterals) break; // sorted by literals, most first
-      if (!template.every((t, i) => (t === null ? segments[i] !== '' : t === segments[i]))) continue;
+      const matches = template.every((t, i) =>
+        t === null ? segments[i] !== '' : t === segments[i].toLowerCase(),
+      );
+      if (!matches) continue;
       if (literals > bestLiterals) [best, bestLiterals] = [[], literals];
       best.push(route);
     }
@@ -295,7 +301,7 @@ export class Api {
   >();
 
   private addTemplate(route: AnyRoute): void {
-    const template = route.path.split('/').map((t) => (t.startsWith(':') ? null : t));
+    const template = route.path.split('/').map((t) => (t.startsWith(':') ? null : t.toLowerCase()));
     const literals = template.filter((t) => t !== null).length;
     const list = this.templates.get(template.length) ?? [];
     list.push({ route, template, literals });
