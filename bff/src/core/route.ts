@@ -279,15 +279,13 @@ export class Api {
    */
   routesAt(path: string): AnyRoute[] {
     const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-    const segments = trimmed.split('/');
+    // Lower case once: parameters are only checked for being non-empty here.
+    const segments = trimmed.toLowerCase().split('/');
     let best: AnyRoute[] = [];
     let bestLiterals = -1;
     for (const { route, template, literals } of this.templates.get(segments.length) ?? []) {
       if (literals < bestLiterals) break; // sorted by literals, most first
-      const matches = template.every((t, i) =>
-        t === null ? segments[i] !== '' : t === segments[i].toLowerCase(),
-      );
-      if (!matches) continue;
+      if (!template.every((t, i) => (t === null ? segments[i] !== '' : t === segments[i]))) continue;
       if (literals > bestLiterals) [best, bestLiterals] = [[], literals];
       best.push(route);
     }
