@@ -58,6 +58,26 @@ async function main() {
     },
     { upsert: true },
   );
+  // A full day's menu as phones read it (every slot the canteen serves, all its dishes): over
+  // the 1 KB from which answers are compressed.
+  const fullMenuDate = addDays(date, 1);
+  const allDishes = await Dish.find({ canteenId }).lean();
+  for (const { slot } of canteen!.slots) {
+    const full = allDishes.map((d) => ({ dishId: String(d._id), name: d.name, price: d.price, quota: 200 }));
+    await Menu.replaceOne(
+      { _id: menuId(canteenId, fullMenuDate, slot) },
+      {
+        _id: menuId(canteenId, fullMenuDate, slot),
+        canteenId,
+        date: fullMenuDate,
+        slot,
+        items: full,
+        remaining: Object.fromEntries(full.map((i) => [i.dishId, i.quota])),
+        updatedAt: new Date(),
+      },
+      { upsert: true },
+    );
+  }
   // Each placement books a different elder's first lunch (a second one is a 409 ALREADY_BOOKED,
   // not a placement): enough elders for every request of both stages.
   const elderCount = Number(process.env.BENCH_ELDERS || 30_000);
@@ -135,6 +155,7 @@ async function main() {
       staffToken,
       canteenId,
       date,
+      fullMenuDate,
       dishIds: items.map((i) => i.dishId),
       elderIds: elders.map((e) => String(e._id)),
     })}\n`,

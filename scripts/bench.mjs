@@ -2,7 +2,7 @@
 // reads, and — with 10k and then 1M orders stored — the staff's order list, the counter's
 // check-out and order placement (req/s, p50, p99 at 50 connections). The server runs in its
 // own process; BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_SMALL, BENCH_LARGE, BENCH_ELDERS adjust it,
-// BENCH_PROFILE=<dir> writes the server's CPU profile.
+// BENCH_PROFILE=<dir> writes the server's CPU profile, BENCH_READS_ONLY=1 stops after the cached reads.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -146,6 +146,15 @@ try {
     url: `${env.api}/api/canteens/${env.canteenId}/menus/${env.date}`,
     headers: auth(env.token),
   });
+  // The mini-program asks for compressed answers, as WeChat and browsers do.
+  const phone = await measure('menu read, phone', {
+    url: `${env.api}/api/canteens/${env.canteenId}/menus/${env.fullMenuDate}`,
+    headers: { ...auth(env.token), 'accept-encoding': 'gzip, deflate, br' },
+  });
+  if (process.env.BENCH_READS_ONLY === '1') {
+    child.kill('SIGTERM'); // the cached reads only: no orders stored, no stages
+    process.exit(0);
+  }
   const small = await stage('small district', Number(process.env.BENCH_SMALL || 10_000), 0);
   const large = await stage('grown district', Number(process.env.BENCH_LARGE || 1_000_000), small.stored);
 
@@ -155,6 +164,7 @@ try {
     `\nratios (one run)\n` +
       `canteen read / bare                ${r(stack.reqPerSec, bare.reqPerSec)}   (the middleware stack alone)\n` +
       `menu read / bare                   ${r(menu.reqPerSec, bare.reqPerSec)}\n` +
+      `phone menu read / bare             ${r(phone.reqPerSec, bare.reqPerSec)}   (br, a full day's menu)\n` +
       `placement 1M / 10k                 ${r(large.place.reqPerSec, small.place.reqPerSec)}   (goal ≥ 0.8)\n` +
       `staff list p50 1M / 10k            ${lat(large.list.p50, small.list.p50)}   (goal ≤ 2; req/s ${r(large.list.reqPerSec, small.list.reqPerSec)})\n` +
       `check-out p50 1M / 10k             ${lat(large.checkout.p50, small.checkout.p50)}   (goal ≤ 2; req/s ${r(large.checkout.reqPerSec, small.checkout.reqPerSec)})\n` +

@@ -1,8 +1,11 @@
 /**
  * Booking a meal: the last portion is sold once, a retried request never books twice,
  * cut-offs follow China time around midnight, a cancellation gives the portion back,
- * and only the elder, linked family and the elder's community worker can book.
+ * and only the elder, linked family and the elder's community worker can book. A phone
+ * reading the menu compressed sees the same portions left as any other reader.
  */
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { startTestServer, type TestServer } from '../harness/server';
 import { type TestUser, UNKNOWN_ID } from './fixtures';
 import { MealFixtures, type OrderBody } from './meal-fixtures';
@@ -538,5 +541,71 @@ describe('who may book for an elder', () => {
     expect(Object.keys(res.body.error.fields)).toContain('items.0.dishId');
     const unknownElder = await m.order(workerA.token, lunch(UNKNOWN_ID, tofu.id, { date }));
     expect(unknownElder.status).toBe(404);
+  });
+});
+
+describe('the day menu as a phone reads it (compressed)', () => {
+  const date = '2026-12-10';
+
+  /** A GET whose body is not decoded: fetch would undo the Content-Encoding under test. */
+  const rawMenu = (acceptEncoding?: string) =>
+    new Promise<{ encoding?: string; length?: string; json: any }>((resolve, reject) => {
+      const headers = acceptEncoding ? { 'accept-encoding': acceptEncoding } : {};
+      http
+        .get(`${t.baseUrl}/api/canteens/${canteen.id}/menus/${date}`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const raw = Buffer.concat(chunks);
+            const encoding = res.headers['content-encoding'];
+            const text =
+              encoding === 'br'
+                ? zlib.brotliDecompressSync(raw)
+                : encoding === 'gzip'
+                  ? zlib.gunzipSync(raw)
+                  : raw;
+            if (res.statusCode !== 200) reject(new Error(`menu: ${res.statusCode} ${String(text)}`));
+            else resolve({ encoding, length: res.headers['content-length'], json: JSON.parse(String(text)) });
+          });
+        })
+        .on('error', reject);
+    });
+  const left = (menu: any, dishId: string) =>
+    menu.slots
+      .find((s: { slot: string }) => s.slot === 'lunch')
+      .items.find((i: { dishId: string }) => i.dishId === dishId).remaining;
+
+  test('each booking shows at once in the compressed menu, in the encoding the phone asked for, with its length', async () => {
+    // A full canteen menu: well over the 1 KB below which answers are sent uncompressed.
+    const names = Array.from({ length: 12 }, (_, i) => `本周特色家常菜第${i + 1}号（少油少盐）`);
+    const dishes = await Promise.all(names.map((name, i) => m.dish(staff.token, canteen.id, name, 801 + i)));
+    const full = dishes.map((d) => ({ dishId: d.id, quota: 30 }));
+    await m.putMenu(staff.token, canteen.id, date, 'lunch', full);
+    const dish = dishes[0].id;
+
+    const plain = await rawMenu();
+    expect(plain.encoding).toBeUndefined();
+    expect(Number(plain.length)).toBeGreaterThan(1024);
+    for (const asked of ['gzip, deflate, br', 'br', 'br;q=0.5, gzip']) {
+      const read = await rawMenu(asked);
+      expect({ asked, encoding: read.encoding }).toEqual({
+        asked,
+        encoding: asked === 'br;q=0.5, gzip' ? 'gzip' : 'br',
+      });
+      expect(Number(read.length)).toBeLessThan(Number(plain.length)); // sent whole, with its size
+      expect(read.json).toEqual(plain.json);
+    }
+    expect(left(plain.json, dish)).toBe(30);
+
+    // Each booking and cancellation changes what every phone sees next, however it reads.
+    const first = await m.order(elder1Login.token, lunch(elder1.id, dish, { date }));
+    expect(first.status).toBe(201);
+    expect(left((await rawMenu('br')).json, dish)).toBe(29);
+    expect(left((await rawMenu('gzip')).json, dish)).toBe(29);
+    expect((await m.order(elder2Login.token, lunch(elder2.id, dish, { date }))).status).toBe(201);
+    expect(left((await rawMenu('br')).json, dish)).toBe(28);
+    expect(left((await rawMenu()).json, dish)).toBe(28);
+    expect((await m.cancel(elder1Login.token, first.body.id)).status).toBe(200);
+    expect(left((await rawMenu('gzip, br')).json, dish)).toBe(29);
   });
 });

@@ -9,6 +9,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import { ErrorBodySchema, type Role } from '@yiyangtong/shared';
 import type { Actor } from './auth';
+import { compressOnce } from './compression';
 import { AppError, forbidden, unauthorized, validationFailed } from './errors';
 
 /** 'public': anyone; 'signed_in': any role; or the roles allowed. Ownership is checked in handlers via ./access. */
@@ -85,10 +86,13 @@ export class FileBody {
  * what it is made of has not changed (the menu of a day, read by every elder at lunch time).
  */
 export class JsonText {
-  /** UTF-8 once: a string body is encoded again on every send (and measured for Content-Length). */
+  /**
+   * UTF-8 once: a string body is encoded again on every send (and measured for Content-Length);
+   * compressed once per encoding too.
+   */
   readonly bytes: Buffer;
   constructor(text: string) {
-    this.bytes = Buffer.from(text, 'utf8');
+    this.bytes = compressOnce(Buffer.from(text, 'utf8'));
   }
 }
 
