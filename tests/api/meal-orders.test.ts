@@ -4,8 +4,7 @@
  * and only the elder, linked family and the elder's community worker can book. A phone
  * reading the menu compressed sees the same portions left as any other reader.
  */
-import http from 'node:http';
-import zlib from 'node:zlib';
+import { decode, rawGet } from '../harness/raw-http';
 import { startTestServer, type TestServer } from '../harness/server';
 import { type TestUser, UNKNOWN_ID } from './fixtures';
 import { MealFixtures, type OrderBody } from './meal-fixtures';
@@ -547,29 +546,14 @@ describe('who may book for an elder', () => {
 describe('the day menu as a phone reads it (compressed)', () => {
   const date = '2026-12-10';
 
-  /** A GET whose body is not decoded: fetch would undo the Content-Encoding under test. */
-  const rawMenu = (acceptEncoding?: string) =>
-    new Promise<{ encoding?: string; length?: string; json: any }>((resolve, reject) => {
-      const headers = acceptEncoding ? { 'accept-encoding': acceptEncoding } : {};
-      http
-        .get(`${t.baseUrl}/api/canteens/${canteen.id}/menus/${date}`, { headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const raw = Buffer.concat(chunks);
-            const encoding = res.headers['content-encoding'];
-            const text =
-              encoding === 'br'
-                ? zlib.brotliDecompressSync(raw)
-                : encoding === 'gzip'
-                  ? zlib.gunzipSync(raw)
-                  : raw;
-            if (res.statusCode !== 200) reject(new Error(`menu: ${res.statusCode} ${String(text)}`));
-            else resolve({ encoding, length: res.headers['content-length'], json: JSON.parse(String(text)) });
-          });
-        })
-        .on('error', reject);
-    });
+  const rawMenu = async (acceptEncoding?: string) => {
+    const headers = acceptEncoding ? { 'accept-encoding': acceptEncoding } : undefined;
+    const res = await rawGet(`${t.baseUrl}/api/canteens/${canteen.id}/menus/${date}`, headers);
+    const text = decode(res).toString('utf8');
+    if (res.status !== 200) throw new Error(`menu: ${res.status} ${text}`);
+    const { 'content-encoding': encoding, 'content-length': length } = res.headers;
+    return { encoding, length, json: JSON.parse(text) };
+  };
   const left = (menu: any, dishId: string) =>
     menu.slots
       .find((s: { slot: string }) => s.slot === 'lunch')

@@ -5,49 +5,15 @@
  * answers and already-compressed files (images) sent as they are.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import Koa from 'koa';
 import { compression } from '../../bff/src/core/compression';
 import { staticFiles } from '../../bff/src/core/static';
+import { decode, rawGet } from '../harness/raw-http';
 import { startTestServer, type TestServer } from '../harness/server';
 
 const h5Dir = path.resolve(__dirname, '../../miniapp/dist-h5');
-
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  /** The bytes as they came over the wire (not decoded). */
-  body: Buffer;
-}
-
-/** A GET whose body is not decoded (fetch would undo the Content-Encoding we are checking). */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      })
-      .on('error', reject);
-  });
-}
-
-const decode = (res: RawResponse): Buffer => {
-  switch (res.headers['content-encoding']) {
-    case 'br':
-      return zlib.brotliDecompressSync(res.body);
-    case 'gzip':
-      return zlib.gunzipSync(res.body);
-    default:
-      return res.body;
-  }
-};
 
 let server: TestServer;
 let appJs: string; // e.g. js/app.3847fef8.js
