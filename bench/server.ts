@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
 import mongoose from 'mongoose';
-import { addDays, chinaDate, makeIdCardNo } from '@yiyangtong/shared';
+import { addDays, chinaDate, makeIdCardNo, type Slot } from '@yiyangtong/shared';
 import { actorOf } from '../bff/src/accounts/routes';
 import { createUser } from '../bff/src/accounts/service';
 import { createApp } from '../bff/src/app';
@@ -38,46 +38,30 @@ async function main() {
   const canteen = await Canteen.findOne({ communityId: String(community!._id) }).lean();
   const canteenId = String(canteen!._id);
   const date = addDays(chinaDate(), 2);
+  // A menu of these dishes with `quota` portions each, none booked yet.
+  const putMenu = async (
+    day: string,
+    slot: Slot,
+    menuDishes: { _id: unknown; name: string; price: number }[],
+    quota: number,
+  ) => {
+    const items = menuDishes.map((d) => ({ dishId: String(d._id), name: d.name, price: d.price, quota }));
+    const _id = menuId(canteenId, day, slot);
+    const remaining = Object.fromEntries(items.map((i) => [i.dishId, quota]));
+    await Menu.replaceOne(
+      { _id },
+      { _id, canteenId, date: day, slot, items, remaining, updatedAt: new Date() },
+      { upsert: true },
+    );
+    return items;
+  };
   const dishes = await Dish.find({ canteenId }).limit(3).lean();
-  const items = dishes.map((d) => ({
-    dishId: String(d._id),
-    name: d.name,
-    price: d.price,
-    quota: 1_000_000,
-  }));
-  await Menu.replaceOne(
-    { _id: menuId(canteenId, date, 'lunch') },
-    {
-      _id: menuId(canteenId, date, 'lunch'),
-      canteenId,
-      date,
-      slot: 'lunch',
-      items,
-      remaining: Object.fromEntries(items.map((i) => [i.dishId, i.quota])),
-      updatedAt: new Date(),
-    },
-    { upsert: true },
-  );
+  const items = await putMenu(date, 'lunch', dishes, 1_000_000);
   // A full day's menu as phones read it (every slot the canteen serves, all its dishes): over
   // the 1 KB from which answers are compressed.
   const fullMenuDate = addDays(date, 1);
   const allDishes = await Dish.find({ canteenId }).lean();
-  for (const { slot } of canteen!.slots) {
-    const full = allDishes.map((d) => ({ dishId: String(d._id), name: d.name, price: d.price, quota: 200 }));
-    await Menu.replaceOne(
-      { _id: menuId(canteenId, fullMenuDate, slot) },
-      {
-        _id: menuId(canteenId, fullMenuDate, slot),
-        canteenId,
-        date: fullMenuDate,
-        slot,
-        items: full,
-        remaining: Object.fromEntries(full.map((i) => [i.dishId, i.quota])),
-        updatedAt: new Date(),
-      },
-      { upsert: true },
-    );
-  }
+  for (const { slot } of canteen!.slots) await putMenu(fullMenuDate, slot, allDishes, 200);
   // Each placement books a different elder's first lunch (a second one is a 409 ALREADY_BOOKED,
   // not a placement): enough elders for every request of both stages.
   const elderCount = Number(process.env.BENCH_ELDERS || 30_000);
